@@ -1,0 +1,98 @@
+"""NEC: the platform that runs a Numérique en Communs event, from the call for sessions to the replays."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request, session
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from nec.config import load_config
+from nec.core.db import render_migration_item
+from nec.extensions import babel, csrf, db, limiter, login, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands. The only place that wires."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("NEC_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    if app.config["NEC_PROXY_COUNT"]:
+        n = app.config["NEC_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+
+    import nec.models  # noqa: F401  (complete metadata before the extensions look at it)
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    _init_login(app)
+
+    from nec.accounts.views import bp as accounts_bp
+    from nec.core.views import bp as core_bp
+    from nec.events.views import bp as events_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(events_bp)  # last: its /<ev>/ routes share the top level
+
+    from nec.core import web
+
+    web.init_app(app)
+
+    from nec import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _select_locale() -> str:
+    """French unless the person chose English (their account, or the language switch)."""
+    supported = ("fr", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in supported:
+        return chosen
+    if request.args.get("lang") in supported:
+        return request.args["lang"]
+    return "fr"
+
+
+def _init_login(app: Flask) -> None:
+    from nec.accounts.models import User
+
+    login.init_app(app)
+    login.login_view = "accounts.login"
+    login.login_message = "Connectez-vous pour accéder à cette page."
+    login.login_message_category = "info"
+    login.session_protection = "basic"
+
+    @login.user_loader
+    def load_user(user_key: str):
+        user_id, _, version = user_key.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user

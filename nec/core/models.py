@@ -1,0 +1,64 @@
+"""Cross-cutting tables: the mail outbox and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nec.core.db import Base, LabelledEnum, UTCDateTime, enum_type, utcnow
+
+
+class OutboxState(LabelledEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+
+    __titles__ = {"pending": "En attente", "sending": "En cours d'envoi", "sent": "Envoyé", "failed": "Échec"}
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the same transaction as the action that causes it."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        sa.CheckConstraint("attempts >= 0", name="attempts_positive"),
+        sa.CheckConstraint("to_address LIKE '%_@_%'", name="to_address_shape"),
+        sa.Index("ix_mail_outbox_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    to_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    reply_to: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The Message-ID header, fixed when queued: one message, one identity, whatever the retries.
+    message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    template: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    state: Mapped[OutboxState] = mapped_column(enum_type(OutboxState, "state"), default=OutboxState.pending)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+
+class AuditLogEntry(Base):
+    """Who did what to which object, for organisers and for accountability."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(100))
+    target_type: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    target_id: Mapped[int | None]
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)

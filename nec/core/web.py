@@ -1,0 +1,72 @@
+"""What every page shares: error pages in French, security headers, template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, render_template, request
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_wtf.csrf import CSRFError
+
+from nec.core.time import to_local
+
+ERROR_MESSAGES = {
+    400: "La demande n'a pas pu être comprise. Revenez en arrière et réessayez.",
+    403: "Vous n'avez pas accès à cette page. Si vous pensez que c'est une erreur, contactez l'équipe organisatrice.",
+    404: "Cette page n'existe pas ou plus. Vérifiez l'adresse, ou revenez à l'accueil.",
+    405: "Cette action n'est pas possible à cette adresse.",
+    413: "Le fichier envoyé est trop volumineux.",
+    429: "Trop de demandes en peu de temps. Patientez quelques minutes puis réessayez.",
+    500: "Une erreur inattendue s'est produite de notre côté. Réessayez dans un instant.",
+}
+
+
+def init_app(app: Flask) -> None:
+    for code in ERROR_MESSAGES:
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.after_request(_security_headers)
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or "fr"))
+    app.jinja_env.filters.update(
+        local_datetime=_local_datetime,
+        local_time=_local_time,
+        long_date=lambda d: format_date(d, "full"),
+    )
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
+    description = getattr(error, "description", None) if code in (400, 403, 429) else None
+    if code == 429:
+        description = None
+    return render_template("errors.html", code=code, message=message, detail=description), code
+
+
+def _csrf_error(error):
+    message = (
+        "Le formulaire a expiré ou n'a pas été envoyé depuis ce site. Rechargez la page, puis envoyez-le à nouveau."
+    )
+    return render_template("errors.html", code=400, message=message, detail=None), 400
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _local_datetime(instant: datetime, tz_name: str, fmt: str = "EEEE d MMMM y 'à' HH'h'mm") -> str:
+    return format_datetime(to_local(instant, tz_name).replace(tzinfo=None), fmt)
+
+
+def _local_time(instant: datetime, tz_name: str) -> str:
+    return format_time(to_local(instant, tz_name).replace(tzinfo=None), "HH'h'mm")

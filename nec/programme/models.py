@@ -1,0 +1,85 @@
+"""Schedule versions (one draft per event, then named releases) and the slots that place sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nec.core.db import Base, UTCDateTime, utcnow
+from nec.events.models import Event, Room
+from nec.proposals.models import Session
+
+
+class ScheduleVersion(Base):
+    """The draft (released_at is NULL) or a frozen, named release of an event's programme."""
+
+    __tablename__ = "schedule_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "name"),
+        sa.CheckConstraint(
+            "(released_at IS NULL AND name IS NULL) OR (released_at IS NOT NULL AND name IS NOT NULL)",
+            name="release_named",
+        ),
+        # Exactly one draft per event.
+        sa.Index(
+            "uq_schedule_versions_one_draft",
+            "event_id",
+            unique=True,
+            sqlite_where=sa.text("released_at IS NULL"),
+            postgresql_where=sa.text("released_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(sa.String(120))
+    comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    slots: Mapped[list[Slot]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="Slot.starts_at"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.released_at is None
+
+
+class Slot(Base):
+    """Places a session in a room at a time; without a session it is a break across all rooms."""
+
+    __tablename__ = "slots"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="period_ordered"),
+        sa.CheckConstraint("session_id IS NOT NULL OR title <> ''", name="break_has_title"),
+        sa.UniqueConstraint("version_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("schedule_versions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    is_pinned: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    version: Mapped[ScheduleVersion] = relationship(back_populates="slots")
+    session: Mapped[Session | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+
+
+class Favourite(Base):
+    """A session a person wants to attend: their personal agenda and the generator's wishes."""
+
+    __tablename__ = "favourites"
+    __table_args__ = (sa.UniqueConstraint("user_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

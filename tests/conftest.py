@@ -1,0 +1,181 @@
+"""The test harness: every database test runs on SQLite and on a real PostgreSQL server.
+
+Fixtures:
+- `app`: the application bound to a fresh database, parametrised over sqlite and postgresql;
+- `client`: its test client; `db`: the Flask-SQLAlchemy object (inside an app context);
+- `count_queries`: counts the SQL statements run inside a `with` block (N+1 guard);
+- `make_user`, `make_event`: small factories.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from nec import create_app
+from nec.extensions import db as _db
+from tests.support.postgres import PostgresServer
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", action="append", choices=DATABASES, help="run database tests on these only")
+
+
+def pytest_generate_tests(metafunc):
+    if "db_kind" in metafunc.fixturenames:
+        kinds = metafunc.config.getoption("db") or DATABASES
+        metafunc.parametrize("db_kind", kinds, scope="session")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    url = os.environ.get("NEC_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind, request, tmp_path_factory):
+    if db_kind == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'nec-test.sqlite3'}"
+    server = request.getfixturevalue("postgres_server")
+    if isinstance(server, str):
+        return server
+    return server.create_database(f"nec_test_{uuid.uuid4().hex[:8]}")
+
+
+TEST_SETTINGS = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": None,
+}
+
+
+@pytest.fixture(scope="session")
+def _app_with_schema(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["NEC_INSTANCE_PATH"] = str(instance)
+    app = create_app(
+        {
+            **TEST_SETTINGS,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "NEC_MAIL_URL": f"file://{instance / 'mail'}",
+            "NEC_STORAGE_PATH": str(instance / "files"),
+        }
+    )
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app_with_schema):
+    app = _app_with_schema
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_all_tables()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counter: ...` then `counter.count` (and `counter.statements`)."""
+
+    class Counter:
+        def __init__(self):
+            self.statements: list[str] = []
+
+        @property
+        def count(self) -> int:
+            return len(self.statements)
+
+    @contextmanager
+    def counting():
+        counter = Counter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counter.statements.append(statement)
+
+        sa.event.listen(_db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(_db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def make_user(db):
+    from nec.accounts.models import User
+
+    def factory(email: str | None = None, full_name: str = "Camille Martin", password: str | None = None, **kw):
+        from nec.accounts.services import hash_password
+
+        user = User(email=(email or f"user-{uuid.uuid4().hex[:8]}@example.org").lower(), full_name=full_name, **kw)
+        if password:
+            user.password_hash = hash_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_event(db):
+    from nec.events.models import Event
+
+    def factory(slug: str | None = None, *, days: int = 2, published: bool = True, **kw):
+        start = kw.pop("start_date", date.today() + timedelta(days=30))
+        event = Event(
+            slug=slug or f"nec-{uuid.uuid4().hex[:8]}",
+            title=kw.pop("title", "NEC de test"),
+            start_date=start,
+            end_date=start + timedelta(days=days - 1),
+            is_published=published,
+            **kw,
+        )
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return factory

@@ -1,0 +1,93 @@
+"""A throwaway PostgreSQL server for the test session, started from the Debian binaries.
+
+PostgreSQL refuses to run as root, so as root the server runs as the `postgres` system user.
+NEC_TEST_POSTGRES_URL points the suite at an existing server instead.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def _bindir() -> Path:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+    for path in reversed(candidates):
+        if Path(path, "pg_ctl").exists():
+            return Path(path)
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    raise RuntimeError("PostgreSQL est introuvable : lancez ./scripts/test, qui l'installe (paquet Debian postgresql).")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresServer:
+    def __init__(self) -> None:
+        self.bindir = _bindir()
+        self.root = Path(tempfile.mkdtemp(prefix="nec-pg-"))
+        self.datadir = self.root / "data"
+        self.port = _free_port()
+        self.as_user: str | None = "postgres" if os.geteuid() == 0 else None
+        self.db_user = self.as_user or pwd.getpwuid(os.geteuid()).pw_name
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.as_user:
+            cmd = ["runuser", "-u", self.as_user, "--", *cmd]
+        return subprocess.run(cmd, check=check, capture_output=True, text=True)
+
+    def start(self) -> PostgresServer:
+        if self.as_user:
+            shutil.chown(self.root, self.as_user)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.datadir),
+            "-A",
+            "trust",
+            "-U",
+            self.db_user,
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C",
+        )
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run("pg_ctl", "-D", str(self.datadir), "-o", opts, "-l", str(self.root / "log"), "-w", "start")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False).returncode == 0:
+                break
+            time.sleep(0.1)
+        return self
+
+    def create_database(self, name: str) -> str:
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.db_user, name)
+        return self.url(name)
+
+    def url(self, name: str) -> str:
+        return f"postgresql+psycopg://{self.db_user}@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "stop", check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _has_c_utf8() -> bool:
+    out = subprocess.run(["locale", "-a"], capture_output=True, text=True, check=False).stdout.lower()
+    return "c.utf8" in out or "c.utf-8" in out

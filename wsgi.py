@@ -1,0 +1,3 @@
+from nec import create_app
+
+app = create_app()
