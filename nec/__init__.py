@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -44,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    from nec.core.i18n import compile_missing_catalogs
+
+    compile_missing_catalogs(os.path.join(app.root_path, "translations"))
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
 
@@ -68,6 +71,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _select_locale() -> str:
     """French unless the person chose English (their account, or the language switch)."""
     supported = ("fr", "en")
+    if not has_request_context():  # the CLI and the mail worker render French
+        return "fr"
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
     chosen = session.get("locale")

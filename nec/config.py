@@ -73,6 +73,7 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     config["BABEL_SUPPORTED_LOCALES"] = ["fr", "en"]
+    config["BABEL_TRANSLATION_DIRECTORIES"] = "translations"  # nec/translations (French needs no catalog)
     config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
     config["RATELIMIT_HEADERS_ENABLED"] = True
     config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024

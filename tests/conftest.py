@@ -16,10 +16,13 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from nec import create_app
 from nec.extensions import db as _db
 from tests.support.postgres import PostgresServer
+from tests.support.smtp import smtp_server  # noqa: F401  (the fixture: a real SMTP server process)
 
 DATABASES = ["sqlite", "postgresql"]
 
@@ -30,8 +33,28 @@ def pytest_addoption(parser):
 
 def pytest_generate_tests(metafunc):
     if "db_kind" in metafunc.fixturenames:
-        kinds = metafunc.config.getoption("db") or DATABASES
+        # Browser tests exercise the pages, not the database: SQLite unless --db asks for PostgreSQL.
+        default = ["sqlite"] if metafunc.definition.get_closest_marker("browser") else DATABASES
+        kinds = metafunc.config.getoption("db") or default
         metafunc.parametrize("db_kind", kinds, scope="session")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line that shows where the tests really ran: SQLite, PostgreSQL, Chromium."""
+    counts = {"sqlite": 0, "postgresql": 0, "browser": 0, "other": 0}
+    for report in terminalreporter.stats.get("passed", []):
+        if getattr(report, "when", None) != "call":
+            continue
+        params = report.nodeid.rpartition("[")[2].rstrip("]").split("-") if report.nodeid.endswith("]") else []
+        kind = next((k for k in DATABASES if k in params), "other")
+        counts[kind] += 1
+        if "browser" in report.keywords:
+            counts["browser"] += 1
+    terminalreporter.write_sep("-", "NEC: passed tests by database and browser")
+    terminalreporter.write_line(
+        f"SQLite: {counts['sqlite']} · PostgreSQL: {counts['postgresql']} · "
+        f"Chromium (browser): {counts['browser']} · no database: {counts['other']}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +87,25 @@ TEST_SETTINGS = {
 }
 
 
+class FreshGlobalsClient(FlaskClient):
+    """Each request gets its own `g`, as in production.
+
+    The `app` fixture keeps an application context pushed, and Flask reuses it for the test client's
+    requests: without this, `g` (Flask-Login's cached user, g.event...) would leak from one request,
+    or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        ctx = _cv_app.get(None)
+        if ctx is None or ctx.app is not self.application:
+            return super().open(*args, **kwargs)
+        saved, ctx.g = ctx.g, self.application.app_ctx_globals_class()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            ctx.g = saved
+
+
 @pytest.fixture(scope="session")
 def _app_with_schema(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
@@ -76,6 +118,7 @@ def _app_with_schema(database_url, tmp_path_factory):
             "NEC_STORAGE_PATH": str(instance / "files"),
         }
     )
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()

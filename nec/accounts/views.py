@@ -1,10 +1,330 @@
-"""Sign-up, login (password and magic link), logout, password reset, the account page."""
+"""Sign-up, login (password and magic link), logout, password reset, the account page, the event team."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from nec.accounts import services
+from nec.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    EmailOnlyForm,
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignupForm,
+    TeamMemberForm,
+)
+from nec.accounts.models import EventRoleKind, LoginTokenPurpose
+from nec.accounts.permissions import can_manage, organiser_required
+from nec.core.tokens import InvalidLink
+from nec.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
-# Provisional until the accounts work lands: the endpoints base.html links to.
-for _endpoint in ("login", "signup", "account"):
-    bp.add_url_rule(f"/{_endpoint}", _endpoint, lambda: ("", 501))
-bp.add_url_rule("/logout", "logout", lambda: ("", 501), methods=["POST"])
+# Per client address, on every form that checks a password or sends a mail.
+PER_IP_LIMIT = "10 per minute; 100 per hour"
+# Per submitted address: nobody can flood a mailbox, nor try passwords on one account from many addresses.
+PER_EMAIL_MAIL_LIMIT = "5 per 15 minutes; 20 per day"
+PER_EMAIL_LOGIN_LIMIT = "20 per 15 minutes; 100 per day"
+
+
+def _submitted_email() -> str:
+    email = request.form.get("email") or request.form.get("link-email") or ""
+    return "email:" + services.normalise_email(email)[:254]
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path of this site: never another site (open redirect), whatever the spelling."""
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    if any(c in target for c in "\\\r\n\t") or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _after_login(next_url: str | None = None):
+    return redirect(_safe_next(next_url) or url_for("accounts.account"))
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+# --- sign-up and login -------------------------------------------------------------------------
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(PER_IP_LIMIT, methods=["POST"])
+def signup():
+    next_url = _safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return _after_login(next_url)
+    form = SignupForm(next=next_url or "")
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data, form.full_name.data, form.password.data, locale=session.get("locale", "fr")
+            )
+        except services.AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            services.record_login(user)
+            db.session.commit()
+            login_user(user)
+            flash(_("Bienvenue ! Votre compte est créé et vous êtes connecté."), "success")
+            return _after_login(form.next.data)
+    return render_template("accounts/signup.html", form=form)
+
+
+def _render_login(login_form=None, link_form=None, next_url=None):
+    next_url = next_url or ""
+    return render_template(
+        "accounts/login.html",
+        form=login_form or LoginForm(next=next_url, formdata=None),
+        link_form=link_form or EmailOnlyForm(prefix="link", next=next_url, formdata=None),
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(PER_IP_LIMIT, methods=["POST"])
+@limiter.limit(PER_EMAIL_LOGIN_LIMIT, key_func=_submitted_email, methods=["POST"])
+def login():
+    next_url = _safe_next(request.values.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return _after_login(next_url)
+    form = LoginForm(next=next_url or "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(
+                _(
+                    "Adresse e-mail ou mot de passe incorrect. Vérifiez-les, "
+                    "ou recevez plutôt un lien de connexion par e-mail (plus bas)."
+                )
+            )
+        else:
+            services.record_login(user)
+            db.session.commit()  # also keeps a rehashed password
+            login_user(user, remember=form.remember.data)
+            return _after_login(form.next.data)
+    return _render_login(login_form=form, next_url=next_url)
+
+
+@bp.post("/login/link")
+@limiter.limit(PER_IP_LIMIT)
+@limiter.limit(PER_EMAIL_MAIL_LIMIT, key_func=_submitted_email)
+def request_magic_link():
+    form = EmailOnlyForm(prefix="link")
+    if not form.validate_on_submit():
+        return _render_login(link_form=form, next_url=_safe_next(form.next.data))
+    # The same answer whether or not an account exists: nobody learns who has one.
+    services.request_magic_link(form.email.data, next_url=_safe_next(form.next.data))
+    db.session.commit()
+    return render_template("accounts/check_your_mail.html", email=form.email.data, kind="magic_link")
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def magic_link(token: str):
+    """GET only shows a button: mail scanners that open links must not use them up."""
+    next_url = _safe_next(request.args.get("next"))
+    form = ConfirmForm()
+    try:
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                abort(400)
+            user = services.login_with_magic_link(token)
+            db.session.commit()
+            login_user(user)
+            flash(_("Vous êtes connecté."), "success")
+            return _after_login(next_url)
+        user = services.check_login_token(token, LoginTokenPurpose.magic_link)
+    except InvalidLink as exc:
+        db.session.rollback()
+        return _invalid_link(str(exc), "magic_link")
+    return render_template("accounts/magic_link_confirm.html", form=form, user=user, next_url=next_url)
+
+
+def _invalid_link(message: str, kind: str):
+    form = EmailOnlyForm(prefix="link", formdata=None)
+    return render_template("accounts/invalid_link.html", message=message, kind=kind, link_form=form), 400
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("Vous êtes déconnecté. À bientôt !"), "success")
+    return redirect(url_for("events.index"))
+
+
+# --- password reset ----------------------------------------------------------------------------
+
+
+@bp.route("/account/password-reset", methods=["GET", "POST"])
+@limiter.limit(PER_IP_LIMIT, methods=["POST"])
+@limiter.limit(PER_EMAIL_MAIL_LIMIT, key_func=_submitted_email, methods=["POST"])
+def password_reset_request():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/check_your_mail.html", email=form.email.data, kind="password_reset")
+    return render_template("accounts/password_reset_request.html", form=form)
+
+
+@bp.route("/account/password-reset/<token>", methods=["GET", "POST"])
+def password_reset(token: str):
+    form = PasswordResetForm()
+    try:
+        user = services.check_login_token(token, LoginTokenPurpose.password_reset)
+        if form.validate_on_submit():
+            try:
+                user = services.reset_password(token, form.password.data)
+            except services.AccountError as exc:
+                db.session.rollback()
+                form.password.errors.append(str(exc))
+            else:
+                db.session.commit()
+                login_user(user)  # this browser stays signed in; every other session ends
+                flash(_("Votre nouveau mot de passe est enregistré. Vos autres sessions sont fermées."), "success")
+                return redirect(url_for("accounts.account"))
+    except InvalidLink as exc:
+        db.session.rollback()
+        return _invalid_link(str(exc), "password_reset")
+    return render_template("accounts/password_reset.html", form=form, user=user)
+
+
+# --- the account page --------------------------------------------------------------------------
+
+
+def _render_account(profile_form=None, password_form=None):
+    user = _user()
+    return render_template(
+        "accounts/account.html",
+        profile_form=profile_form or ProfileForm(obj=user, formdata=None),
+        password_form=password_form or ChangePasswordForm(user=user, formdata=None),
+        roles=services.roles_of(user),
+    )
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    if request.method == "GET":
+        return _render_account()
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(_user(), full_name=form.full_name.data, locale=form.locale.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.full_name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session["locale"] = form.locale.data
+            flash(_("Vos informations sont enregistrées."), "success")
+            return redirect(url_for("accounts.account"))
+    return _render_account(profile_form=form)
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit(PER_IP_LIMIT)
+def change_password():
+    user = _user()
+    form = ChangePasswordForm(user=user)
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current_password.data, form.password.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.current_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)  # the new session_version: this browser stays, the others end
+            flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
+            return redirect(url_for("accounts.account"))
+    return _render_account(password_form=form)
+
+
+# --- the event team (organisers and reviewers) ---------------------------------------------------
+
+
+def _render_team(form=None):
+    event = g.event
+    return render_template(
+        "accounts/team.html",
+        event=event,
+        team=services.event_team(event),
+        form=form or TeamMemberForm(formdata=None),
+    )
+
+
+@bp.get("/<ev>/manage/team")
+@organiser_required
+def team():
+    return _render_team()
+
+
+@bp.post("/<ev>/manage/team")
+@organiser_required
+def team_add():
+    form = TeamMemberForm()
+    if form.validate_on_submit():
+        role = EventRoleKind(form.role.data)
+        try:
+            user, created = services.add_team_member(
+                g.event, form.email.data, role, full_name=form.full_name.data or "", actor=_user()
+            )
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            if created:
+                message = _(
+                    "%(name)s est maintenant %(role)s. Un compte a été créé et une invitation envoyée à %(email)s.",
+                    name=user.full_name,
+                    role=role.title.lower(),
+                    email=user.email,
+                )
+            else:
+                message = _(
+                    "%(name)s est maintenant %(role)s. Un e-mail l'a prévenu·e.",
+                    name=user.full_name,
+                    role=role.title.lower(),
+                )
+            flash(message, "success")
+            return redirect(url_for("accounts.team"))
+    return _render_team(form)
+
+
+@bp.post("/<ev>/manage/team/<int:role_id>/remove")
+@organiser_required
+def team_remove(role_id: int):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    event_role = services.get_event_role(g.event, role_id)
+    if event_role is None:
+        flash(_("Cette personne n'a déjà plus ce rôle."), "info")
+        return redirect(url_for("accounts.team"))
+    name, role_title = event_role.user.full_name, event_role.role.title.lower()
+    try:
+        services.revoke_role(event_role, actor=_user())
+    except services.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.team"))
+    db.session.commit()
+    flash(_("%(name)s n'est plus %(role)s.", name=name, role=role_title), "success")
+    if not can_manage(_user(), g.event):
+        return redirect(url_for("events.home", ev=g.event.slug))
+    return redirect(url_for("accounts.team"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -41,6 +43,16 @@ def set_language():
         current_user.locale = locale
         db.session.commit()
     target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
+    if not _is_local_path(target):
         target = url_for("events.index")
     return redirect(target)
+
+
+def _is_local_path(target: str) -> bool:
+    """Only a path on this site: no scheme, no host, nothing a browser could read as another site."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

@@ -6,18 +6,21 @@ from datetime import datetime
 
 from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from nec.core.time import to_local
 
 ERROR_MESSAGES = {
-    400: "La demande n'a pas pu être comprise. Revenez en arrière et réessayez.",
-    403: "Vous n'avez pas accès à cette page. Si vous pensez que c'est une erreur, contactez l'équipe organisatrice.",
-    404: "Cette page n'existe pas ou plus. Vérifiez l'adresse, ou revenez à l'accueil.",
-    405: "Cette action n'est pas possible à cette adresse.",
-    413: "Le fichier envoyé est trop volumineux.",
-    429: "Trop de demandes en peu de temps. Patientez quelques minutes puis réessayez.",
-    500: "Une erreur inattendue s'est produite de notre côté. Réessayez dans un instant.",
+    400: _l("La demande n'a pas pu être comprise. Revenez en arrière et réessayez."),
+    403: _l(
+        "Vous n'avez pas accès à cette page. Si vous pensez que c'est une erreur, contactez l'équipe organisatrice."
+    ),
+    404: _l("Cette page n'existe pas ou plus. Vérifiez l'adresse, ou revenez à l'accueil."),
+    405: _l("Cette action n'est pas possible à cette adresse."),
+    413: _l("Le fichier envoyé est trop volumineux."),
+    429: _l("Trop de demandes en peu de temps. Patientez quelques minutes puis réessayez."),
+    500: _l("Une erreur inattendue s'est produite de notre côté. Réessayez dans un instant."),
 }
 
 
@@ -38,13 +41,13 @@ def _error_page(error):
     code = getattr(error, "code", 500) or 500
     message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     description = getattr(error, "description", None) if code in (400, 403, 429) else None
-    if code == 429:
-        description = None
+    if code == 429 or description == getattr(type(error), "description", None):
+        description = None  # Werkzeug's default description is English and says nothing more
     return render_template("errors.html", code=code, message=message, detail=description), code
 
 
 def _csrf_error(error):
-    message = (
+    message = _l(
         "Le formulaire a expiré ou n'a pas été envoyé depuis ce site. Rechargez la page, puis envoyez-le à nouveau."
     )
     return render_template("errors.html", code=400, message=message, detail=None), 400

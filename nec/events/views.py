@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
-from nec.accounts.permissions import has_event_role
+from nec.accounts.permissions import can_manage, has_event_role, organiser_required
 from nec.events import services
+from nec.events.forms import DayForm, EventForm, FormatForm, RoomForm, ThemeForm
+from nec.events.services import SetupError
+from nec.extensions import db, login
 
 bp = Blueprint("events", __name__)
 
@@ -37,9 +43,352 @@ def add_event_slug(endpoint, values):
 @bp.get("/")
 def index():
     upcoming, past = services.list_public_events(date.today())
-    return render_template("events/index.html", upcoming=upcoming, past=past)
+    managed = services.list_managed_events(current_user)
+    return render_template(
+        "events/index.html",
+        upcoming=upcoming,
+        past=past,
+        managed=managed,
+        can_create=bool(managed) or services.can_create_events(current_user),
+    )
 
 
 @bp.get("/<ev>/")
 def home():
-    return render_template("events/home.html", event=g.event)
+    return render_template("events/home.html", event=g.event, can_manage=can_manage(current_user, g.event))
+
+
+# --- helpers of the organiser's pages ---------------------------------------------------------------
+
+
+def _me():
+    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
+    return current_user._get_current_object()
+
+
+def _show_error(form, error: SetupError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _conflict_message() -> str:
+    return _(
+        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
+        "moment (par exemple un nom déjà pris). Vérifiez les informations et envoyez à nouveau le formulaire."
+    )
+
+
+def _run(action: Callable[[], object]) -> SetupError | None:
+    """Run one change and commit it: None on success, else why it was refused (and nothing is kept).
+
+    A constraint the checks could not foresee (another person saving at the same moment) comes back
+    from the database as an IntegrityError, at a flush or at the commit: it is refused, never a 500.
+    """
+    try:
+        action()
+        db.session.commit()
+    except SetupError as error:
+        db.session.rollback()
+        return error
+    except IntegrityError:
+        db.session.rollback()
+        return SetupError(_conflict_message())
+    return None
+
+
+def _save(form, action: Callable[[], object], success: str, target: Callable[[], str]):
+    """Run one change from a valid form: a response (redirect) on success, None to show the form again."""
+    problem = _run(action)
+    if problem is not None:
+        _show_error(form, problem)
+        return None
+    flash(success, "success")
+    return redirect(target())
+
+
+def _act(action: Callable[[], object], success: str, target: str):
+    """Run one change from a button (delete, move): flash the outcome and go back to the list."""
+    problem = _run(action)
+    if problem is not None:
+        flash(problem.message, "error")
+    elif success:
+        flash(success, "success")
+    return redirect(target)
+
+
+def _owned_or_404(getter, obj_id: int):
+    obj = getter(g.event, obj_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _render_manage(template: str, status: int = 200, **context):
+    return render_template(template, event=g.event, **context), status
+
+
+# --- creating an event --------------------------------------------------------------------------------
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+def create_event():
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    if not services.can_create_events(current_user):
+        abort(403)
+    form = EventForm()
+    if form.validate_on_submit():
+        created = {}
+
+        def action():
+            created["event"] = services.create_event(_me(), **form.event_details())
+
+        response = _save(
+            form,
+            action,
+            _("L'événement est créé. Vérifiez ses jours, ajoutez ses salles et ses thèmes."),
+            lambda: url_for("events.manage_dashboard", ev=created["event"].slug),
+        )
+        if response is not None:
+            return response
+    return render_template("events/manage/event_new.html", form=form, event=None)
+
+
+# --- dashboard and event ------------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/manage/")
+@organiser_required
+def manage_dashboard():
+    return _render_manage("events/manage/dashboard.html", counts=services.dashboard_counts(g.event))
+
+
+@bp.route("/<ev>/manage/event", methods=["GET", "POST"])
+@organiser_required
+def manage_event():
+    form = EventForm(obj=g.event)
+    if request.method == "GET":
+        form.slug.data = g.event.slug
+    if form.validate_on_submit():
+        details = form.event_details()
+        details["slug"] = details["slug"] or g.event.slug
+        response = _save(
+            form,
+            lambda: services.update_event(g.event, _me(), **details),
+            _("Les informations de l'événement sont enregistrées."),
+            lambda: url_for("events.manage_event", ev=g.event.slug),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/event_edit.html", form=form)
+
+
+# --- days ------------------------------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/manage/days")
+@organiser_required
+def manage_days():
+    return _render_manage("events/manage/days.html", days=services.list_days(g.event))
+
+
+@bp.route("/<ev>/manage/days/<int:day_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_day(day_id: int):
+    day = _owned_or_404(services.get_day, day_id)
+    form = DayForm(obj=day)
+    if form.validate_on_submit():
+        response = _save(
+            form,
+            lambda: services.update_day(day, _me(), **form.hours()),
+            _("Les horaires du jour sont enregistrés."),
+            lambda: url_for("events.manage_days"),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/day_form.html", form=form, day=day)
+
+
+# --- rooms ----------------------------------------------------------------------------------------------
+
+
+@bp.route("/<ev>/manage/rooms", methods=["GET", "POST"])
+@organiser_required
+def manage_rooms():
+    form = RoomForm()
+    if form.validate_on_submit():
+        response = _save(
+            form,
+            lambda: services.add_room(g.event, _me(), **form.room_fields()),
+            _("La salle « %(name)s » est ajoutée.", name=form.name.data.strip()),
+            lambda: url_for("events.manage_rooms"),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/rooms.html", form=form, rooms=services.list_rooms(g.event))
+
+
+@bp.route("/<ev>/manage/rooms/<int:room_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_room(room_id: int):
+    room = _owned_or_404(services.get_room, room_id)
+    form = RoomForm(obj=room)
+    if form.validate_on_submit():
+        response = _save(
+            form,
+            lambda: services.update_room(room, _me(), **form.room_fields()),
+            _("La salle « %(name)s » est enregistrée.", name=form.name.data.strip()),
+            lambda: url_for("events.manage_rooms"),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/room_form.html", form=form, room=room)
+
+
+@bp.route("/<ev>/manage/rooms/<int:room_id>/delete", methods=["GET", "POST"])
+@organiser_required
+def delete_room(room_id: int):
+    room = _owned_or_404(services.get_room, room_id)
+    if request.method == "GET":
+        return _render_manage(
+            "events/manage/confirm_delete.html",
+            question=_("Supprimer la salle « %(name)s » ?", name=room.name),
+            cancel_url=url_for("events.manage_rooms"),
+            section="rooms",
+        )
+    name = room.name
+    return _act(
+        lambda: services.delete_room(room, _me()),
+        _("La salle « %(name)s » est supprimée.", name=name),
+        url_for("events.manage_rooms"),
+    )
+
+
+@bp.post("/<ev>/manage/rooms/<int:room_id>/move")
+@organiser_required
+def move_room(room_id: int):
+    room = _owned_or_404(services.get_room, room_id)
+    direction = request.form.get("direction", "")
+    return _act(lambda: services.move_room(room, _me(), direction), "", url_for("events.manage_rooms"))
+
+
+# --- themes ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/<ev>/manage/themes", methods=["GET", "POST"])
+@organiser_required
+def manage_themes():
+    form = ThemeForm()
+    if form.validate_on_submit():
+        response = _save(
+            form,
+            lambda: services.add_theme(g.event, _me(), **form.theme_fields()),
+            _("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()),
+            lambda: url_for("events.manage_themes"),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/themes.html", form=form, themes=services.list_themes(g.event))
+
+
+@bp.route("/<ev>/manage/themes/<int:theme_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_theme(theme_id: int):
+    theme = _owned_or_404(services.get_theme, theme_id)
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        response = _save(
+            form,
+            lambda: services.update_theme(theme, _me(), **form.theme_fields()),
+            _("Le thème « %(name)s » est enregistré.", name=form.name.data.strip()),
+            lambda: url_for("events.manage_themes"),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/theme_form.html", form=form, theme=theme)
+
+
+@bp.route("/<ev>/manage/themes/<int:theme_id>/delete", methods=["GET", "POST"])
+@organiser_required
+def delete_theme(theme_id: int):
+    theme = _owned_or_404(services.get_theme, theme_id)
+    if request.method == "GET":
+        return _render_manage(
+            "events/manage/confirm_delete.html",
+            question=_("Supprimer le thème « %(name)s » ?", name=theme.name),
+            warning=_("Les sessions de ce thème resteront au programme, sans thème."),
+            cancel_url=url_for("events.manage_themes"),
+            section="themes",
+        )
+    name = theme.name
+    return _act(
+        lambda: services.delete_theme(theme, _me()),
+        _("Le thème « %(name)s » est supprimé.", name=name),
+        url_for("events.manage_themes"),
+    )
+
+
+@bp.post("/<ev>/manage/themes/<int:theme_id>/move")
+@organiser_required
+def move_theme(theme_id: int):
+    theme = _owned_or_404(services.get_theme, theme_id)
+    direction = request.form.get("direction", "")
+    return _act(lambda: services.move_theme(theme, _me(), direction), "", url_for("events.manage_themes"))
+
+
+# --- session formats ------------------------------------------------------------------------------------
+
+
+@bp.route("/<ev>/manage/formats", methods=["GET", "POST"])
+@organiser_required
+def manage_formats():
+    form = FormatForm()
+    if form.validate_on_submit():
+        response = _save(
+            form,
+            lambda: services.add_format(g.event, _me(), **form.format_fields()),
+            _("Le format « %(name)s » est ajouté.", name=form.name.data.strip()),
+            lambda: url_for("events.manage_formats"),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/formats.html", form=form, formats=services.list_formats(g.event))
+
+
+@bp.route("/<ev>/manage/formats/<int:format_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_format(format_id: int):
+    fmt = _owned_or_404(services.get_format, format_id)
+    form = FormatForm(obj=fmt)
+    if form.validate_on_submit():
+        response = _save(
+            form,
+            lambda: services.update_format(fmt, _me(), **form.format_fields()),
+            _("Le format « %(name)s » est enregistré.", name=form.name.data.strip()),
+            lambda: url_for("events.manage_formats"),
+        )
+        if response is not None:
+            return response
+    return _render_manage("events/manage/format_form.html", form=form, fmt=fmt)
+
+
+@bp.route("/<ev>/manage/formats/<int:format_id>/delete", methods=["GET", "POST"])
+@organiser_required
+def delete_format(format_id: int):
+    fmt = _owned_or_404(services.get_format, format_id)
+    if request.method == "GET":
+        return _render_manage(
+            "events/manage/confirm_delete.html",
+            question=_("Supprimer le format « %(name)s » ?", name=fmt.name),
+            cancel_url=url_for("events.manage_formats"),
+            section="formats",
+        )
+    name = fmt.name
+    return _act(
+        lambda: services.delete_format(fmt, _me()),
+        _("Le format « %(name)s » est supprimé.", name=name),
+        url_for("events.manage_formats"),
+    )

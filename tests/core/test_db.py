@@ -162,3 +162,25 @@ def test_datetimes_are_stored_in_utc_and_naive_ones_refused(db, make_event):
     assert stored.starts_at == datetime(2027, 1, 28, 8, 0, tzinfo=UTC)
     assert stored.starts_at.tzinfo is not None
     _flush_fails(db, Slot(version_id=version.id, title="Pause", starts_at=datetime(2027, 1, 28, 10), ends_at=paris))
+
+
+def test_foreign_key_actions_run_in_the_database(db, make_event):
+    """Deleting with plain SQL (no ORM cascade) still removes an event's rooms: SQLite has its pragma on."""
+    event = make_event()
+    db.session.add(Room(event_id=event.id, name="Salle C"))
+    db.session.commit()
+    db.session.execute(sa.text("DELETE FROM events WHERE id = :id"), {"id": event.id})
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Room)) == 0
+
+
+def test_foreign_keys_refuse_a_missing_parent(db):
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            sa.text(
+                "INSERT INTO rooms (event_id, name, kind, accessibility_notes, position) "
+                "VALUES (999999, 'Salle D', 'physical', '', 0)"
+            )
+        )
+        db.session.flush()
+    db.session.rollback()

@@ -1,0 +1,497 @@
+"""Accounts: passwords, sign-up, login links sent by e-mail, password reset and roles per event.
+
+Plain functions that add to db.session and never commit: the caller (a view, a command) commits once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from nec.accounts.models import EventRole, EventRoleKind, LoginToken, LoginTokenPurpose, User
+from nec.core.audit import log_action
+from nec.core.db import utcnow
+from nec.core.mail import queue_mail
+from nec.core.tokens import InvalidLink, sign, unsign
+from nec.events.models import Event
+from nec.extensions import db
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 256  # hashing a megabyte-long "password" would be a cheap denial of service
+# A team invitation is read later than a login link asked for a minute ago: it lives longer.
+DEFAULT_INVITATION_MAX_AGE = 7 * 24 * 3600
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class AccountError(Exception):
+    """Something the person can fix; the message is in French and says what to do."""
+
+
+class RoleAlreadyGranted(AccountError):
+    pass
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_verify(password: str) -> None:
+    """Spend the time of a real check, so that unknown addresses answer as slowly as known ones."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    with contextlib.suppress(VerificationError):
+        _hasher.verify(_DUMMY_HASH, password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Check a password; on success, upgrade the stored hash if the hashing parameters changed."""
+    if not user.password_hash or not password or len(password) > PASSWORD_MAX_LENGTH:
+        _dummy_verify(password[:PASSWORD_MAX_LENGTH] if password else "x")
+        return False
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+def password_problems(password: str, *, email: str = "") -> list[str]:
+    """The rules a new password breaks, as French sentences (empty list: the password is fine)."""
+    problems = []
+    if len(password) < PASSWORD_MIN_LENGTH:
+        problems.append(
+            _(
+                "Le mot de passe doit contenir au moins %(n)d caractères. "
+                "Une phrase de plusieurs mots est facile à retenir.",
+                n=PASSWORD_MIN_LENGTH,
+            )
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        problems.append(_("Le mot de passe doit contenir au plus %(n)d caractères.", n=PASSWORD_MAX_LENGTH))
+    if email and password.strip().lower() == email.strip().lower():
+        problems.append(_("Le mot de passe ne doit pas être votre adresse e-mail. Choisissez autre chose."))
+    return problems
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every other session of this person."""
+    problems = password_problems(password, email=user.email)
+    if problems:
+        raise AccountError(" ".join(problems))
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 1) + 1
+
+
+def change_password(user: User, current_password: str | None, new_password: str) -> None:
+    """Change the password of a signed-in person; the current one is needed if there is one."""
+    if user.password_hash and not verify_password(user, current_password or ""):
+        raise AccountError(_("Le mot de passe actuel est incorrect. Vérifiez-le et réessayez."))
+    set_password(user, new_password)
+    log_action("account.password_changed", actor=user, target=user)
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    email = normalise_email(email)
+    if not email:
+        return None
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def create_user(
+    email: str,
+    full_name: str,
+    password: str | None = None,
+    *,
+    locale: str = "fr",
+    is_admin: bool = False,
+    actor: User | None = None,
+) -> User:
+    """A new account; without a password the person signs in with links sent by e-mail."""
+    email = normalise_email(email)
+    full_name = (full_name or "").strip()
+    if "@" not in email.strip("@"):
+        raise AccountError(_("Cette adresse e-mail n'est pas valide. Vérifiez-la, par exemple nom@exemple.fr."))
+    if not full_name:
+        raise AccountError(_("Indiquez votre nom."))
+    if password is not None:
+        problems = password_problems(password, email=email)
+        if problems:
+            raise AccountError(" ".join(problems))
+    duplicate = _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou demandez un lien de connexion.")
+    if get_user_by_email(email) is not None:
+        raise AccountError(duplicate)
+    user = User(
+        email=email,
+        full_name=full_name,
+        locale=locale if locale in ("fr", "en") else "fr",
+        is_admin=is_admin,
+        password_hash=hash_password(password) if password is not None else None,
+    )
+    try:
+        with db.session.begin_nested():  # another worker may create the same address right now
+            db.session.add(user)
+    except IntegrityError:
+        raise AccountError(duplicate) from None
+    log_action("account.created", actor=actor or user, target=user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this address and password, or None (and as slowly either way)."""
+    user = get_user_by_email(email)
+    if user is None:
+        _dummy_verify(password[:PASSWORD_MAX_LENGTH] if password else "x")
+        return None
+    if not verify_password(user, password) or not user.is_active_account:
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+
+
+def update_profile(user: User, *, full_name: str, locale: str) -> None:
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise AccountError(_("Indiquez votre nom."))
+    if locale not in ("fr", "en"):
+        raise AccountError(_("Choisissez le français ou l'anglais."))
+    user.full_name = full_name
+    user.locale = locale
+
+
+def roles_of(user: User) -> list[EventRole]:
+    """The person's roles, with their events, the most recent events first."""
+    return list(
+        db.session.scalars(
+            sa.select(EventRole)
+            .join(EventRole.event)
+            .where(EventRole.user_id == user.id)
+            .options(contains_eager(EventRole.event))
+            .order_by(Event.start_date.desc(), Event.id, EventRole.role)
+        )
+    )
+
+
+# --- links sent by e-mail ----------------------------------------------------------------------
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _signature_max_age(purpose: LoginTokenPurpose) -> int:
+    """An upper bound for the signature; the exact expiry is the token row's expires_at."""
+    config = current_app.config
+    if purpose is LoginTokenPurpose.password_reset:
+        return config["NEC_PASSWORD_RESET_MAX_AGE"]
+    return max(config["NEC_MAGIC_LINK_MAX_AGE"], config.get("NEC_INVITATION_MAX_AGE", DEFAULT_INVITATION_MAX_AGE))
+
+
+def _max_age(purpose: LoginTokenPurpose) -> int:
+    if purpose is LoginTokenPurpose.password_reset:
+        return current_app.config["NEC_PASSWORD_RESET_MAX_AGE"]
+    return current_app.config["NEC_MAGIC_LINK_MAX_AGE"]
+
+
+def issue_login_token(user: User, purpose: LoginTokenPurpose, *, max_age: int | None = None) -> str:
+    """Store the hash of a new random secret and return the signed token that goes in the link."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        LoginToken(
+            user=user,
+            purpose=purpose,
+            secret_hash=_secret_hash(secret),
+            created_at=now,
+            expires_at=now + timedelta(seconds=max_age or _max_age(purpose)),
+        )
+    )
+    return sign(secret, f"login-token.{purpose.value}")
+
+
+def _unknown_link() -> InvalidLink:
+    return InvalidLink(_("Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau."))
+
+
+def _spent_link() -> InvalidLink:
+    return InvalidLink(_("Ce lien a déjà servi ou a expiré. Demandez-en un nouveau : il arrive en quelques instants."))
+
+
+def _find_token(token: str, purpose: LoginTokenPurpose) -> LoginToken:
+    # The signature is checked first: an altered link never reaches the database.
+    secret = unsign(token, f"login-token.{purpose.value}", _signature_max_age(purpose))
+    if not isinstance(secret, str):
+        raise _unknown_link()
+    row = db.session.scalar(
+        sa.select(LoginToken).where(LoginToken.secret_hash == _secret_hash(secret), LoginToken.purpose == purpose)
+    )
+    if row is None:
+        raise _unknown_link()
+    return row
+
+
+def check_login_token(token: str, purpose: LoginTokenPurpose) -> User:
+    """The person a link is for, without using it up (for the confirmation page)."""
+    row = _find_token(token, purpose)
+    if row.used_at is not None or row.expires_at <= utcnow() or not row.user.is_active_account:
+        raise _spent_link()
+    return row.user
+
+
+def consume_login_token(token: str, purpose: LoginTokenPurpose) -> User:
+    """Use a link up, once: the conditional UPDATE lets only one of several workers succeed."""
+    row = _find_token(token, purpose)
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(LoginToken)
+        .where(LoginToken.id == row.id, LoginToken.used_at.is_(None), LoginToken.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1 or not row.user.is_active_account:
+        raise _spent_link()
+    return row.user
+
+
+def _expire_unused_tokens(user: User, purpose: LoginTokenPurpose) -> None:
+    now = utcnow()
+    db.session.execute(
+        sa.update(LoginToken)
+        .where(LoginToken.user_id == user.id, LoginToken.purpose == purpose, LoginToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail, built from NEC_BASE_URL (never from the request's Host header)."""
+    base = urlsplit(current_app.config["NEC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, round(seconds / 60))
+
+
+def request_magic_link(email: str, *, next_url: str | None = None) -> None:
+    """Mail a login link if an active account has this address; otherwise do nothing, silently."""
+    user = get_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    token = issue_login_token(user, LoginTokenPurpose.magic_link)
+    values = {"token": token}
+    if next_url:
+        values["next"] = next_url
+    queue_mail(
+        user.email,
+        "magic_link",
+        subject=_("Votre lien de connexion"),
+        to_name=user.full_name,
+        url=external_url("accounts.magic_link", **values),
+        minutes=_minutes(_max_age(LoginTokenPurpose.magic_link)),
+    )
+
+
+def login_with_magic_link(token: str) -> User:
+    user = consume_login_token(token, LoginTokenPurpose.magic_link)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the link reached this mailbox
+    record_login(user)
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if an active account has this address; otherwise do nothing, silently."""
+    user = get_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    token = issue_login_token(user, LoginTokenPurpose.password_reset)
+    queue_mail(
+        user.email,
+        "password_reset",
+        subject=_("Choisir un nouveau mot de passe"),
+        to_name=user.full_name,
+        url=external_url("accounts.password_reset", token=token),
+        minutes=_minutes(_max_age(LoginTokenPurpose.password_reset)),
+    )
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; the link is only used up if the password is accepted."""
+    user = check_login_token(token, LoginTokenPurpose.password_reset)
+    problems = password_problems(new_password, email=user.email)
+    if problems:
+        raise AccountError(" ".join(problems))
+    consume_login_token(token, LoginTokenPurpose.password_reset)
+    set_password(user, new_password)
+    _expire_unused_tokens(user, LoginTokenPurpose.password_reset)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    record_login(user)
+    log_action("account.password_reset", actor=user, target=user)
+    return user
+
+
+# --- roles per event ---------------------------------------------------------------------------
+
+
+def event_team(event: Event) -> list[EventRole]:
+    return list(
+        db.session.scalars(
+            sa.select(EventRole)
+            .join(EventRole.user)
+            .where(EventRole.event_id == event.id)
+            .options(contains_eager(EventRole.user))
+            .order_by(EventRole.role, User.full_name, User.id)
+        )
+    )
+
+
+def grant_role(event: Event, user: User, role: EventRoleKind, *, actor: User | None = None) -> EventRole:
+    role = EventRoleKind(role)
+    already = _("%(name)s est déjà %(role)s pour cet événement.", name=user.full_name, role=role.title.lower())
+    exists = db.session.scalar(
+        sa.select(EventRole.id).where(
+            EventRole.event_id == event.id, EventRole.user_id == user.id, EventRole.role == role
+        )
+    )
+    if exists is not None:
+        raise RoleAlreadyGranted(already)
+    event_role = EventRole(event_id=event.id, user_id=user.id, role=role)
+    try:
+        with db.session.begin_nested():  # the unique constraint decides between concurrent requests
+            db.session.add(event_role)
+    except IntegrityError:
+        raise RoleAlreadyGranted(already) from None
+    log_action("role.granted", actor=actor, event=event, target=user, role=role.value, email=user.email)
+    return event_role
+
+
+def revoke_role(event_role: EventRole, *, actor: User | None = None) -> None:
+    """Remove a role; an event always keeps at least one organiser."""
+    event = event_role.event
+    if event_role.role is EventRoleKind.organiser:
+        # Lock the event row so that two organisers removing each other cannot both succeed.
+        db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
+        organisers = db.session.scalar(
+            sa.select(sa.func.count(EventRole.id)).where(
+                EventRole.event_id == event.id, EventRole.role == EventRoleKind.organiser
+            )
+        )
+        if organisers <= 1:
+            raise AccountError(
+                _(
+                    "Impossible de retirer le dernier organisateur ou la dernière organisatrice de l'événement. "
+                    "Ajoutez d'abord une autre personne comme organisateur ou organisatrice."
+                )
+            )
+    log_action(
+        "role.revoked",
+        actor=actor,
+        event=event,
+        target=event_role.user,
+        role=event_role.role.value,
+        email=event_role.user.email,
+    )
+    db.session.delete(event_role)
+
+
+def get_event_role(event: Event, role_id: int) -> EventRole | None:
+    return db.session.scalar(sa.select(EventRole).where(EventRole.id == role_id, EventRole.event_id == event.id))
+
+
+def add_team_member(
+    event: Event, email: str, role: EventRoleKind, *, full_name: str = "", actor: User | None = None
+) -> tuple[User, bool]:
+    """Give a role to a person by e-mail, creating a password-less account and inviting them if needed.
+
+    Returns the person and whether their account was created.
+    """
+    role = EventRoleKind(role)
+    user = get_user_by_email(email)
+    created = user is None
+    if created:
+        email = normalise_email(email)
+        user = create_user(email, full_name.strip() or email.partition("@")[0], actor=actor)
+    grant_role(event, user, role, actor=actor)
+    if created:
+        max_age = current_app.config.get("NEC_INVITATION_MAX_AGE", DEFAULT_INVITATION_MAX_AGE)
+        token = issue_login_token(user, LoginTokenPurpose.magic_link, max_age=max_age)
+        url = external_url("accounts.magic_link", token=token)
+        days = max(1, round(max_age / 86400))
+    else:
+        url = external_url("accounts.login")
+        days = None
+    queue_mail(
+        user.email,
+        "team_invitation",
+        subject=_("Vous rejoignez l'équipe de %(event)s", event=event.title),
+        to_name=user.full_name,
+        event=event,
+        url=url,
+        new_account=created,
+        days=days,
+        role_title=role.title,
+        inviter_name=actor.full_name if actor is not None else "",
+        login_url=external_url("accounts.login"),
+    )
+    return user, created
+
+
+def create_or_update_organiser(
+    email: str,
+    full_name: str,
+    password: str | None,
+    *,
+    event: Event | None = None,
+    is_admin: bool = False,
+) -> tuple[User, bool]:
+    """For the command line: an account with a password, organiser of `event`, administrator if asked."""
+    user = get_user_by_email(email)
+    created = user is None
+    if created:
+        user = create_user(email, full_name, password, is_admin=is_admin)
+    else:
+        if full_name and full_name.strip():
+            user.full_name = full_name.strip()
+        if password is not None:
+            set_password(user, password)
+            log_action("account.password_changed", target=user, via="cli")
+        if is_admin and not user.is_admin:
+            user.is_admin = True
+            log_action("account.admin_granted", target=user, via="cli")
+    if event is not None:
+        with contextlib.suppress(RoleAlreadyGranted):
+            grant_role(event, user, EventRoleKind.organiser)
+    return user, created

@@ -1,0 +1,143 @@
+"""`flask mail ...`: deliver the outbox, see its state, requeue messages stuck by a dead worker."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import timedelta
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+
+from nec.core import mail
+from nec.core.models import OutboxState
+from nec.extensions import db
+
+
+@click.group("mail", help="Envoi des e-mails en attente (la file d'envoi).")
+def mail_cli() -> None:
+    pass
+
+
+def _summary(report: mail.DeliveryReport) -> str:
+    text = f"Envoyés : {report.sent}, à réessayer plus tard : {report.retried}, en échec : {report.failed}"
+    if report.uncertain:
+        text += f", envoi incertain (non renvoyés) : {report.uncertain}"
+    return text
+
+
+@mail_cli.command("send", help="Envoie les messages en attente (une passe, ou en continu avec --loop).")
+@click.option("--limit", default=100, show_default=True, help="Nombre maximal de messages par passe.")
+@click.option("--loop", is_flag=True, help="Continue jusqu'à l'interruption (Ctrl+C ou SIGTERM).")
+@click.option("--interval", default=10.0, show_default=True, help="Secondes d'attente entre deux passes.")
+@click.option("--max-passes", type=int, default=None, help="Avec --loop : s'arrête après ce nombre de passes.")
+@with_appcontext
+def send_command(limit: int, loop: bool, interval: float, max_passes: int | None) -> None:
+    if not loop:
+        report = mail.deliver_due(limit=limit)
+        click.echo(_summary(report))
+        if report.stopped:
+            click.echo(f"Serveur d'envoi injoignable, nouvel essai plus tard : {report.stopped}", err=True)
+        _warn_stale()
+        return
+
+    stop = threading.Event()
+    previous = _on_stop_signals(stop)
+    click.echo(f"Envoi des e-mails toutes les {interval:g} secondes. Ctrl+C pour arrêter.")
+    passes = 0
+    try:
+        while not stop.is_set():
+            try:
+                report = mail.deliver_due(limit=limit)
+            except sa.exc.OperationalError as exc:  # the database is away: keep the worker alive
+                current_app.logger.error("mail worker: database unavailable: %s", exc)
+                report = None
+            finally:
+                db.session.rollback()  # hold no transaction open while idle
+            if report is not None and (report.handled or report.stopped):
+                click.echo(_summary(report))
+            passes += 1
+            if max_passes is not None and passes >= max_passes:
+                break
+            if report is None or report.handled < limit:  # a full pass means more may be waiting
+                stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _restore_signals(previous)
+    click.echo("Arrêt de l'envoi des e-mails.")
+
+
+def _on_stop_signals(stop: threading.Event) -> dict:
+    """SIGTERM (systemd, docker) ends the loop between two messages, never in the middle of one."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    return previous
+
+
+def _restore_signals(previous: dict) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
+def _warn_stale() -> None:
+    stale = mail.stale_messages()
+    if stale:
+        click.echo(
+            f"Attention : {len(stale)} message(s) bloqué(s) en cours d'envoi depuis plus de "
+            f"{_minutes(mail.STALE_AFTER)} minutes. Voir « flask mail requeue-stale ».",
+            err=True,
+        )
+
+
+def _minutes(delay: timedelta) -> int:
+    return int(delay.total_seconds() // 60)
+
+
+@mail_cli.command("status", help="Nombre de messages par état.")
+@with_appcontext
+def status_command() -> None:
+    counts = mail.outbox_counts()
+    for state in OutboxState:
+        click.echo(f"{state.title} ({state.value}) : {counts[state]}")
+    stale = mail.stale_messages()
+    if stale:
+        click.echo(
+            f"Bloqués en cours d'envoi depuis plus de {_minutes(mail.STALE_AFTER)} minutes : {len(stale)} "
+            "(voir « flask mail requeue-stale »)"
+        )
+
+
+@mail_cli.command(
+    "requeue-stale",
+    help=(
+        "Liste les messages bloqués « en cours d'envoi » (processus d'envoi arrêté en plein travail) ; "
+        "avec --yes, les remet en file. Ils ont peut-être déjà été reçus : ils le seraient alors deux fois."
+    ),
+)
+@click.option("--yes", "confirm", is_flag=True, help="Remettre vraiment ces messages en file d'envoi.")
+@click.option("--older-than", default=_minutes(mail.STALE_AFTER), show_default=True, help="Âge minimal, en minutes.")
+@with_appcontext
+def requeue_stale_command(confirm: bool, older_than: int) -> None:
+    older = timedelta(minutes=max(older_than, 0))
+    stale = mail.stale_messages(older_than=older)
+    if not stale:
+        click.echo("Aucun message bloqué en cours d'envoi.")
+        return
+    for message in stale:
+        click.echo(
+            f"#{message.id} à {message.to_address} « {message.subject} », "
+            f"pris le {message.claimed_at:%Y-%m-%d %H:%M} UTC"
+            + (f" ({message.last_error})" if message.last_error else "")
+        )
+    if not confirm:
+        click.echo(f"{len(stale)} message(s). Relancez avec --yes pour les remettre en file d'envoi.")
+        return
+    count = mail.requeue_stale(older_than=older)
+    db.session.commit()
+    click.echo(f"{count} message(s) remis en file d'envoi.")
