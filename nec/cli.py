@@ -1,88 +1,231 @@
-"""The `flask` commands. Each is thin: it parses options and calls a module's services."""
+"""The `flask` commands: demo data, accounts, mail delivery. Each is thin: it parses options,
+calls a module's services and prints the outcome in French."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from datetime import timedelta
+from pathlib import Path
+
 import click
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from nec import demo
+from nec.accounts import services as accounts
+from nec.core import mail
+from nec.core.models import OutboxState
+from nec.events.services import get_event_by_slug
+from nec.extensions import db
 
 
 def init_app(app: Flask) -> None:
     """Register every command on the application."""
-    # Each area adds its commands below, one `app.cli.add_command(...)` per group.
+    for command in (demo_cli, create_organiser, mail_cli):
+        app.cli.add_command(command)
 
-    @app.cli.group("demo")
-    def demo_cli():
-        """The demo event nec-sud-charente."""
 
-    @demo_cli.command("load")
-    @click.option("--reset", is_flag=True, help="Supprime d'abord l'événement de démonstration et ses données.")
-    def demo_load(reset):
-        """Load the demo event once (nothing happens if it exists) and print the demo organiser's login.
+# --- demo data ---------------------------------------------------------------------------------
 
-        The password is NEC_DEMO_PASSWORD if set, else generated; the login is also kept, readable by
-        its owner only, in the instance folder (demo-login.txt), and printed again on later runs.
-        """
-        import os
-        from pathlib import Path
 
-        from flask import current_app
+@click.group("demo")
+def demo_cli() -> None:
+    """The demo event nec-sud-charente."""
 
-        from nec import demo
 
-        login_file = Path(current_app.instance_path) / demo.LOGIN_FILE_NAME
-        if reset and demo.delete_demo():
-            click.echo(f"Événement de démonstration « {demo.DEMO_SLUG} » supprimé.")
-        loaded = demo.load_demo(password=os.environ.get("NEC_DEMO_PASSWORD") or None)
-        if loaded is None:
-            click.echo(
-                f"L'événement de démonstration « {demo.DEMO_SLUG} » existe déjà : rien n'a été changé "
-                "(pour le recharger : flask demo load --reset)."
-            )
-            if login_file.exists():
-                click.echo(login_file.read_text(encoding="utf-8").rstrip())
-            return
-        counts = loaded.counts
+@demo_cli.command("load")
+@with_appcontext
+@click.option("--reset", is_flag=True, help="Supprime d'abord l'événement de démonstration et ses données.")
+def demo_load(reset):
+    """Load the demo event once (nothing happens if it exists) and print the demo organiser's login.
+
+    The password is NEC_DEMO_PASSWORD if set, else generated; the login is also kept, readable by
+    its owner only, in the instance folder (demo-login.txt), and printed again on later runs.
+    """
+    login_file = Path(current_app.instance_path) / demo.LOGIN_FILE_NAME
+    if reset and demo.delete_demo():
+        click.echo(f"Événement de démonstration « {demo.DEMO_SLUG} » supprimé.")
+    loaded = demo.load_demo(password=os.environ.get("NEC_DEMO_PASSWORD") or None)
+    if loaded is None:
         click.echo(
-            f"Événement de démonstration chargé : {loaded.event.title} — {counts['speakers']} intervenant·es, "
-            f"{counts['sessions']} sessions, {counts['registrations']} inscriptions, "
-            f"{counts['seats']} places d'atelier réservées et {counts['waiting']} en liste d'attente."
+            f"L'événement de démonstration « {demo.DEMO_SLUG} » existe déjà : rien n'a été changé "
+            "(pour le recharger : flask demo load --reset)."
         )
-        text = demo.login_text(loaded, current_app.config["NEC_BASE_URL"])
-        demo.save_login(login_file, text)
-        click.echo(text)
-        click.echo(f"(Ces informations sont gardées dans {login_file}, lisible par vous seul·e.)")
+        if login_file.exists():
+            click.echo(login_file.read_text(encoding="utf-8").rstrip())
+        return
+    counts = loaded.counts
+    click.echo(
+        f"Événement de démonstration chargé : {loaded.event.title} — {counts['speakers']} intervenant·es, "
+        f"{counts['sessions']} sessions, {counts['registrations']} inscriptions, "
+        f"{counts['seats']} places d'atelier réservées et {counts['waiting']} en liste d'attente."
+    )
+    text = demo.login_text(loaded, current_app.config["NEC_BASE_URL"])
+    demo.save_login(login_file, text)
+    click.echo(text)
+    click.echo(f"(Ces informations sont gardées dans {login_file}, lisible par vous seul·e.)")
 
-    from nec.core.mail_commands import mail_cli
 
-    app.cli.add_command(mail_cli)  # flask mail send|status|requeue-stale
+# --- accounts ----------------------------------------------------------------------------------
 
-    @app.cli.command("create-organiser")
-    @click.option("--email", required=True, help="Adresse e-mail du compte.")
-    @click.option("--name", "full_name", required=True, help="Prénom et nom.")
-    @click.option("--event", "event_slug", default=None, help="Slug de l'événement à confier à cette personne.")
-    @click.option("--admin", is_flag=True, help="Administrateur de la plateforme (peut créer des événements).")
-    @click.option("--password", default=None, help="Mot de passe (demandé, masqué, s'il n'est pas donné).")
-    def create_organiser(email, full_name, event_slug, admin, password):
-        """Create or update an account with a password; make it organiser of an event and/or administrator."""
-        from nec.accounts import services as accounts
-        from nec.events.services import get_event_by_slug
-        from nec.extensions import db
 
-        event = None
-        if event_slug:
-            event = get_event_by_slug(event_slug)
-            if event is None:
-                raise click.ClickException(f"Aucun événement n'a le slug « {event_slug} ».")
-        if password is None:
-            password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Le même, une seconde fois")
-        try:
-            user, created = accounts.create_or_update_organiser(email, full_name, password, event=event, is_admin=admin)
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            raise click.ClickException(str(exc)) from None
-        db.session.commit()
-        click.echo(f"Compte {'créé' if created else 'mis à jour'} : {user.email}")
-        if event is not None:
-            click.echo(f"Organisateur ou organisatrice de : {event.title} ({event.slug})")
-        if user.is_admin:
-            click.echo("Administrateur ou administratrice de la plateforme.")
+@click.command("create-organiser")
+@click.option("--email", required=True, help="Adresse e-mail du compte.")
+@click.option("--name", "full_name", required=True, help="Prénom et nom.")
+@click.option("--event", "event_slug", default=None, help="Slug de l'événement à confier à cette personne.")
+@click.option("--admin", is_flag=True, help="Administrateur de la plateforme (peut créer des événements).")
+@click.option("--password", default=None, help="Mot de passe (demandé, masqué, s'il n'est pas donné).")
+@with_appcontext
+def create_organiser(email, full_name, event_slug, admin, password):
+    """Create or update an account with a password; make it organiser of an event and/or administrator."""
+    event = None
+    if event_slug:
+        event = get_event_by_slug(event_slug)
+        if event is None:
+            raise click.ClickException(f"Aucun événement n'a le slug « {event_slug} ».")
+    if password is None:
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Le même, une seconde fois")
+    try:
+        user, created = accounts.create_or_update_organiser(email, full_name, password, event=event, is_admin=admin)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Compte {'créé' if created else 'mis à jour'} : {user.email}")
+    if event is not None:
+        click.echo(f"Organisateur ou organisatrice de : {event.title} ({event.slug})")
+    if user.is_admin:
+        click.echo("Administrateur ou administratrice de la plateforme.")
+
+
+# --- mail delivery -----------------------------------------------------------------------------
+
+
+@click.group("mail", help="Envoi des e-mails en attente (la file d'envoi).")
+def mail_cli() -> None:
+    pass
+
+
+def _summary(report: mail.DeliveryReport) -> str:
+    text = f"Envoyés : {report.sent}, à réessayer plus tard : {report.retried}, en échec : {report.failed}"
+    if report.uncertain:
+        text += f", envoi incertain (non renvoyés) : {report.uncertain}"
+    return text
+
+
+@mail_cli.command("send", help="Envoie les messages en attente (une passe, ou en continu avec --loop).")
+@click.option("--limit", default=100, show_default=True, help="Nombre maximal de messages par passe.")
+@click.option("--loop", is_flag=True, help="Continue jusqu'à l'interruption (Ctrl+C ou SIGTERM).")
+@click.option("--interval", default=10.0, show_default=True, help="Secondes d'attente entre deux passes.")
+@click.option("--max-passes", type=int, default=None, help="Avec --loop : s'arrête après ce nombre de passes.")
+@with_appcontext
+def send_command(limit: int, loop: bool, interval: float, max_passes: int | None) -> None:
+    if not loop:
+        report = mail.deliver_due(limit=limit)
+        click.echo(_summary(report))
+        if report.stopped:
+            click.echo(f"Serveur d'envoi injoignable, nouvel essai plus tard : {report.stopped}", err=True)
+        _warn_stale()
+        return
+
+    stop = threading.Event()
+    previous = _on_stop_signals(stop)
+    click.echo(f"Envoi des e-mails toutes les {interval:g} secondes. Ctrl+C pour arrêter.")
+    passes = 0
+    try:
+        while not stop.is_set():
+            try:
+                report = mail.deliver_due(limit=limit)
+            except sa.exc.OperationalError as exc:  # the database is away: keep the worker alive
+                current_app.logger.error("mail worker: database unavailable: %s", exc)
+                report = None
+            finally:
+                db.session.rollback()  # hold no transaction open while idle
+            if report is not None and (report.handled or report.stopped):
+                click.echo(_summary(report))
+            passes += 1
+            if max_passes is not None and passes >= max_passes:
+                break
+            if report is None or report.handled < limit:  # a full pass means more may be waiting
+                stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _restore_signals(previous)
+    click.echo("Arrêt de l'envoi des e-mails.")
+
+
+def _on_stop_signals(stop: threading.Event) -> dict:
+    """SIGTERM (systemd, docker) ends the loop between two messages, never in the middle of one."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    return previous
+
+
+def _restore_signals(previous: dict) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
+def _warn_stale() -> None:
+    stale = mail.stale_messages()
+    if stale:
+        click.echo(
+            f"Attention : {len(stale)} message(s) bloqué(s) en cours d'envoi depuis plus de "
+            f"{_minutes(mail.STALE_AFTER)} minutes. Voir « flask mail requeue-stale ».",
+            err=True,
+        )
+
+
+def _minutes(delay: timedelta) -> int:
+    return int(delay.total_seconds() // 60)
+
+
+@mail_cli.command("status", help="Nombre de messages par état.")
+@with_appcontext
+def status_command() -> None:
+    counts = mail.outbox_counts()
+    for state in OutboxState:
+        click.echo(f"{state.title} ({state.value}) : {counts[state]}")
+    stale = mail.stale_messages()
+    if stale:
+        click.echo(
+            f"Bloqués en cours d'envoi depuis plus de {_minutes(mail.STALE_AFTER)} minutes : {len(stale)} "
+            "(voir « flask mail requeue-stale »)"
+        )
+
+
+@mail_cli.command(
+    "requeue-stale",
+    help=(
+        "Liste les messages bloqués « en cours d'envoi » (processus d'envoi arrêté en plein travail) ; "
+        "avec --yes, les remet en file. Ils ont peut-être déjà été reçus : ils le seraient alors deux fois."
+    ),
+)
+@click.option("--yes", "confirm", is_flag=True, help="Remettre vraiment ces messages en file d'envoi.")
+@click.option("--older-than", default=_minutes(mail.STALE_AFTER), show_default=True, help="Âge minimal, en minutes.")
+@with_appcontext
+def requeue_stale_command(confirm: bool, older_than: int) -> None:
+    older = timedelta(minutes=max(older_than, 0))
+    stale = mail.stale_messages(older_than=older)
+    if not stale:
+        click.echo("Aucun message bloqué en cours d'envoi.")
+        return
+    for message in stale:
+        click.echo(
+            f"#{message.id} à {message.to_address} « {message.subject} », "
+            f"pris le {message.claimed_at:%Y-%m-%d %H:%M} UTC"
+            + (f" ({message.last_error})" if message.last_error else "")
+        )
+    if not confirm:
+        click.echo(f"{len(stale)} message(s). Relancez avec --yes pour les remettre en file d'envoi.")
+        return
+    count = mail.requeue_stale(older_than=older)
+    db.session.commit()
+    click.echo(f"{count} message(s) remis en file d'envoi.")
