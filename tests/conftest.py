@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from nec import create_app
 from nec.extensions import db as _db
-from tests.support.postgres import PostgresServer
+from tests.support.postgres import ExternalPostgres, PostgresServer
 from tests.support.smtp import smtp_server  # noqa: F401  (the fixture: a real SMTP server process)
 
 DATABASES = ["sqlite", "postgresql"]
@@ -36,6 +36,8 @@ def pytest_generate_tests(metafunc):
         # Browser tests exercise the pages, not the database: SQLite unless --db asks for PostgreSQL.
         default = ["sqlite"] if metafunc.definition.get_closest_marker("browser") else DATABASES
         kinds = metafunc.config.getoption("db") or default
+        if metafunc.definition.get_closest_marker("postgresql_only"):
+            kinds = ["postgresql"]
         metafunc.parametrize("db_kind", kinds, scope="session")
 
 
@@ -60,10 +62,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def postgres_server():
     url = os.environ.get("NEC_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    server = PostgresServer().start()
+    server = ExternalPostgres(url) if url else PostgresServer().start()
     yield server
     server.stop()
 
@@ -72,10 +71,7 @@ def postgres_server():
 def database_url(db_kind, request, tmp_path_factory):
     if db_kind == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'nec-test.sqlite3'}"
-    server = request.getfixturevalue("postgres_server")
-    if isinstance(server, str):
-        return server
-    return server.create_database(f"nec_test_{uuid.uuid4().hex[:8]}")
+    return request.getfixturevalue("postgres_server").create_database(f"nec_test_{uuid.uuid4().hex[:8]}")
 
 
 TEST_SETTINGS = {

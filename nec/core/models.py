@@ -62,3 +62,43 @@ class AuditLogEntry(Base):
     target_type: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
     target_id: Mapped[int | None]
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class MailTemplateKind(LabelledEnum):
+    acknowledgement = "acknowledgement"
+    co_speaker_invitation = "co_speaker_invitation"
+    accepted = "accepted"
+    rejected = "rejected"
+    confirmation_reminder = "confirmation_reminder"
+    profile_reminder = "profile_reminder"
+    availability_reminder = "availability_reminder"
+
+    __titles__ = {
+        "acknowledgement": "Accusé de réception d'une proposition",
+        "co_speaker_invitation": "Invitation d'un·e co-intervenant·e",
+        "accepted": "Proposition acceptée (demande de confirmation)",
+        "rejected": "Proposition refusée",
+        "confirmation_reminder": "Relance : confirmer sa participation",
+        "profile_reminder": "Relance : compléter son profil",
+        "availability_reminder": "Relance : indiquer ses disponibilités",
+    }
+
+
+class MailTemplate(Base):
+    """An organiser's wording of one kind of e-mail for their event, with {placeholders}.
+
+    Without a row, the platform's default wording for that kind is used.
+    """
+
+    __tablename__ = "mail_templates"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "kind"),
+        sa.CheckConstraint("subject <> ''", name="subject_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MailTemplateKind] = mapped_column(enum_type(MailTemplateKind, "kind"))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -98,6 +98,13 @@ class InvitationState(LabelledEnum):
     __titles__ = {"invited": "Invité·e", "accepted": "A accepté", "declined": "A décliné"}
 
 
+class Decision(LabelledEnum):
+    accept = "accept"
+    reject = "reject"
+
+    __titles__ = {"accept": "Accepter", "reject": "Refuser"}
+
+
 class SpeakerProfile(TimestampMixin, Base):
     """A speaker's public profile for one event; may exist before the person has an account."""
 
@@ -161,10 +168,17 @@ class Session(TimestampMixin, Base):
         enum_type(SessionState, "state"), default=SessionState.draft, index=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who proposed it (None for sessions the organisers programmed directly).
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # A decision prepared by the organisers, applied (with its e-mails) in one go later.
+    staged_decision: Mapped[Decision | None] = mapped_column(enum_type(Decision, "staged_decision"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     format: Mapped[SessionFormat] = relationship()
     theme: Mapped[Theme | None] = relationship()
+    submitted_by: Mapped[User | None] = relationship()
     speakers: Mapped[list[SessionSpeaker]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="SessionSpeaker.position"
     )
@@ -205,3 +219,165 @@ class Availability(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     speaker: Mapped[SpeakerProfile] = relationship(back_populates="availabilities")
+
+
+# --- the call for sessions -----------------------------------------------------------------------
+
+
+class QuestionTarget(LabelledEnum):
+    proposal = "proposal"
+    speaker = "speaker"
+
+    __titles__ = {"proposal": "Posée pour chaque proposition", "speaker": "Posée à chaque intervenant·e"}
+
+
+class QuestionKind(LabelledEnum):
+    short_text = "short_text"
+    long_text = "long_text"
+    choice = "choice"
+    multiple_choice = "multiple_choice"
+    yes_no = "yes_no"
+
+    __titles__ = {
+        "short_text": "Texte court",
+        "long_text": "Texte long",
+        "choice": "Choix unique",
+        "multiple_choice": "Choix multiples",
+        "yes_no": "Oui / non",
+    }
+
+
+class Call(TimestampMixin, Base):
+    """An event's call for sessions: when it is open, how proposals are reviewed."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id"),
+        sa.CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="period_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    introduction: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Reviewers do not see who proposed (names, structures) when the review is blind.
+    blind_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A reviewer sees the others' reviews only once they have written their own.
+    reviews_visible_after_own: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    event: Mapped[Event] = relationship()
+    formats: Mapped[list[CallFormat]] = relationship(back_populates="call", cascade="all, delete-orphan")
+
+
+class CallFormat(Base):
+    """A format offered by the call, with its own closing date when it differs from the call's."""
+
+    __tablename__ = "call_formats"
+    __table_args__ = (sa.UniqueConstraint("call_id", "format_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    format_id: Mapped[int] = mapped_column(sa.ForeignKey("session_formats.id", ondelete="CASCADE"), index=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    call: Mapped[Call] = relationship(back_populates="formats")
+    format: Mapped[SessionFormat] = relationship()
+
+
+class Question(Base):
+    """A custom question of the call, asked of each proposal or of each speaker."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.CheckConstraint("label <> ''", name="label_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    target: Mapped[QuestionTarget] = mapped_column(enum_type(QuestionTarget, "target"))
+    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind, "kind"))
+    label: Mapped[str] = mapped_column(sa.String(300))
+    help_text: Mapped[str] = mapped_column(sa.String(600), default="", server_default="")
+    choices: Mapped[list] = mapped_column(sa.JSON, default=list)
+    required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Asked only for proposals of this format (None: every format).
+    format_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_formats.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    event: Mapped[Event] = relationship()
+    format: Mapped[SessionFormat | None] = relationship()
+
+
+class Answer(Base):
+    """A proposal's or a speaker's answer to a custom question (text, a choice, choices or yes/no)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", "session_id"),
+        sa.UniqueConstraint("question_id", "speaker_id"),
+        sa.CheckConstraint("(session_id IS NULL) <> (speaker_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    speaker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("speaker_profiles.id", ondelete="CASCADE"), index=True)
+    value: Mapped[object] = mapped_column(sa.JSON)
+
+    question: Mapped[Question] = relationship()
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+class ReviewCriterion(Base):
+    """A criterion reviewers score, from 0 to max_score, counted with its weight."""
+
+    __tablename__ = "review_criteria"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "name"),
+        sa.CheckConstraint("max_score BETWEEN 1 AND 10", name="max_score_range"),
+        sa.CheckConstraint("weight > 0 AND weight <= 10", name="weight_range"),
+        sa.CheckConstraint("name <> ''", name="name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.String(600), default="", server_default="")
+    max_score: Mapped[int] = mapped_column(default=5, server_default="5")
+    weight: Mapped[int] = mapped_column(default=1, server_default="1")
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class Review(TimestampMixin, Base):
+    """One reviewer's review of one proposal: a score per criterion and a comment."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (sa.UniqueConstraint("session_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    session: Mapped[Session] = relationship()
+    reviewer: Mapped[User] = relationship()
+    scores: Mapped[list[ReviewScore]] = relationship(back_populates="review", cascade="all, delete-orphan")
+
+
+class ReviewScore(Base):
+    __tablename__ = "review_scores"
+    __table_args__ = (
+        sa.UniqueConstraint("review_id", "criterion_id"),
+        sa.CheckConstraint("value >= 0", name="value_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criteria.id", ondelete="CASCADE"), index=True)
+    value: Mapped[int]
+
+    review: Mapped[Review] = relationship(back_populates="scores")
+    criterion: Mapped[ReviewCriterion] = relationship()

@@ -375,10 +375,9 @@ def test_concurrent_workers_deliver_each_message_exactly_once(smtp_app, db, smtp
     assert outbox_counts()[OutboxState.sent] == 40
 
 
+@pytest.mark.postgresql_only
 def test_worker_processes_deliver_each_message_exactly_once(smtp_app, db, smtp_server, tmp_path):
     """Several `flask mail send` processes on one PostgreSQL, as in a deployment."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("several worker processes on one database is the PostgreSQL deployment")
     expected = [queue(f"personne{n}@example.org").message_id for n in range(60)]
     db.session.commit()
     env = {

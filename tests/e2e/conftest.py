@@ -25,12 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask, got_request_exception
 from werkzeug.serving import make_server
 
 from nec import create_app
-from nec.config import normalise_database_url
 from nec.demo import load_demo
 from nec.extensions import db as _db
 
@@ -87,22 +85,7 @@ def _fresh_database_url(db_kind: str, request, tmp_path_factory) -> str:
     """A database of its own for the live server (the unit tests empty theirs after every test)."""
     if db_kind == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('e2e-sqlite') / 'nec-e2e.sqlite3'}"
-    server = request.getfixturevalue("postgres_server")
-    name = f"nec_e2e_{uuid.uuid4().hex[:8]}"
-    if not isinstance(server, str):
-        return server.create_database(name)  # the throwaway server goes away with its databases
-    # NEC_TEST_POSTGRES_URL: an existing server; create a sibling database there, dropped at the end.
-    url = sa.engine.make_url(normalise_database_url(server))
-    _run_outside_transaction(url, f'CREATE DATABASE "{name}"')
-    request.addfinalizer(lambda: _run_outside_transaction(url, f'DROP DATABASE IF EXISTS "{name}"'))
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def _run_outside_transaction(url: sa.URL, statement: str) -> None:
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(statement))
-    engine.dispose()
+    return request.getfixturevalue("postgres_server").create_database(f"nec_e2e_{uuid.uuid4().hex[:8]}")
 
 
 DEMO_PASSWORD = "mot-de-passe-de-demo-e2e"

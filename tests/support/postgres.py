@@ -91,3 +91,37 @@ class PostgresServer:
 def _has_c_utf8() -> bool:
     out = subprocess.run(["locale", "-a"], capture_output=True, text=True, check=False).stdout.lower()
     return "c.utf8" in out or "c.utf-8" in out
+
+
+class ExternalPostgres:
+    """NEC_TEST_POSTGRES_URL: an existing server; the suite creates its databases there and drops them."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        from nec.config import normalise_database_url
+
+        self._url = sa.engine.make_url(normalise_database_url(url))
+        self._created: list[str] = []
+
+    def _admin(self, sql: str) -> None:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self._url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(sql)
+        finally:
+            engine.dispose()
+
+    def create_database(self, name: str) -> str:
+        self._admin(f'CREATE DATABASE "{name}"')
+        self._created.append(name)
+        return self.url(name)
+
+    def url(self, name: str) -> str:
+        return self._url.set(database=name).render_as_string(hide_password=False)
+
+    def stop(self) -> None:
+        for name in self._created:
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
