@@ -289,9 +289,7 @@ class Question(Base):
     """A custom question of the call, asked of each proposal or of each speaker."""
 
     __tablename__ = "questions"
-    __table_args__ = (
-        sa.CheckConstraint("label <> ''", name="label_not_empty"),
-    )
+    __table_args__ = (sa.CheckConstraint("label <> ''", name="label_not_empty"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
