@@ -56,7 +56,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(events_bp)  # last: its /<ev>/ routes share the top level
+    from nec.proposals.call_views import bp as call_bp
+    from nec.proposals.programming_views import bp as programming_bp
+    from nec.proposals.review_views import bp as review_bp
+    from nec.proposals.views import bp as proposals_bp
+
+    for blueprint in (proposals_bp, call_bp, review_bp, programming_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(events_bp)  # its /<ev>/ routes share the top level
 
     from nec.core import web
 

@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import secrets
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -22,6 +21,7 @@ from sqlalchemy.orm import contains_eager
 from nec.accounts.models import EventRole, EventRoleKind, LoginToken, LoginTokenPurpose, User
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.links import external_url
 from nec.core.mail import queue_mail
 from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event
@@ -291,13 +291,6 @@ def _expire_unused_tokens(user: User, purpose: LoginTokenPurpose) -> None:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail, built from NEC_BASE_URL (never from the request's Host header)."""
-    base = urlsplit(current_app.config["NEC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _minutes(seconds: int) -> int:

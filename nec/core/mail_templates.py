@@ -1,0 +1,151 @@
+"""E-mails whose wording the organisers edit per event, with {placeholders}.
+
+Each kind has a default French wording here; an organiser's MailTemplate row replaces it for their
+event. The body is plain text: the HTML part is made from it (paragraphs, links), escaped.
+"""
+
+from __future__ import annotations
+
+import string
+
+import sqlalchemy as sa
+
+from nec.core.mail import queue_mail
+from nec.core.models import MailTemplate, MailTemplateKind, OutboxMessage
+from nec.extensions import db
+
+K = MailTemplateKind
+
+# Placeholders every kind offers, then those of each kind.
+COMMON_PLACEHOLDERS = ("event_title", "event_url", "person_name")
+PLACEHOLDERS: dict[MailTemplateKind, tuple[str, ...]] = {
+    K.acknowledgement: ("session_title", "proposal_url"),
+    K.co_speaker_invitation: ("session_title", "inviter_name", "invitation_url"),
+    K.accepted: ("session_title", "confirmation_url"),
+    K.rejected: ("session_title",),
+    K.confirmation_reminder: ("session_title", "confirmation_url"),
+    K.profile_reminder: ("profile_url",),
+    K.availability_reminder: ("availability_url",),
+}
+
+DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
+    K.acknowledgement: (
+        "Votre proposition « {session_title} » est bien reçue",
+        "Bonjour {person_name},\n\n"
+        "Merci ! Votre proposition « {session_title} » pour {event_title} est bien enregistrée.\n\n"
+        "Vous pouvez la relire et la modifier jusqu'à la clôture de l'appel :\n{proposal_url}\n\n"
+        "Nous vous écrirons dès que l'équipe aura fait son choix.\n\nL'équipe organisatrice",
+    ),
+    K.co_speaker_invitation: (
+        "{inviter_name} vous invite à intervenir à {event_title}",
+        "Bonjour {person_name},\n\n"
+        "{inviter_name} propose la session « {session_title} » pour {event_title} et vous invite à y "
+        "intervenir.\n\nPour accepter ou décliner, et compléter votre profil, ouvrez ce lien :\n"
+        "{invitation_url}\n\nL'équipe organisatrice",
+    ),
+    K.accepted: (
+        "Votre proposition « {session_title} » est retenue",
+        "Bonjour {person_name},\n\n"
+        "Bonne nouvelle : la session « {session_title} » est retenue pour {event_title}.\n\n"
+        "Merci de confirmer votre participation (ou de nous dire si vous ne pouvez plus venir) :\n"
+        "{confirmation_url}\n\nL'équipe organisatrice",
+    ),
+    K.rejected: (
+        "Votre proposition « {session_title} »",
+        "Bonjour {person_name},\n\n"
+        "Merci pour votre proposition « {session_title} » pour {event_title}. Nous avons reçu beaucoup "
+        "de propositions et ne pouvons malheureusement pas la retenir cette fois-ci.\n\n"
+        "Nous espérons vous compter parmi les participants : {event_url}\n\nL'équipe organisatrice",
+    ),
+    K.confirmation_reminder: (
+        "Rappel : confirmez votre participation à {event_title}",
+        "Bonjour {person_name},\n\n"
+        "La session « {session_title} » attend encore votre confirmation :\n{confirmation_url}\n\n"
+        "L'équipe organisatrice",
+    ),
+    K.profile_reminder: (
+        "Rappel : complétez votre profil pour {event_title}",
+        "Bonjour {person_name},\n\n"
+        "Votre profil d'intervenant·e n'est pas encore complet. Il sert au programme : merci de le "
+        "compléter ici :\n{profile_url}\n\nL'équipe organisatrice",
+    ),
+    K.availability_reminder: (
+        "Rappel : indiquez vos disponibilités pour {event_title}",
+        "Bonjour {person_name},\n\n"
+        "Pour construire le programme, nous avons besoin de savoir quand vous êtes disponible :\n"
+        "{availability_url}\n\nL'équipe organisatrice",
+    ),
+}
+
+
+class _KeepUnknown(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def placeholders_for(kind: MailTemplateKind) -> tuple[str, ...]:
+    return COMMON_PLACEHOLDERS + PLACEHOLDERS[kind]
+
+
+def unknown_placeholders(kind: MailTemplateKind, text: str) -> list[str]:
+    """Names between braces that this kind does not offer, or a French message when braces do not pair."""
+    allowed = set(placeholders_for(kind))
+    try:
+        names = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError:
+        return ["{"]
+    return sorted({n for n in names if n not in allowed})
+
+
+def fill(text: str, values: dict[str, object]) -> str:
+    """Replace {placeholders}; an unknown one stays as written rather than breaking the mail."""
+    try:
+        return string.Formatter().vformat(text, (), _KeepUnknown({k: str(v) for k, v in values.items()}))
+    except (ValueError, IndexError, AttributeError):
+        return text
+
+
+def get_template(event, kind: MailTemplateKind) -> MailTemplate | None:
+    return db.session.scalar(
+        sa.select(MailTemplate).where(MailTemplate.event_id == event.id, MailTemplate.kind == kind)
+    )
+
+
+def wording(event, kind: MailTemplateKind) -> tuple[str, str]:
+    """The (subject, body) in force for this event: the organiser's, else the default."""
+    row = get_template(event, kind)
+    return (row.subject, row.body) if row else DEFAULTS[kind]
+
+
+def save_wording(event, kind: MailTemplateKind, subject: str, body: str) -> MailTemplate:
+    row = get_template(event, kind) or MailTemplate(event_id=event.id, kind=kind)
+    row.subject, row.body = subject.strip(), body.strip()
+    db.session.add(row)
+    return row
+
+
+def reset_wording(event, kind: MailTemplateKind) -> None:
+    row = get_template(event, kind)
+    if row is not None:
+        db.session.delete(row)
+
+
+def queue_event_mail(
+    event, kind: MailTemplateKind, to_address: str, *, to_name: str = "", base_url: str, **values
+) -> OutboxMessage:
+    """Queue one mail of this kind in the event's wording (in the caller's transaction)."""
+    values = {
+        "event_title": event.title,
+        "event_url": f"{base_url.rstrip('/')}/{event.slug}/",
+        "person_name": to_name or to_address,
+        **values,
+    }
+    subject, body = wording(event, kind)
+    return queue_mail(
+        to_address,
+        "event_message",
+        subject=fill(subject, values).replace("\n", " ").strip(),
+        to_name=to_name,
+        event=event,
+        body=fill(body, values),
+    )
