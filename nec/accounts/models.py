@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nec.core.db import Base, LabelledEnum, UTCDateTime, enum_type, utcnow
+from nec.core.db import N_, Base, LabelledEnum, UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from nec.events.models import Event
@@ -19,14 +19,14 @@ class EventRoleKind(LabelledEnum):
     organiser = "organiser"
     reviewer = "reviewer"
 
-    __titles__ = {"organiser": "Organisateur ou organisatrice", "reviewer": "Relecteur ou relectrice"}
+    __titles__ = {"organiser": N_("Organisateur ou organisatrice"), "reviewer": N_("Relecteur ou relectrice")}
 
 
 class LoginTokenPurpose(LabelledEnum):
     magic_link = "magic_link"
     password_reset = "password_reset"  # noqa: S105 (a purpose, not a secret)
 
-    __titles__ = {"magic_link": "Lien de connexion", "password_reset": "Réinitialisation du mot de passe"}
+    __titles__ = {"magic_link": N_("Lien de connexion"), "password_reset": N_("Réinitialisation du mot de passe")}
 
 
 class User(UserMixin, Base):

@@ -55,6 +55,11 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC)
 
 
+def N_(message: str) -> str:
+    """Marks a French message for extraction (pybabel -k N_); it is translated where it is shown."""
+    return message
+
+
 class LabelledEnum(enum.StrEnum):
     """An enum whose members carry a French title for the interface (see `title`)."""
 

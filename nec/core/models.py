@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nec.core.db import Base, LabelledEnum, UTCDateTime, enum_type, utcnow
+from nec.core.db import N_, Base, LabelledEnum, UTCDateTime, enum_type, utcnow
 
 
 class OutboxState(LabelledEnum):
@@ -16,7 +16,12 @@ class OutboxState(LabelledEnum):
     sent = "sent"
     failed = "failed"
 
-    __titles__ = {"pending": "En attente", "sending": "En cours d'envoi", "sent": "Envoyé", "failed": "Échec"}
+    __titles__ = {
+        "pending": N_("En attente"),
+        "sending": N_("En cours d'envoi"),
+        "sent": N_("Envoyé"),
+        "failed": N_("Échec"),
+    }
 
 
 class OutboxMessage(Base):
@@ -74,13 +79,13 @@ class MailTemplateKind(LabelledEnum):
     availability_reminder = "availability_reminder"
 
     __titles__ = {
-        "acknowledgement": "Accusé de réception d'une proposition",
-        "co_speaker_invitation": "Invitation d'un·e co-intervenant·e",
-        "accepted": "Proposition acceptée (demande de confirmation)",
-        "rejected": "Proposition refusée",
-        "confirmation_reminder": "Relance : confirmer sa participation",
-        "profile_reminder": "Relance : compléter son profil",
-        "availability_reminder": "Relance : indiquer ses disponibilités",
+        "acknowledgement": N_("Accusé de réception d'une proposition"),
+        "co_speaker_invitation": N_("Invitation d'un·e co-intervenant·e"),
+        "accepted": N_("Proposition acceptée (demande de confirmation)"),
+        "rejected": N_("Proposition refusée"),
+        "confirmation_reminder": N_("Relance : confirmer sa participation"),
+        "profile_reminder": N_("Relance : compléter son profil"),
+        "availability_reminder": N_("Relance : indiquer ses disponibilités"),
     }
 
 

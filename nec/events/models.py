@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nec.core.db import Base, LabelledEnum, TimestampMixin, enum_type
+from nec.core.db import N_, Base, LabelledEnum, TimestampMixin, enum_type
 
 if TYPE_CHECKING:
     from nec.accounts.models import EventRole
@@ -19,14 +19,14 @@ class EventFormat(LabelledEnum):
     online = "online"
     hybrid = "hybrid"
 
-    __titles__ = {"on_site": "Sur place", "online": "En ligne", "hybrid": "Hybride (sur place et en ligne)"}
+    __titles__ = {"on_site": N_("Sur place"), "online": N_("En ligne"), "hybrid": N_("Hybride (sur place et en ligne)")}
 
 
 class RoomKind(LabelledEnum):
     physical = "physical"
     virtual = "virtual"
 
-    __titles__ = {"physical": "Salle physique", "virtual": "Salle virtuelle (visioconférence)"}
+    __titles__ = {"physical": N_("Salle physique"), "virtual": N_("Salle virtuelle (visioconférence)")}
 
 
 class FormatKind(LabelledEnum):
@@ -36,10 +36,10 @@ class FormatKind(LabelledEnum):
     plenary = "plenary"
 
     __titles__ = {
-        "round_table": "Table ronde",
-        "workshop": "Atelier",
-        "talk": "Intervention",
-        "plenary": "Plénière",
+        "round_table": N_("Table ronde"),
+        "workshop": N_("Atelier"),
+        "talk": N_("Intervention"),
+        "plenary": N_("Plénière"),
     }
 
 

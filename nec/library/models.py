@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nec.core.db import Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_type
+from nec.core.db import N_, Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_type
 from nec.events.models import Event
 from nec.proposals.models import Session
 
@@ -17,7 +17,7 @@ class RecordingSource(LabelledEnum):
     upload = "upload"
     link = "link"
 
-    __titles__ = {"webhook": "Reçu automatiquement", "upload": "Fichier déposé", "link": "Lien"}
+    __titles__ = {"webhook": N_("Reçu automatiquement"), "upload": N_("Fichier déposé"), "link": N_("Lien")}
 
 
 class RecordingState(LabelledEnum):
@@ -28,11 +28,11 @@ class RecordingState(LabelledEnum):
     withdrawn = "withdrawn"
 
     __titles__ = {
-        "received": "Reçu",
-        "processing": "En traitement",
-        "ready": "Prêt à publier",
-        "published": "Publié",
-        "withdrawn": "Retiré",
+        "received": N_("Reçu"),
+        "processing": N_("En traitement"),
+        "ready": N_("Prêt à publier"),
+        "published": N_("Publié"),
+        "withdrawn": N_("Retiré"),
     }
 
 
@@ -44,11 +44,11 @@ class ResourceKind(LabelledEnum):
     link = "link"
 
     __titles__ = {
-        "replay": "Replay",
-        "slides": "Support de présentation",
-        "guide": "Guide",
-        "document": "Document",
-        "link": "Lien",
+        "replay": N_("Replay"),
+        "slides": N_("Support de présentation"),
+        "guide": N_("Guide"),
+        "document": N_("Document"),
+        "link": N_("Lien"),
     }
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nec.accounts.models import User
-from nec.core.db import Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_type
+from nec.core.db import N_, Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_type
 from nec.events.models import Event, SessionFormat, Theme
 
 
@@ -25,16 +25,16 @@ class StructureType(LabelledEnum):
     other = "other"
 
     __titles__ = {
-        "epn": "Espace public numérique / cyberbase",
-        "social_centre": "Centre social",
-        "local_authority": "Collectivité territoriale",
-        "association": "Association",
-        "third_place": "Tiers-lieu",
-        "network": "Réseau ou hub régional",
-        "public_service": "Service public, État, opérateur",
-        "company": "Entreprise",
-        "independent": "Indépendant·e",
-        "other": "Autre",
+        "epn": N_("Espace public numérique / cyberbase"),
+        "social_centre": N_("Centre social"),
+        "local_authority": N_("Collectivité territoriale"),
+        "association": N_("Association"),
+        "third_place": N_("Tiers-lieu"),
+        "network": N_("Réseau ou hub régional"),
+        "public_service": N_("Service public, État, opérateur"),
+        "company": N_("Entreprise"),
+        "independent": N_("Indépendant·e"),
+        "other": N_("Autre"),
     }
 
 
@@ -49,14 +49,14 @@ class SessionState(LabelledEnum):
     cancelled = "cancelled"
 
     __titles__ = {
-        "draft": "Brouillon",
-        "submitted": "Proposée",
-        "accepted": "Acceptée",
-        "rejected": "Refusée",
-        "confirmed": "Confirmée",
-        "declined": "Déclinée par l'intervenant·e",
-        "withdrawn": "Retirée",
-        "cancelled": "Annulée",
+        "draft": N_("Brouillon"),
+        "submitted": N_("Proposée"),
+        "accepted": N_("Acceptée"),
+        "rejected": N_("Refusée"),
+        "confirmed": N_("Confirmée"),
+        "declined": N_("Déclinée par l'intervenant·e"),
+        "withdrawn": N_("Retirée"),
+        "cancelled": N_("Annulée"),
     }
 
 
@@ -65,7 +65,7 @@ class AttendanceMode(LabelledEnum):
     online = "online"
     either = "either"
 
-    __titles__ = {"on_site": "Sur place", "online": "En ligne", "either": "Sur place ou en ligne"}
+    __titles__ = {"on_site": N_("Sur place"), "online": N_("En ligne"), "either": N_("Sur place ou en ligne")}
 
 
 class Level(LabelledEnum):
@@ -73,7 +73,7 @@ class Level(LabelledEnum):
     intermediate = "intermediate"
     advanced = "advanced"
 
-    __titles__ = {"beginner": "Débutant", "intermediate": "Intermédiaire", "advanced": "Confirmé"}
+    __titles__ = {"beginner": N_("Débutant"), "intermediate": N_("Intermédiaire"), "advanced": N_("Confirmé")}
 
 
 class SpeakerRole(LabelledEnum):
@@ -83,10 +83,10 @@ class SpeakerRole(LabelledEnum):
     speaker = "speaker"
 
     __titles__ = {
-        "moderator": "Modération",
-        "panelist": "Intervenant·e de table ronde",
-        "facilitator": "Animation",
-        "speaker": "Intervenant·e",
+        "moderator": N_("Modération"),
+        "panelist": N_("Intervenant·e de table ronde"),
+        "facilitator": N_("Animation"),
+        "speaker": N_("Intervenant·e"),
     }
 
 
@@ -95,14 +95,14 @@ class InvitationState(LabelledEnum):
     accepted = "accepted"
     declined = "declined"
 
-    __titles__ = {"invited": "Invité·e", "accepted": "A accepté", "declined": "A décliné"}
+    __titles__ = {"invited": N_("Invité·e"), "accepted": N_("A accepté"), "declined": N_("A décliné")}
 
 
 class Decision(LabelledEnum):
     accept = "accept"
     reject = "reject"
 
-    __titles__ = {"accept": "Accepter", "reject": "Refuser"}
+    __titles__ = {"accept": N_("Accepter"), "reject": N_("Refuser")}
 
 
 class SpeakerProfile(TimestampMixin, Base):
@@ -228,7 +228,7 @@ class QuestionTarget(LabelledEnum):
     proposal = "proposal"
     speaker = "speaker"
 
-    __titles__ = {"proposal": "Posée pour chaque proposition", "speaker": "Posée à chaque intervenant·e"}
+    __titles__ = {"proposal": N_("Posée pour chaque proposition"), "speaker": N_("Posée à chaque intervenant·e")}
 
 
 class QuestionKind(LabelledEnum):
@@ -239,11 +239,11 @@ class QuestionKind(LabelledEnum):
     yes_no = "yes_no"
 
     __titles__ = {
-        "short_text": "Texte court",
-        "long_text": "Texte long",
-        "choice": "Choix unique",
-        "multiple_choice": "Choix multiples",
-        "yes_no": "Oui / non",
+        "short_text": N_("Texte court"),
+        "long_text": N_("Texte long"),
+        "choice": N_("Choix unique"),
+        "multiple_choice": N_("Choix multiples"),
+        "yes_no": N_("Oui / non"),
     }
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nec.accounts.models import User
-from nec.core.db import Base, LabelledEnum, UTCDateTime, enum_type, utcnow
+from nec.core.db import N_, Base, LabelledEnum, UTCDateTime, enum_type, utcnow
 from nec.events.models import Event
 from nec.proposals.models import Session, StructureType
 
@@ -17,21 +17,21 @@ class RegistrationState(LabelledEnum):
     confirmed = "confirmed"
     cancelled = "cancelled"
 
-    __titles__ = {"confirmed": "Confirmée", "cancelled": "Annulée"}
+    __titles__ = {"confirmed": N_("Confirmée"), "cancelled": N_("Annulée")}
 
 
 class Attendance(LabelledEnum):
     on_site = "on_site"
     online = "online"
 
-    __titles__ = {"on_site": "Sur place", "online": "En ligne"}
+    __titles__ = {"on_site": N_("Sur place"), "online": N_("En ligne")}
 
 
 class SeatState(LabelledEnum):
     booked = "booked"
     waiting = "waiting"
 
-    __titles__ = {"booked": "Place réservée", "waiting": "Liste d'attente"}
+    __titles__ = {"booked": N_("Place réservée"), "waiting": N_("Liste d'attente")}
 
 
 class Registration(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nec.core.db import Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_type
+from nec.core.db import N_, Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_type
 from nec.events.models import Event, Room
 from nec.proposals.models import Session
 
@@ -17,7 +17,7 @@ class VisioProvider(LabelledEnum):
     jaas = "jaas"
     link = "link"
 
-    __titles__ = {"jitsi": "Jitsi Meet", "jaas": "Jitsi as a Service (8x8)", "link": "Lien externe"}
+    __titles__ = {"jitsi": N_("Jitsi Meet"), "jaas": N_("Jitsi as a Service (8x8)"), "link": N_("Lien externe")}
 
 
 class VisioRoomState(LabelledEnum):
@@ -25,7 +25,7 @@ class VisioRoomState(LabelledEnum):
     open = "open"
     closed = "closed"
 
-    __titles__ = {"planned": "Prévue", "open": "Ouverte", "closed": "Fermée"}
+    __titles__ = {"planned": N_("Prévue"), "open": N_("Ouverte"), "closed": N_("Fermée")}
 
 
 class VisioRoom(TimestampMixin, Base):

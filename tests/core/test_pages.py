@@ -36,7 +36,7 @@ LEGAL_PAGES = {
     "accessibilite": [
         "Déclaration d'accessibilité",
         "État de conformité",
-        "partiellement conforme",
+        "non conforme",
         "aucun audit n'a encore été fait",
         "Résultats des tests",
         "Contenus non accessibles",
