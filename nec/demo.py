@@ -37,9 +37,18 @@ from nec.extensions import db
 from nec.library.models import Recording, Resource
 from nec.programme.models import Favourite, ScheduleVersion, Slot
 from nec.proposals.models import (
+    Answer,
     AttendanceMode,
     Availability,
+    Call,
+    CallFormat,
     Level,
+    Question,
+    QuestionKind,
+    QuestionTarget,
+    Review,
+    ReviewCriterion,
+    ReviewScore,
     Session,
     SessionSpeaker,
     SessionState,
@@ -734,6 +743,76 @@ PROGRAMME = [
     ),
 ]
 
+# --- the call for sessions and its outcome -----------------------------------------------------------
+
+CALL_OPENS = (date(2020, 9, 21), time(9, 0))
+CALL_CLOSES = (date(2020, 11, 20), time(18, 0))
+DECIDED_ON = (date(2020, 12, 1), time(10, 0))
+CALL_INTRODUCTION = (
+    "Vous accompagnez des publics vers le numérique, vous animez un lieu ou un réseau, vous financez ou "
+    "formez ? Proposez une table ronde, un atelier ou une intervention courte pour les deux journées du "
+    "Numérique en Communs Sud Charente. Les plénières sont organisées par l'équipe."
+)
+CALL_KINDS = (FormatKind.round_table, FormatKind.workshop, FormatKind.talk)  # plenaries are invited
+# What the call left of the proposals that are not confirmed (the others are, after the decisions).
+OUTCOMES = {
+    "Quels accompagnements numériques proposer dans un tiers-lieu ?": SessionState.submitted,
+    "Déployer le Pass Numérique à l'échelle d'un département": SessionState.submitted,
+    "Des ordinateurs reconditionnés pour les personnes qui n'en ont pas": SessionState.submitted,
+    "Robotique, code et électronique : des ateliers pour les enfants en milieu rural": SessionState.rejected,
+    "Une imprimante 3D à la médiathèque intercommunale": SessionState.rejected,
+    "Parents et écrans : animer un temps d'échange": SessionState.withdrawn,
+    "Les réseaux qui soutiennent les tiers-lieux": SessionState.accepted,  # awaits its speakers' confirmation
+}
+CRITERIA = [
+    # name, description, max score, weight
+    (
+        "Pertinence pour les acteurs de la médiation numérique",
+        "La session répond-elle à une question que se posent les médiatrices, médiateurs et leurs structures ?",
+        5,
+        2,
+    ),
+    ("Clarté", "Le titre et le résumé disent-ils clairement ce qui va se passer ?", 5, 1),
+    (
+        "Diversité des intervenant·es",
+        "Types de structures, territoires, parité : la session croise-t-elle des regards différents ?",
+        5,
+        1,
+    ),
+]
+# The demo reviewer's reviews: (title, scores per criterion, comment).
+REVIEWS = [
+    (
+        "Quels accompagnements numériques proposer dans un tiers-lieu ?",
+        (5, 4, 3),
+        "Très attendu par les tiers-lieux du département. Préciser le déroulé des deux heures.",
+    ),
+    (
+        "Déployer le Pass Numérique à l'échelle d'un département",
+        (4, 3, 2),
+        "Sujet utile, mais les deux intervenant·es viennent du même type de structure.",
+    ),
+    (
+        "Robotique, code et électronique : des ateliers pour les enfants en milieu rural",
+        (2, 4, 3),
+        "Bel atelier, mais il s'adresse aux enfants plus qu'aux professionnels de la médiation.",
+    ),
+    (
+        "Une imprimante 3D à la médiathèque intercommunale",
+        (2, 3, 1),
+        "Retour d'expérience sympathique, un peu éloigné des thèmes de cette édition.",
+    ),
+    ("Les réseaux qui soutiennent les tiers-lieux", (4, 4, 4), "Complète bien la table ronde sur les tiers-lieux."),
+]
+AUDIENCE_CHOICES = ["Des personnes qui débutent", "Des professionnels confirmés", "Tout le monde"]
+HEARD_OF_NEC = [
+    "Par mon réseau départemental",
+    "Par un collègue",
+    "Par la lettre d'information",
+    "Sur un réseau social",
+]
+
+
 # Partial availability patterns, in the event's local time: (day, from, to).
 FULL_AVAILABILITY = [(DAY_1, time(9, 0), time(17, 30)), (DAY_2, time(9, 0), time(17, 0))]
 PARTIAL_AVAILABILITIES = [
@@ -772,6 +851,9 @@ def load_demo(password: str | None = None) -> DemoLoaded | None:
     db.session.add(event)
     db.session.add_all(speakers)
     db.session.add_all(sessions)
+    db.session.add(_build_call(event))
+    questions = _build_questions(event)
+    db.session.add_all(questions)
     db.session.add_all(registrations)
     db.session.add_all(seats)
     db.session.add_all(
@@ -781,6 +863,8 @@ def load_demo(password: str | None = None) -> DemoLoaded | None:
         ]
     )
     db.session.flush()
+    _build_reviews(event, sessions, reviewer)  # the criteria need the event's id
+    _build_answers(questions, sessions, speakers)
     log_action("demo.loaded", actor=organiser, event=event, target=event)
     loaded = DemoLoaded(
         event,
@@ -821,6 +905,9 @@ def delete_demo() -> bool:
     registration_ids = sa.select(Registration.id).where(Registration.event_id == eid)
     version_ids = sa.select(ScheduleVersion.id).where(ScheduleVersion.event_id == eid)
     recording_ids = sa.select(Recording.id).where(Recording.session_id.in_(session_ids))
+    review_ids = sa.select(Review.id).where(Review.session_id.in_(session_ids))
+    call_ids = sa.select(Call.id).where(Call.event_id == eid)
+    question_ids = sa.select(Question.id).where(Question.event_id == eid)
     db.session.expunge_all()
     statements = [
         sa.delete(Seat).where(sa.or_(Seat.session_id.in_(session_ids), Seat.registration_id.in_(registration_ids))),
@@ -836,6 +923,19 @@ def delete_demo() -> bool:
             )
         ),
         sa.delete(Recording).where(Recording.session_id.in_(session_ids)),
+        sa.delete(ReviewScore).where(ReviewScore.review_id.in_(review_ids)),
+        sa.delete(Review).where(Review.session_id.in_(session_ids)),
+        sa.delete(ReviewCriterion).where(ReviewCriterion.event_id == eid),
+        sa.delete(Answer).where(
+            sa.or_(
+                Answer.question_id.in_(question_ids),
+                Answer.session_id.in_(session_ids),
+                Answer.speaker_id.in_(speaker_ids),
+            )
+        ),
+        sa.delete(Question).where(Question.event_id == eid),
+        sa.delete(CallFormat).where(CallFormat.call_id.in_(call_ids)),
+        sa.delete(Call).where(Call.event_id == eid),
         sa.delete(SessionSpeaker).where(SessionSpeaker.session_id.in_(session_ids)),
         sa.delete(Availability).where(Availability.speaker_id.in_(speaker_ids)),
         sa.delete(Session).where(Session.event_id == eid),
@@ -1035,9 +1135,8 @@ def _build_sessions(event, formats, themes, speakers, rng) -> list[Session]:
             attendance_mode=AttendanceMode.online,
             seat_capacity=plan.seat_capacity,
             needs=plan.needs,
-            state=SessionState.confirmed,
-            submitted_at=submitted_at,
         )
+        _set_outcome(session, OUTCOMES.get(plan.title, SessionState.confirmed), submitted_at, p)
         position = 0
         for r, (rp, role) in enumerate(roles):
             if rp != p:
@@ -1059,6 +1158,100 @@ def _build_sessions(event, formats, themes, speakers, rng) -> list[Session]:
         sessions.append(session)
     _refuse_a_few_consents(sessions)
     return sessions
+
+
+def _set_outcome(session: Session, state: SessionState, submitted_at, p: int) -> None:
+    """The state the call left this session in, with its dates; plenaries were invited, not proposed."""
+    decided_at = localize(*DECIDED_ON, TZ)
+    session.state = state
+    session.submitted_at = None if session.format.kind == FormatKind.plenary else submitted_at
+    if state in (SessionState.accepted, SessionState.rejected, SessionState.confirmed):
+        session.decided_at = decided_at
+    if state == SessionState.confirmed:
+        session.confirmed_at = decided_at + timedelta(days=1 + p % 6, hours=p % 5)
+
+
+def _build_call(event: Event) -> Call:
+    call = Call(
+        event=event,
+        opens_at=localize(*CALL_OPENS, TZ),
+        closes_at=localize(*CALL_CLOSES, TZ),
+        introduction=CALL_INTRODUCTION,
+        blind_review=False,
+        reviews_visible_after_own=True,
+    )
+    call.formats = [CallFormat(format=f) for f in event.formats if f.kind in CALL_KINDS]
+    return call
+
+
+def _build_questions(event: Event) -> list[Question]:
+    """Two questions asked of each proposal and one of each speaker."""
+    audience = Question(
+        event=event,
+        target=QuestionTarget.proposal,
+        kind=QuestionKind.choice,
+        label="À qui cette session s'adresse-t-elle surtout ?",
+        choices=AUDIENCE_CHOICES,
+        required=True,
+        position=0,
+    )
+    rehearsal = Question(
+        event=event,
+        target=QuestionTarget.proposal,
+        kind=QuestionKind.yes_no,
+        label="Souhaitez-vous un essai technique de la visioconférence avec l'équipe avant la session ?",
+        position=1,
+    )
+    heard = Question(
+        event=event,
+        target=QuestionTarget.speaker,
+        kind=QuestionKind.short_text,
+        label="Comment avez-vous connu le Numérique en Communs ?",
+        help_text="Une réponse courte nous aide à mieux faire connaître l'événement.",
+        position=2,
+    )
+    return [audience, rehearsal, heard]
+
+
+def _build_answers(questions: list[Question], sessions: list[Session], speakers: list[SpeakerProfile]) -> None:
+    """The answers of the proposals and the speakers (everything is flushed: answers need ids)."""
+    audience, rehearsal, heard = questions
+    level_choice = {
+        Level.beginner: AUDIENCE_CHOICES[0],
+        Level.intermediate: AUDIENCE_CHOICES[1],
+        Level.advanced: AUDIENCE_CHOICES[1],
+    }
+    for i, session in enumerate(s for s in sessions if s.submitted_at is not None):
+        choice = AUDIENCE_CHOICES[2] if session.audience == "Tout le monde" else level_choice[session.level]
+        db.session.add(Answer(question=audience, session_id=session.id, value=choice))
+        if i % 3 != 2:  # not required: some left it empty
+            db.session.add(Answer(question=rehearsal, session_id=session.id, value=i % 2 == 0))
+    for i, speaker in enumerate(speakers):
+        if i % 4 != 3:
+            db.session.add(Answer(question=heard, speaker_id=speaker.id, value=HEARD_OF_NEC[i % len(HEARD_OF_NEC)]))
+
+
+def _build_reviews(event: Event, sessions: list[Session], reviewer: User) -> None:
+    """The review criteria, and the demo reviewer's reviews of a few proposals (the event is flushed)."""
+    criteria = [
+        ReviewCriterion(event_id=event.id, name=name, description=description, max_score=top, weight=weight, position=i)
+        for i, (name, description, top, weight) in enumerate(CRITERIA)
+    ]
+    by_title = {s.title: s for s in sessions}
+    reviewed_at = localize(date(2020, 11, 25), time(14, 0), TZ)
+    for i, (title, scores, comment) in enumerate(REVIEWS):
+        review = Review(
+            session=by_title[title],
+            reviewer=reviewer,
+            comment=comment,
+            created_at=reviewed_at + timedelta(hours=i),
+            updated_at=reviewed_at + timedelta(hours=i),
+        )
+        review.scores = [
+            ReviewScore(criterion=criterion, value=value) for criterion, value in zip(criteria, scores, strict=True)
+        ]
+        db.session.add(review)
+    db.session.add_all(criteria)
 
 
 def _consents(rng: random.Random) -> tuple[bool | None, bool | None]:
@@ -1152,7 +1345,7 @@ def _build_registrations(event, rng) -> list[Registration]:
 
 def _build_seats(registrations, sessions, rng) -> list[Seat]:
     """Participants book workshops in the order they registered; a full workshop has a short waiting list."""
-    workshops = [s for s in sessions if s.seat_capacity]
+    workshops = [s for s in sessions if s.seat_capacity and s.state == SessionState.confirmed]
     weights = [next(p.popularity for p in PROGRAMME if p.title == w.title) for w in workshops]
     booked = {id(w): 0 for w in workshops}
     waiting = {id(w): 0 for w in workshops}

@@ -27,12 +27,24 @@ from nec.models import (
     SpeakerProfile,
     Theme,
 )
-from nec.proposals.models import SessionState, SpeakerRole
+from nec.proposals.models import (
+    Answer,
+    Call,
+    CallFormat,
+    Question,
+    QuestionTarget,
+    Review,
+    ReviewCriterion,
+    ReviewScore,
+    SessionState,
+    SpeakerRole,
+)
 from nec.registrations.models import RegistrationState, SeatState
 
 RESERVED_DOMAINS = ("@example.org", "@example.net", "@example.com")
 TABLES = [Event, EventDay, Room, Theme, SessionFormat, SpeakerProfile, Availability, Session, SessionSpeaker,
-          Registration, Seat, EventRole, User]  # fmt: skip
+          Registration, Seat, EventRole, User, Call, CallFormat, Question, Answer, ReviewCriterion, Review,
+          ReviewScore]  # fmt: skip
 
 
 def _count(db, model) -> int:
@@ -132,7 +144,12 @@ def test_demo_sessions_follow_the_rules_of_their_format(db):
     kinds = Counter(s.format.kind for s in sessions)
     assert kinds[FormatKind.plenary] >= 1 and kinds[FormatKind.talk] >= 2
     assert kinds[FormatKind.round_table] >= 4 and kinds[FormatKind.workshop] >= 6
-    assert all(s.state == SessionState.confirmed and s.theme is not None for s in sessions)
+    assert all(s.theme is not None for s in sessions)
+    confirmed = [s for s in sessions if s.state == SessionState.confirmed]
+    assert len(confirmed) >= 0.6 * len(sessions)  # mostly confirmed: what a finished call leaves
+    confirmed_kinds = Counter(s.format.kind for s in confirmed)
+    assert confirmed_kinds[FormatKind.plenary] == 2 and confirmed_kinds[FormatKind.talk] >= 2
+    assert confirmed_kinds[FormatKind.round_table] >= 4 and confirmed_kinds[FormatKind.workshop] >= 5
     assert any("ouverture" in s.title.lower() for s in sessions if s.format.kind == FormatKind.plenary)
     for session in sessions:
         roles = Counter(p.role for p in session.speakers)
@@ -155,6 +172,64 @@ def test_demo_sessions_follow_the_rules_of_their_format(db):
     assert any(p.recording_consent for p in replay_refusals)  # consents are separate
 
 
+def test_demo_sessions_are_in_the_states_a_call_leaves(db):
+    event = demo.load_demo().event
+    sessions = _sessions(db, event)
+    states = Counter(s.state for s in sessions)
+    assert states[SessionState.submitted] == 3
+    assert states[SessionState.rejected] == 2
+    assert states[SessionState.withdrawn] == 1
+    assert states[SessionState.accepted] == 1
+    assert states[SessionState.confirmed] == len(sessions) - 7
+    assert not states[SessionState.draft] and not states[SessionState.cancelled]
+
+    call = db.session.scalar(sa.select(Call).where(Call.event_id == event.id))
+    opens, closes = (
+        localize(date(2020, 9, 21), clock(9, 0), "Europe/Paris"),
+        localize(date(2020, 11, 20), clock(18, 0), "Europe/Paris"),
+    )
+    assert (call.opens_at, call.closes_at) == (opens, closes)
+    assert {cf.format.kind for cf in call.formats} == {FormatKind.round_table, FormatKind.workshop, FormatKind.talk}
+    for session in sessions:
+        if session.format.kind == FormatKind.plenary:
+            assert session.submitted_at is None  # the team invited the plenaries
+        else:
+            assert opens <= session.submitted_at <= closes, session.title
+        decided = session.state in (SessionState.accepted, SessionState.rejected, SessionState.confirmed)
+        assert (session.decided_at is not None) == decided, session.title
+        assert (session.confirmed_at is not None) == (session.state == SessionState.confirmed), session.title
+        if session.confirmed_at:
+            assert session.confirmed_at > session.decided_at > closes
+
+    criteria = db.session.scalars(
+        sa.select(ReviewCriterion).where(ReviewCriterion.event_id == event.id).order_by(ReviewCriterion.position)
+    ).all()
+    assert [c.name for c in criteria] == [
+        "Pertinence pour les acteurs de la médiation numérique",
+        "Clarté",
+        "Diversité des intervenant·es",
+    ]
+    reviews = db.session.scalars(sa.select(Review).join(Review.session).where(Session.event_id == event.id)).all()
+    reviewed_states = Counter(r.session.state for r in reviews)
+    assert 1 <= reviewed_states[SessionState.submitted] < states[SessionState.submitted]  # some, not all
+    assert all(r.reviewer.email == demo.REVIEWER_EMAIL for r in reviews)
+    assert all(len(r.scores) == 3 and all(0 <= s.value <= s.criterion.max_score for s in r.scores) for r in reviews)
+
+    questions = db.session.scalars(sa.select(Question).where(Question.event_id == event.id)).all()
+    assert 2 <= len(questions) <= 3
+    answers = db.session.scalars(sa.select(Answer).where(Answer.question_id.in_([q.id for q in questions]))).all()
+    proposal_questions = {q.id for q in questions if q.target == QuestionTarget.proposal}
+    speaker_questions = {q.id for q in questions if q.target == QuestionTarget.speaker}
+    assert proposal_questions and speaker_questions
+    assert any(a.question_id in proposal_questions and a.session_id for a in answers)
+    assert any(a.question_id in speaker_questions and a.speaker_id for a in answers)
+    required = [q for q in questions if q.required]
+    for question in required:  # every proposal from the call answered the required question, with a choice
+        answered = [a for a in answers if a.question_id == question.id]
+        assert len(answered) == sum(1 for s in sessions if s.submitted_at is not None)
+        assert all(a.value in question.choices for a in answered)
+
+
 def test_demo_registrations_and_seats_stay_within_capacity(db):
     event = demo.load_demo().event
     registrations = list(db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id)))
@@ -170,6 +245,9 @@ def test_demo_registrations_and_seats_stay_within_capacity(db):
     full = 0
     for workshop in (s for s in _sessions(db, event) if s.format.kind == FormatKind.workshop):
         seats = list(db.session.scalars(sa.select(Seat).where(Seat.session_id == workshop.id)))
+        if workshop.state != SessionState.confirmed:  # nobody books a seat in a workshop not programmed
+            assert seats == [], workshop.title
+            continue
         booked = [s for s in seats if s.state == SeatState.booked]
         waiting = [s for s in seats if s.state == SeatState.waiting]
         assert len(booked) <= workshop.seat_capacity, workshop.title
@@ -221,7 +299,8 @@ def test_demo_reset_gives_the_same_event_and_leaves_no_orphans(db, make_event):
 
     assert demo.delete_demo() is True
     assert db.session.scalar(sa.select(Event.slug)) == "autre-nec"
-    for model in (Session, SessionSpeaker, SpeakerProfile, Availability, Registration, Seat, EventRole, Room):
+    for model in (Session, SessionSpeaker, SpeakerProfile, Availability, Registration, Seat, EventRole, Room,
+                  Call, CallFormat, Question, Answer, ReviewCriterion, Review, ReviewScore):  # fmt: skip
         assert _count(db, model) == 0, model.__name__
     assert demo.delete_demo() is False
 

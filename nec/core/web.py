@@ -24,6 +24,13 @@ ERROR_MESSAGES = {
 }
 
 
+def reachable_by_link(view):
+    """Marks a view that a signed link opens (invitation, confirmation, claim): it works even while
+    its event is not published yet, since the link itself is the permission."""
+    view.reachable_by_link = True
+    return view
+
+
 def init_app(app: Flask) -> None:
     for code in ERROR_MESSAGES:
         app.register_error_handler(code, _error_page)

@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from nec.accounts.models import EventRoleKind
 from nec.accounts.permissions import can_manage, has_event_role, organiser_required
 from nec.events import services
 from nec.events.forms import DayForm, EventForm, FormatForm, RoomForm, ThemeForm
 from nec.events.services import SetupError
 from nec.extensions import db, login
+from nec.proposals.services import is_speaker_of
 
 bp = Blueprint("events", __name__)
 
@@ -26,9 +28,16 @@ def load_event(endpoint, values):
         event = services.get_event_by_slug(values.pop("ev"))
         if event is None:
             abort(404)
-        if not event.is_published and not has_event_role(current_user, event):
+        if not event.is_published and not _may_see_unpublished(endpoint, event):
             abort(404)
         g.event = event
+
+
+def _may_see_unpublished(endpoint: str | None, event) -> bool:
+    """Before publication: the team, the event's speakers, and whoever follows a signed link."""
+    if getattr(current_app.view_functions.get(endpoint), "reachable_by_link", False):
+        return True
+    return has_event_role(current_user, event) or is_speaker_of(current_user, event)
 
 
 @bp.app_url_defaults
@@ -55,7 +64,13 @@ def index():
 
 @bp.get("/<ev>/")
 def home():
-    return render_template("events/home.html", event=g.event, can_manage=can_manage(current_user, g.event))
+    return render_template(
+        "events/home.html",
+        event=g.event,
+        can_manage=can_manage(current_user, g.event),
+        can_review=has_event_role(current_user, g.event, EventRoleKind.reviewer, EventRoleKind.organiser),
+        is_speaker=is_speaker_of(current_user, g.event),
+    )
 
 
 # --- helpers of the organiser's pages ---------------------------------------------------------------

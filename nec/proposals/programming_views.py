@@ -1,5 +1,363 @@
 """Direct programming (sessions without a call, speakers without accounts) and import/export."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+
+from nec.accounts.permissions import organiser_required
+from nec.accounts.services import record_login
+from nec.core.time import to_local, utcnow
+from nec.core.tokens import InvalidLink
+from nec.core.web import reachable_by_link
+from nec.extensions import db
+from nec.proposals import programming, transfer
+from nec.proposals.models import SessionState
+from nec.proposals.programming import DIRECT_STATES, ProgrammingError
+from nec.proposals.programming_forms import ImportForm, SessionForm
+from nec.proposals.services import profile_is_complete
 
 bp = Blueprint("programming", __name__)
+
+MIME_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _me():
+    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
+    return current_user._get_current_object()
+
+
+def _conflict_message() -> str:
+    return _(
+        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
+        "moment. Vérifiez les informations et envoyez à nouveau le formulaire."
+    )
+
+
+def _commit(action) -> str | None:
+    """Run one change and commit it: None on success, else the French reason (and nothing is kept)."""
+    try:
+        action()
+        db.session.commit()
+    except ProgrammingError as error:
+        db.session.rollback()
+        return error.message
+    except IntegrityError:
+        db.session.rollback()
+        return _conflict_message()
+    return None
+
+
+def _session_or_404(session_id: int):
+    session = programming.get_session(g.event, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+def _today() -> date:
+    return to_local(utcnow(), g.event.timezone).date()
+
+
+def _download(content: bytes, fmt: str, filename: str) -> Response:
+    response = Response(content, mimetype=MIME_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a shared cache
+    return response
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/manage/sessions")
+@organiser_required
+def sessions():
+    rows = programming.list_sessions(g.event)
+    counts = Counter(s.state for s in rows)
+    return render_template(
+        "proposals/programming/sessions.html",
+        event=g.event,
+        sessions=rows,
+        counts=[(state, counts[state]) for state in SessionState if counts[state]],
+        cancellable=programming.CANCELLABLE_STATES,
+    )
+
+
+def _render_form(form, session=None, status: int = 200):
+    return (
+        render_template("proposals/programming/session_form.html", event=g.event, form=form, session=session),
+        status,
+    )
+
+
+def _form_problem(form, message: str) -> None:
+    form.form_errors.append(message)
+
+
+@bp.route("/<ev>/manage/sessions/new", methods=["GET", "POST"])
+@organiser_required
+def new_session():
+    form = SessionForm(g.event)
+    if request.method == "GET":
+        form.theme_id.data = 0
+        form.state.data = SessionState.confirmed.value
+    if form.validate_on_submit():
+        problem = _commit(
+            lambda: programming.create_session(g.event, _me(), form.details(), form.entries(), form.chosen_state())
+        )
+        if problem is None:
+            flash(_("La session « %(title)s » est ajoutée au programme.", title=form.title.data.strip()), "success")
+            return redirect(url_for("programming.sessions"))
+        _form_problem(form, problem)
+    return _render_form(form, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/<ev>/manage/sessions/<int:session_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_session(session_id: int):
+    session = _session_or_404(session_id)
+    form = SessionForm(g.event)
+    state_editable = session.state in DIRECT_STATES
+    if not state_editable:
+        del form.state
+    if request.method == "GET":
+        form.format_id.data = session.format_id
+        form.theme_id.data = session.theme_id or 0
+        form.title.data = session.title
+        form.summary.data = session.summary
+        form.description.data = session.description
+        form.duration.data = session.duration
+        form.seat_capacity.data = session.seat_capacity
+        if state_editable:
+            form.state.data = session.state.value
+        form.fill_speakers(session)
+    if form.validate_on_submit():
+        state = form.chosen_state() if state_editable else None
+        problem = _commit(lambda: programming.update_session(session, _me(), form.details(), form.entries(), state))
+        if problem is None:
+            flash(_("La session « %(title)s » est enregistrée.", title=session.title), "success")
+            return redirect(url_for("programming.sessions"))
+        _form_problem(form, problem)
+    return _render_form(form, session, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/<ev>/manage/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@organiser_required
+def cancel_session(session_id: int):
+    session = _session_or_404(session_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        title = session.title
+        problem = _commit(lambda: programming.cancel_session(session, _me()))
+        if problem is None:
+            flash(_("La session « %(title)s » est annulée.", title=title), "success")
+        else:
+            flash(problem, "error")
+        return redirect(url_for("programming.sessions"))
+    return render_template("proposals/programming/cancel.html", event=g.event, session=session, form=form)
+
+
+# --- speakers ----------------------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/manage/speakers")
+@organiser_required
+def speakers():
+    return render_template(
+        "proposals/programming/speakers.html",
+        event=g.event,
+        speakers=programming.list_speakers(g.event),
+        is_complete=profile_is_complete,
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/<ev>/manage/speakers/<int:speaker_id>/claim-link")
+@organiser_required
+def send_claim_link(speaker_id: int):
+    profile = programming.get_speaker(g.event, speaker_id)
+    if profile is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    problem = _commit(lambda: programming.send_claim_link(profile, _me()))
+    if problem is None:
+        flash(
+            _("Le lien pour réclamer son profil est envoyé à %(name)s (%(email)s).", name=profile.full_name,
+              email=profile.email),
+            "success",
+        )  # fmt: skip
+    else:
+        flash(problem, "error")
+    return redirect(url_for("programming.speakers"))
+
+
+@bp.route("/<ev>/claim/<token>", methods=["GET", "POST"])
+@reachable_by_link
+def claim(token: str):
+    """The link a speaker added by the organisers follows to tie their profile to an account.
+
+    The link proves the address. Nothing changes on GET (mail scanners open links): a button posts.
+    """
+    try:
+        profile = programming.profile_from_claim(g.event, token)
+    except InvalidLink as error:
+        return render_template("proposals/programming/claim_invalid.html", event=g.event, message=str(error)), 400
+    user = _me() if current_user.is_authenticated else None
+    form = FlaskForm()
+    problem = None
+    if profile.user_id is not None and (user is None or profile.user_id != user.id):
+        problem = _(
+            "Ce profil d'intervenant·e est déjà relié à un autre compte. "
+            "Si vous pensez que c'est une erreur, écrivez à l'équipe organisatrice."
+        )
+    elif user is not None and user.email != profile.email:
+        problem = _(
+            "Ce lien a été envoyé à %(email)s, mais vous êtes connecté·e avec un autre compte (%(mine)s). "
+            "Déconnectez-vous, puis ouvrez à nouveau le lien.",
+            email=profile.email,
+            mine=user.email,
+        )
+    already_mine = user is not None and profile.user_id == user.id
+    if problem is None and not already_mine and form.validate_on_submit():
+        claimed = {}
+
+        def action():
+            account = programming.claim_with_link(profile, user)
+            if user is None:
+                record_login(account)
+            claimed["user"] = account
+
+        problem = _commit(action)
+        if problem is None:
+            if user is None:
+                login_user(claimed["user"])
+            flash(_("Votre profil d'intervenant·e est relié à votre compte. Bienvenue !"), "success")
+            return redirect(url_for("proposals.area"))
+    status = 409 if problem and request.method == "POST" else 200
+    return (
+        render_template(
+            "proposals/programming/claim.html",
+            event=g.event,
+            profile=profile,
+            form=form,
+            problem=problem,
+            already_mine=already_mine,
+        ),
+        status,
+    )
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+
+@bp.route("/<ev>/manage/import", methods=["GET", "POST"])
+@organiser_required
+def import_file():
+    form = ImportForm()
+    report = None
+    file_problem = None
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.stream.read(transfer.MAX_FILE_SIZE + 1)
+        try:
+            report = transfer.run_import(
+                g.event, _me(), form.kind.data, data, upload.filename or "", only_valid=form.only_valid.data
+            )
+        except transfer.ImportFileError as error:
+            db.session.rollback()
+            file_problem = error.message
+        else:
+            if report.applied:
+                try:
+                    db.session.commit()
+                except IntegrityError:
+                    db.session.rollback()
+                    report.applied = False
+                    file_problem = _conflict_message()
+                else:
+                    if not report.problems:
+                        flash(_import_summary(report), "success")
+                        return redirect(url_for("programming.import_file"))
+            else:
+                db.session.rollback()
+        if file_problem or not (report and report.applied):
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return (
+        render_template(
+            "proposals/programming/import.html",
+            event=g.event,
+            form=form,
+            report=report,
+            file_problem=file_problem,
+            summary=_import_summary(report) if report and report.applied else "",
+            session_columns=transfer.SESSION_COLUMNS,
+            speaker_columns=transfer.SPEAKER_COLUMNS,
+            states=transfer.IMPORT_STATES,
+            exports=transfer.EXPORTS,
+        ),
+        status,
+    )
+
+
+def _import_summary(report: transfer.ImportReport) -> str:
+    if report.kind == "sessions":
+        message = _(
+            "%(n)d session(s) importée(s), %(speakers)d nouveau(x) profil(s) d'intervenant·e.",
+            n=report.created,
+            speakers=report.new_speakers,
+        )
+    else:
+        message = _(
+            "%(created)d profil(s) d'intervenant·e créé(s), %(updated)d mis à jour.",
+            created=report.created,
+            updated=report.updated,
+        )
+    if report.invalid_rows:
+        message += " " + _("%(n)d ligne(s) avec un problème n'ont pas été importées.", n=report.invalid_rows)
+    return message
+
+
+@bp.get("/<ev>/manage/import/example.<fmt>")
+@organiser_required
+def import_example(fmt: str):
+    return _example("sessions", fmt, "exemple-sessions")
+
+
+@bp.get("/<ev>/manage/import/example-speakers.<fmt>")
+@organiser_required
+def import_example_speakers(fmt: str):
+    return _example("speakers", fmt, "exemple-intervenants")
+
+
+def _example(kind: str, fmt: str, name: str) -> Response:
+    if fmt not in transfer.EXPORT_FORMATS:
+        abort(404)
+    columns, rows = transfer.example_table(g.event, kind)
+    return _download(transfer.render(columns, rows, fmt, name), fmt, f"{g.event.slug}-{name}.{fmt}")
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/manage/export/<what>.<fmt>")
+@organiser_required
+def export(what: str, fmt: str):
+    if what not in transfer.EXPORTS or fmt not in transfer.EXPORT_FORMATS:
+        abort(404)
+    name = transfer.EXPORT_FILE_NAMES[what]
+    columns, rows = transfer.export_table(g.event, what)
+    content = transfer.render(columns, rows, fmt, name)
+    return _download(content, fmt, transfer.export_filename(g.event, name, fmt, _today()))

@@ -1,5 +1,639 @@
 """The public call page and the speaker's area (/<ev>/me/...): proposals, co-speakers, profile."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
+
+from nec.accounts.permissions import can_manage
+from nec.core import storage
+from nec.core.db import utcnow
+from nec.core.tokens import InvalidLink
+from nec.core.web import reachable_by_link
+from nec.events.models import FormatKind, SessionFormat
+from nec.extensions import db, login
+from nec.proposals import call as call_rules
+from nec.proposals import services
+from nec.proposals.forms import (
+    CO_SPEAKER_ROWS,
+    AvailabilityForm,
+    ButtonForm,
+    ChooseFormatForm,
+    ConsentForm,
+    ProfileForm,
+    ProposalForm,
+)
+from nec.proposals.models import (
+    AttendanceMode,
+    InvitationState,
+    Level,
+    QuestionTarget,
+    SessionState,
+    SpeakerProfile,
+    SpeakerRole,
+)
+from nec.proposals.services import LineupEntry, ProposalData, ProposalError
 
 bp = Blueprint("proposals", __name__)
+
+
+@bp.app_template_global("event_call")
+def event_call(event):
+    """The event's call for sessions, if it has one (for links from other pages)."""
+    return call_rules.get_call(event)
+
+
+@bp.app_template_filter("error_messages")
+def error_messages(errors) -> list[str]:
+    """A field's errors as a flat list of texts (a list of rows has a dict of lists per row)."""
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in error_messages(value)]
+    if isinstance(errors, list | tuple):
+        return [m for value in errors for m in error_messages(value)]
+    return [str(errors)] if errors else []
+
+
+def _me():
+    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
+    return current_user._get_current_object()
+
+
+def _conflict_message() -> str:
+    return _(
+        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
+        "moment. Vérifiez les informations et envoyez à nouveau le formulaire."
+    )
+
+
+def _show_error(form, error: ProposalError) -> None:
+    target = getattr(form, error.field, None) if error.field and error.field != "co_speakers" else None
+    if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+        target.errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
+
+
+# --- the public call page ------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/call/")
+def call_page():
+    event = g.event
+    call = call_rules.get_call(event)
+    if call is None:
+        abort(404)
+    now = utcnow()
+    formats = [
+        {
+            "format": fmt,
+            "status": call_rules.status_for(event, fmt, now),
+            "deadline": call_rules.deadline_for(event, fmt),
+        }
+        for fmt in call_rules.offered_formats(event)
+    ]
+    return render_template(
+        "proposals/call.html",
+        event=event,
+        call=call,
+        status=call_rules.status_for(event, None, now),
+        formats=formats,
+        new_url=url_for("proposals.new_proposal"),
+    )
+
+
+# --- the speaker's area --------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/me/")
+def area():
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    event, user, now = g.event, _me(), utcnow()
+    profile = services.profile_for(event, user)
+    sessions = services.sessions_of(event, user)
+    rows = [
+        {
+            "session": s,
+            "part": services.part_of(s, user),
+            "is_submitter": services.is_submitter(s, user),
+            "steps": services.next_steps(s, user, profile, now),
+            "editable": services.editing_status(s, now)[0] and services.is_submitter(s, user),
+        }
+        for s in sessions
+    ]
+    invitations = [(part, services.invitation_token(part)) for part in services.open_invitations(event, user)]
+    return render_template(
+        "proposals/area.html",
+        event=event,
+        profile=profile,
+        profile_complete=services.profile_is_complete(profile),
+        rows=rows,
+        invitations=invitations,
+        call=call_rules.get_call(event),
+        can_propose=bool(call_rules.open_formats(event, now)),
+    )
+
+
+# --- proposing and editing a session -------------------------------------------------------------
+
+
+def _own_default(kind: FormatKind) -> SpeakerRole:
+    """The submitter of a round table usually moderates it."""
+    return SpeakerRole.moderator if kind is FormatKind.round_table else services.roles_for(kind)[0]
+
+
+def _proposal_form(fmt: SessionFormat, questions, data: dict | None = None):
+    form_class = call_rules.add_question_fields(ProposalForm, questions)
+    form = form_class(data=data) if data is not None else form_class()
+    form.adapt_to(fmt, g.event.themes, services.roles_for(fmt.kind), _own_default(fmt.kind))
+    return form
+
+
+def _proposal_data(form, questions) -> ProposalData:
+    co_speakers = [
+        LineupEntry(name=row.form.name.data, email=row.form.email.data, role=SpeakerRole(row.form.role.data))
+        for row in form.co_speakers
+        if not row.form.is_blank()
+    ]
+    seat_field = getattr(form, "seat_capacity", None)
+    return ProposalData(
+        title=form.title.data,
+        summary=form.summary.data or "",
+        description=form.description.data or "",
+        theme_id=int(form.theme_id.data) if form.theme_id.data else None,
+        duration=form.duration.data,
+        audience=form.audience.data or "",
+        level=Level(form.level.data),
+        language=form.language.data,
+        attendance_mode=AttendanceMode(form.attendance_mode.data),
+        seat_capacity=seat_field.data if seat_field is not None else None,
+        needs=form.needs.data or "",
+        own_role=SpeakerRole(form.own_role.data),
+        co_speakers=co_speakers,
+        answers=call_rules.answers_from_form(form, questions),
+    )
+
+
+def _form_data_of(session, questions) -> dict:
+    user = _me()
+    own = services.part_of(session, user)
+    others = [p for p in session.speakers if p is not own]
+    return {
+        "title": session.title,
+        "summary": session.summary,
+        "description": session.description,
+        "theme_id": str(session.theme_id) if session.theme_id else "",
+        "duration": session.duration,
+        "audience": session.audience,
+        "level": session.level.value,
+        "language": session.language,
+        "attendance_mode": session.attendance_mode.value,
+        "seat_capacity": session.seat_capacity,
+        "needs": session.needs,
+        "own_role": own.role.value if own else None,
+        "co_speakers": [{"name": p.speaker.full_name, "email": p.speaker.email, "role": p.role.value} for p in others][
+            :CO_SPEAKER_ROWS
+        ],
+        **call_rules.form_data_from_answers(questions, call_rules.answers_of(session=session)),
+    }
+
+
+def _save_proposal(form, questions, fmt, session=None):
+    """Run the service and commit: a redirect on success, None to show the form again."""
+    submit = bool(form.submit.data)
+    was_draft = session is None or session.state is SessionState.draft
+    try:
+        services.save_proposal(
+            g.event, _me(), fmt, _proposal_data(form, questions), session=session, submit=submit, now=utcnow()
+        )
+        db.session.commit()
+    except ProposalError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return None
+    except IntegrityError:
+        db.session.rollback()
+        form.form_errors.append(_conflict_message())
+        return None
+    if not was_draft:
+        flash(_("Vos modifications sont enregistrées."), "success")
+    elif submit:
+        flash(
+            _(
+                "Votre proposition est envoyée. Vous allez recevoir un e-mail de confirmation, et vos "
+                "co-intervenant·es une invitation."
+            ),
+            "success",
+        )
+    else:
+        flash(_("Votre brouillon est enregistré. Vous pourrez le compléter et l'envoyer plus tard."), "success")
+    return redirect(url_for("proposals.area"))
+
+
+def _render_form(form, fmt, questions, session=None, status=200):
+    parts_state = {}
+    if session is not None:
+        parts_state = {p.speaker.email: p.invitation_state for p in session.speakers}
+    return (
+        render_template(
+            "proposals/proposal_form.html",
+            event=g.event,
+            form=form,
+            fmt=fmt,
+            session=session,
+            question_fields=call_rules.question_fields(form, questions),
+            parts_state=parts_state,
+            status=call_rules.status_for(g.event, fmt, utcnow()),
+            deadline=call_rules.deadline_for(g.event, fmt),
+            InvitationState=InvitationState,
+        ),
+        status,
+    )
+
+
+@bp.route("/<ev>/me/proposals/new", methods=["GET", "POST"])
+def new_proposal():
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    event, now = g.event, utcnow()
+    open_formats = call_rules.open_formats(event, now)
+    format_id = request.args.get("format", type=int)
+    fmt = next((f for f in open_formats if f.id == format_id), None)
+    if fmt is None:
+        choose = ChooseFormatForm(formdata=None)
+        choose.format.choices = [SelectChoice(str(f.id), f.name) for f in open_formats]
+        error = None
+        if request.args.get("format"):
+            error = _("Ce format ne reçoit pas de propositions en ce moment : choisissez-en un dans la liste.")
+        return render_template(
+            "proposals/choose_format.html",
+            event=event,
+            form=choose,
+            formats=[(f, call_rules.deadline_for(event, f)) for f in open_formats],
+            status=call_rules.status_for(event, None, now),
+            error=error,
+        ), (400 if error else 200)
+    questions = call_rules.questions_for(event, QuestionTarget.proposal, fmt)
+    if request.method == "GET":
+        form = _proposal_form(fmt, questions, data={"duration": fmt.default_duration})
+        return _render_form(form, fmt, questions)
+    form = _proposal_form(fmt, questions)
+    if form.validate_on_submit():
+        response = _save_proposal(form, questions, fmt)
+        if response is not None:
+            return response
+    return _render_form(form, fmt, questions, status=400)
+
+
+def _own_session_or_404(session_id: int):
+    session = services.get_own_session(g.event, _me(), session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.route("/<ev>/me/proposals/<int:session_id>", methods=["GET", "POST"])
+def edit_proposal(session_id: int):
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    session = _own_session_or_404(session_id)
+    user, now = _me(), utcnow()
+    submitter = services.is_submitter(session, user)
+    editable, why = services.editing_status(session, now)
+    if request.method == "POST" and not submitter:
+        abort(403)
+    if not (editable and submitter):
+        if request.method == "POST":
+            flash(why, "error")
+        return render_template(
+            "proposals/proposal_view.html",
+            event=g.event,
+            session=session,
+            why=why if submitter else "",
+            is_submitter=submitter,
+            part=services.part_of(session, user),
+            answers=_displayed_answers(session),
+        ), (400 if request.method == "POST" else 200)
+    fmt = session.format
+    questions = call_rules.questions_for(g.event, QuestionTarget.proposal, fmt)
+    if request.method == "GET":
+        form = _proposal_form(fmt, questions, data=_form_data_of(session, questions))
+        return _render_form(form, fmt, questions, session=session)
+    form = _proposal_form(fmt, questions)
+    if form.validate_on_submit():
+        response = _save_proposal(form, questions, fmt, session=session)
+        if response is not None:
+            return response
+    return _render_form(form, fmt, questions, session=session, status=400)
+
+
+def _displayed_answers(session) -> list[tuple[str, str]]:
+    questions = call_rules.questions_for(session.event, QuestionTarget.proposal, session.format)
+    answers = call_rules.answers_of(session=session)
+    return [(q.label, call_rules.display_answer(q, answers.get(q.id))) for q in questions if q.id in answers]
+
+
+@bp.route("/<ev>/me/proposals/<int:session_id>/withdraw", methods=["GET", "POST"])
+def withdraw_proposal(session_id: int):
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    session = _own_session_or_404(session_id)
+    if not services.is_submitter(session, _me()):
+        abort(403)
+    form = ButtonForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.withdraw(session, _me())
+            db.session.commit()
+        except ProposalError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("proposals.area"))
+        flash(_("Votre proposition est retirée. Merci de nous avoir prévenus."), "success")
+        return redirect(url_for("proposals.area"))
+    can_withdraw = session.state in services.WITHDRAWABLE_STATES
+    return render_template(
+        "proposals/withdraw.html", event=g.event, session=session, form=form, can_withdraw=can_withdraw
+    )
+
+
+# --- consents ------------------------------------------------------------------------------------
+
+
+def _consent_value(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+@bp.route("/<ev>/me/proposals/<int:session_id>/consents", methods=["GET", "POST"])
+def consents(session_id: int):
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    session = _own_session_or_404(session_id)
+    part = services.part_of(session, _me())
+    if part is None:
+        abort(404)
+    if request.method == "GET":
+        form = ConsentForm(
+            data={"recording": _consent_value(part.recording_consent), "replay": _consent_value(part.replay_consent)}
+        )
+    else:
+        form = ConsentForm()
+        if form.validate_on_submit():
+            recording = form.recording.data == "yes"
+            replay = form.replay.data == "yes"
+            services.set_consents(part, recording=recording, replay=replay)
+            db.session.commit()
+            if replay and not recording:
+                flash(_("Sans enregistrement, il n'y a pas de replay : nous avons noté « non » pour les deux."), "info")
+            flash(_("Vos choix sont enregistrés. Vous pouvez les changer à tout moment."), "success")
+            return redirect(url_for("proposals.area"))
+    return render_template("proposals/consents.html", event=g.event, session=session, part=part, form=form), (
+        400 if form.errors else 200
+    )
+
+
+# --- co-speaker invitations ----------------------------------------------------------------------
+
+
+def _invalid_link(message: str):
+    return render_template("proposals/invalid_link.html", event=g.event, message=message), 400
+
+
+@bp.route("/<ev>/invitations/<token>", methods=["GET", "POST"])
+@reachable_by_link
+def invitation(token: str):
+    try:
+        part = services.invitation_for(g.event, token)
+    except InvalidLink as exc:
+        return _invalid_link(str(exc))
+    signed_in = current_user.is_authenticated
+    wrong_account = signed_in and current_user.email != part.speaker.email
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        action = request.form.get("action")
+        if action not in ("accept", "decline"):
+            abort(400)
+        user = _me() if signed_in else None
+        try:
+            if action == "accept":
+                account = services.accept_invitation(part, user)
+            else:
+                services.decline_invitation(part, user)
+            db.session.commit()
+        except ProposalError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("proposals.invitation", token=token))
+        except IntegrityError:
+            db.session.rollback()
+            flash(_conflict_message(), "error")
+            return redirect(url_for("proposals.invitation", token=token))
+        if action == "decline":
+            flash(_("Votre réponse est enregistrée : vous ne participerez pas à cette session. Merci !"), "success")
+            return redirect(url_for("proposals.invitation", token=token))
+        if not signed_in:
+            login_user(account)
+        flash(
+            _("Merci ! Vous faites partie de la session. Complétez maintenant votre profil d'intervenant·e."),
+            "success",
+        )
+        return redirect(url_for("proposals.profile"))
+    return render_template(
+        "proposals/invitation.html",
+        event=g.event,
+        part=part,
+        session=part.session,
+        inviter=part.session.submitted_by,
+        problem=services.invitation_problem(part),
+        wrong_account=wrong_account,
+        form=form,
+        InvitationState=InvitationState,
+    )
+
+
+# --- confirmation of an accepted session ---------------------------------------------------------
+
+
+@bp.route("/<ev>/confirm/<token>", methods=["GET", "POST"])
+@reachable_by_link
+def confirm(token: str):
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    try:
+        session = services.session_for_confirmation(g.event, token)
+    except InvalidLink as exc:
+        return _invalid_link(str(exc))
+    user = _me()
+    if not services.can_confirm(session, user):
+        abort(403)
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        action = request.form.get("action")
+        if action not in ("confirm", "decline"):
+            abort(400)
+        try:
+            changed = services.confirm_session(session, user, confirm=action == "confirm")
+            db.session.commit()
+        except ProposalError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("proposals.confirm", token=token))
+        if action == "confirm":
+            message = _("Merci, votre participation est confirmée !") if changed else _("C'était déjà confirmé.")
+        else:
+            message = _("C'est noté : la session n'aura pas lieu avec vous. Merci de nous avoir prévenus.")
+        flash(message, "success")
+        return redirect(url_for("proposals.area"))
+    return render_template(
+        "proposals/confirm.html",
+        event=g.event,
+        session=session,
+        problem=services.confirmation_problem(session, confirm=True),
+        form=form,
+    )
+
+
+# --- profile -------------------------------------------------------------------------------------
+
+
+def _profile_or_explain():
+    """(profile, None), or (None, a page explaining why there is none)."""
+    try:
+        profile = services.get_or_create_profile(g.event, _me())
+        db.session.commit()
+    except ProposalError as error:
+        db.session.rollback()
+        return None, (render_template("proposals/no_profile.html", event=g.event, message=error.message), 409)
+    except IntegrityError:
+        db.session.rollback()
+        return None, (render_template("proposals/no_profile.html", event=g.event, message=_conflict_message()), 409)
+    return profile, None
+
+
+@bp.route("/<ev>/me/profile", methods=["GET", "POST"])
+def profile():
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    speaker, page = _profile_or_explain()
+    if page is not None:
+        return page
+    questions = call_rules.questions_for(g.event, QuestionTarget.speaker)
+    form_class = call_rules.add_question_fields(ProfileForm, questions)
+    if request.method == "GET":
+        data = {
+            "full_name": speaker.full_name,
+            "structure": speaker.structure,
+            "structure_type": speaker.structure_type.value,
+            "territory": speaker.territory,
+            "bio": speaker.bio,
+            "publish_consent": speaker.publish_consent,
+            **call_rules.form_data_from_answers(questions, call_rules.answers_of(speaker=speaker)),
+        }
+        form = form_class(data=data)
+        return _render_profile(form, speaker, questions)
+    form = form_class()
+    if not form.validate_on_submit():
+        return _render_profile(form, speaker, questions, 400)
+    new_path = previous = None
+    try:
+        services.update_profile(
+            speaker,
+            full_name=form.full_name.data,
+            structure=form.structure.data,
+            structure_type=form.structure_type.data,
+            territory=form.territory.data,
+            bio=form.bio.data,
+            publish_consent=form.publish_consent.data,
+        )
+        upload = form.photo.data
+        if upload is not None and getattr(upload, "filename", ""):
+            previous = services.set_photo(speaker, upload.stream.read(services.PHOTO_MAX_BYTES + 1))
+            new_path = speaker.photo_path
+        elif form.remove_photo.data:
+            previous = services.remove_photo(speaker)
+        call_rules.save_answers(questions, call_rules.answers_from_form(form, questions), speaker=speaker)
+        db.session.commit()
+    except (ProposalError, IntegrityError) as error:
+        db.session.rollback()
+        storage.delete(new_path)
+        if isinstance(error, ProposalError):
+            _show_error(form, error)
+        else:
+            form.form_errors.append(_conflict_message())
+        return _render_profile(form, speaker, questions, 400)
+    if previous and previous != speaker.photo_path:
+        storage.delete(previous)
+    flash(_("Votre profil est enregistré."), "success")
+    return redirect(url_for("proposals.area"))
+
+
+def _render_profile(form, speaker, questions, status=200):
+    return render_template(
+        "proposals/profile.html",
+        event=g.event,
+        form=form,
+        speaker=speaker,
+        question_fields=call_rules.question_fields(form, questions),
+        has_photo=storage.exists(speaker.photo_path),
+    ), status
+
+
+@bp.get("/<ev>/me/profile/photo")
+def profile_photo():
+    """The stored photo, for its owner and the event's organisers (public once the programme is out)."""
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    speaker_id = request.args.get("speaker", type=int)
+    if speaker_id is not None:
+        if not can_manage(current_user, g.event):
+            abort(403)
+        speaker = db.session.get(SpeakerProfile, speaker_id)
+        if speaker is None or speaker.event_id != g.event.id:
+            abort(404)
+    else:
+        speaker = services.profile_for(g.event, _me())
+    if speaker is None or not storage.exists(speaker.photo_path):
+        abort(404)
+    response = send_file(storage.path_of(speaker.photo_path), mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- availability --------------------------------------------------------------------------------
+
+
+@bp.route("/<ev>/me/availability", methods=["GET", "POST"])
+def availability():
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    speaker, page = _profile_or_explain()
+    if page is not None:
+        return page
+    periods = services.half_days(g.event)
+    form = AvailabilityForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        known = {p.key for p in periods}
+        keys = known if form.whole_event.data else set(request.form.getlist("half_day")) & known
+        services.save_availability(speaker, g.event, keys)
+        db.session.commit()
+        if keys:
+            flash(_("Vos disponibilités sont enregistrées. Merci !"), "success")
+        else:
+            flash(_("Vous n'avez coché aucune demi-journée : nous notons que vous n'êtes pas disponible."), "info")
+        return redirect(url_for("proposals.area"))
+    chosen = services.available_keys(speaker, periods)
+    days = [(day, list(items)) for day, items in groupby(periods, key=lambda p: p.day)]
+    return render_template(
+        "proposals/availability.html", event=g.event, form=form, days=days, chosen=chosen, has_periods=bool(periods)
+    )
