@@ -30,7 +30,6 @@ from nec.extensions import db
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256  # hashing a megabyte-long "password" would be a cheap denial of service
 # A team invitation is read later than a login link asked for a minute ago: it lives longer.
-DEFAULT_INVITATION_MAX_AGE = 7 * 24 * 3600
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -214,7 +213,7 @@ def _signature_max_age(purpose: LoginTokenPurpose) -> int:
     config = current_app.config
     if purpose is LoginTokenPurpose.password_reset:
         return config["NEC_PASSWORD_RESET_MAX_AGE"]
-    return max(config["NEC_MAGIC_LINK_MAX_AGE"], config.get("NEC_INVITATION_MAX_AGE", DEFAULT_INVITATION_MAX_AGE))
+    return max(config["NEC_MAGIC_LINK_MAX_AGE"], config["NEC_TEAM_INVITATION_MAX_AGE"])
 
 
 def _max_age(purpose: LoginTokenPurpose) -> int:
@@ -439,7 +438,7 @@ def add_team_member(
         user = create_user(email, full_name.strip() or email.partition("@")[0], actor=actor)
     grant_role(event, user, role, actor=actor)
     if created:
-        max_age = current_app.config.get("NEC_INVITATION_MAX_AGE", DEFAULT_INVITATION_MAX_AGE)
+        max_age = current_app.config["NEC_TEAM_INVITATION_MAX_AGE"]
         token = issue_login_token(user, LoginTokenPurpose.magic_link, max_age=max_age)
         url = external_url("accounts.magic_link", token=token)
         days = max(1, round(max_age / 86400))

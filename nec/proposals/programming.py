@@ -28,7 +28,6 @@ from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerP
 from nec.proposals.services import lineup_problems, roles_for
 
 CLAIM_PURPOSE = "speaker-claim"
-DEFAULT_CLAIM_MAX_AGE = 30 * 24 * 3600
 MAX_SPEAKERS = 6  # a round table: one moderator and at most five panelists
 # The states the organisers may give a session they programme themselves.
 DIRECT_STATES = (SessionState.confirmed, SessionState.accepted)
@@ -251,7 +250,7 @@ def claim_url(profile: SpeakerProfile) -> str:
 
 
 def claim_max_age() -> int:
-    return int(current_app.config.get("NEC_CLAIM_LINK_MAX_AGE", DEFAULT_CLAIM_MAX_AGE))
+    return current_app.config["NEC_PROFILE_CLAIM_MAX_AGE"]
 
 
 def profile_from_claim(event: Event, token: str) -> SpeakerProfile:

@@ -59,7 +59,7 @@ def confirmation_url(session: Session) -> str:
 
 def session_id_from_confirmation(token: str) -> int:
     """Raises nec.core.tokens.InvalidLink (with a French message) when altered or too old."""
-    max_age = current_app.config.get("NEC_CONFIRMATION_MAX_AGE", 60 * 24 * 3600)
+    max_age = current_app.config["NEC_CONFIRMATION_MAX_AGE"]
     return int(unsign(token, CONFIRMATION_PURPOSE, max_age)["session"])
 
 
@@ -74,7 +74,7 @@ def invitation_url(part: SessionSpeaker) -> str:
 
 def invitation_from_token(token: str) -> dict:
     """{"part": SessionSpeaker id, "email": invited address}; raises InvalidLink."""
-    max_age = current_app.config.get("NEC_INVITATION_LINK_MAX_AGE", 30 * 24 * 3600)
+    max_age = current_app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"]
     return unsign(token, INVITATION_PURPOSE, max_age)
 
 

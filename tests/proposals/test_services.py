@@ -318,12 +318,13 @@ def test_invitation_link_tampered_expired_or_gone_is_refused(app, db, event, cal
     token = services.invitation_token(part)
     with pytest.raises(InvalidLink, match="pas valide"):
         services.invitation_for(event, token[:-3] + ("abc" if not token.endswith("abc") else "xyz"))
-    app.config["NEC_INVITATION_LINK_MAX_AGE"] = -1
+    saved = app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"]
+    app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"] = -1
     try:
         with pytest.raises(InvalidLink, match="expiré"):
             services.invitation_for(event, token)
     finally:
-        del app.config["NEC_INVITATION_LINK_MAX_AGE"]
+        app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"] = saved
     # Removed from the lineup: the old link no longer works.
     data = round_table_data(
         co_speakers=[LineupEntry("N", "nadia@example.org", "panelist"), LineupEntry("Z", "z@example.org", "panelist")]

@@ -340,14 +340,14 @@ def test_invitation_bad_links_explain_and_change_nothing(app, db, client, event,
     elif how == "truncated":
         path = f"{EV}/invitations/{token[:20]}"
     elif how == "expired":
-        app.config["NEC_INVITATION_LINK_MAX_AGE"] = -1
+        app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"] = -1
     elif how == "other-event":
         path = f"/nec-gironde/invitations/{token}"
     try:
         get = client.get(path)
         post = client.post(path, data={"action": "accept"})
     finally:
-        app.config.pop("NEC_INVITATION_LINK_MAX_AGE", None)
+        app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"] = 30 * 24 * 3600
     assert get.status_code == post.status_code == 400
     text = page_text(post)
     assert "Ce lien ne peut pas servir" in text and "Rien n'a été modifié." in text
