@@ -24,7 +24,7 @@ from nec.extensions import db
 
 def init_app(app: Flask) -> None:
     """Register every command on the application."""
-    for command in (demo_cli, create_organiser, mail_cli):
+    for command in (demo_cli, create_organiser, mail_cli, programme_cli):
         app.cli.add_command(command)
 
 
@@ -229,3 +229,37 @@ def requeue_stale_command(confirm: bool, older_than: int) -> None:
     count = mail.requeue_stale(older_than=older)
     db.session.commit()
     click.echo(f"{count} message(s) remis en file d'envoi.")
+
+
+# --- programme generator -----------------------------------------------------------------------
+
+
+@click.group("programme", help="Le générateur de programme (hors application : fichiers JSON).")
+def programme_cli() -> None:
+    pass
+
+
+@programme_cli.command(
+    "solve", help="Construit un programme à partir d'une instance JSON (format : docs/generator-instance.md)."
+)
+@click.argument("instance_path", metavar="INSTANCE.json", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False), help="Fichier JSON écrit."
+)
+@click.option(
+    "--time-limit", default=30.0, show_default=True, type=click.FloatRange(min=0.1), help="Secondes de recherche."
+)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Fils de calcul du solveur.")
+def programme_solve(instance_path: str, output_path: str, time_limit: float, workers: int) -> None:
+    from nec.programme import generator
+    from nec.programme.instance import InstanceError
+
+    try:
+        instance, result = generator.run_file(instance_path, output_path, time_limit=time_limit, workers=workers)
+    except InstanceError as exc:
+        raise click.ClickException(
+            "L'instance ne peut pas être utilisée :\n" + "\n".join(f"  - {m}" for m in exc.messages)
+        ) from None
+    for line in generator.summary_lines(instance, result):
+        click.echo(line)
+    click.echo(f"Programme écrit dans {output_path}.")
