@@ -8,7 +8,10 @@ Fixtures:
   NEC_TEST_CHROMIUM). A missing Chromium fails the browser tests, it never skips them;
 - `page`: a new French browser context per test, with `live_server.url` as base URL. When a test fails,
   a screenshot and the page's HTML go to test-artifacts/;
-- `organiser_page`: the same, signed in as the demo organiser through the real login form.
+- `organiser_page`: the same, signed in as the demo organiser through the real login form;
+- `mailbox`: for one test, the live server's mail goes to a real SMTP server process (the `smtp_server`
+  fixture); `mailbox.deliver()` runs the outbox worker (`deliver_due`, as `flask mail send` does) in the
+  live application and returns the messages the SMTP server received since the previous call.
 
 Every test here is marked `browser` (deselect them with `-m "not browser"`).
 """
@@ -22,6 +25,7 @@ import threading
 import traceback
 import uuid
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -29,6 +33,7 @@ from flask import Flask, got_request_exception
 from werkzeug.serving import make_server
 
 from nec import create_app
+from nec.core.mail import deliver_due
 from nec.demo import load_demo
 from nec.extensions import db as _db
 
@@ -151,6 +156,43 @@ def _create_live_app(database_url: str, instance: Path, port: int) -> Flask:
             "SERVER_NAME": None,
         }
     )
+
+
+# --- mail through a real SMTP server --------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    live: LiveServer
+    smtp: object  # tests.support.smtp.SmtpServer
+    seen: int = 0
+
+    def deliver(self) -> list[EmailMessage]:
+        """Send what the outbox holds through SMTP, then return the messages received since the last call."""
+        with self.live.app.app_context():
+            report = deliver_due(limit=1000)
+            _db.session.remove()
+        assert report.sent == report.handled and not report.stopped, f"the outbox worker did not send it all: {report}"
+        messages, envelopes = self.smtp.messages(), self.smtp.envelopes()
+        new, self.seen = list(zip(messages, envelopes, strict=True))[self.seen :], len(messages)
+        for message, envelope in new:  # the SMTP envelope goes where the To header says
+            assert envelope["rcpt_tos"] == [message["To"].addresses[0].addr_spec], (envelope, message["To"])
+        return [message for message, _ in new]
+
+
+@pytest.fixture
+def mailbox(live_server, smtp_server):
+    """The live server's NEC_MAIL_URL points at a real SMTP server process for the length of the test."""
+    app = live_server.app
+    with app.app_context():
+        deliver_due(limit=100_000)  # what earlier tests queued goes where it was meant to go (the folder)
+        _db.session.remove()
+    previous = app.config["NEC_MAIL_URL"]
+    app.config["NEC_MAIL_URL"] = smtp_server.url
+    try:
+        yield Mailbox(live=live_server, smtp=smtp_server)
+    finally:
+        app.config["NEC_MAIL_URL"] = previous
 
 
 # --- the browser -------------------------------------------------------------------------------

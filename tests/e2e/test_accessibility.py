@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from nec.demo import REVIEWER_EMAIL
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +24,7 @@ PUBLIC_PAGES = {
     "/login": 200,
     "/signup": 200,
     "/account/password-reset": 200,
+    "/nec-sud-charente/call/": 200,
     "/cette-page-n-existe-pas/": 404,
 }
 
@@ -24,6 +32,35 @@ PUBLIC_PAGES = {
 ORGANISER_PAGES = [
     "/account",
     "/nec-sud-charente/manage/",
+    "/nec-sud-charente/manage/call",
+    "/nec-sud-charente/manage/questions",
+    "/nec-sud-charente/manage/mail-templates",
+    "/nec-sud-charente/manage/criteria",
+    "/nec-sud-charente/manage/proposals",
+    "/nec-sud-charente/manage/decisions",
+    "/nec-sud-charente/manage/sessions",
+    "/nec-sud-charente/manage/speakers",
+    "/nec-sud-charente/manage/import",
+]
+
+# The demo reviewer's pages (same password as the organiser).
+REVIEWER_PAGES = [
+    "/nec-sud-charente/review/",
+]
+
+# A speaker's pages, for a new account made through the sign-up form. The demo event's call closed in
+# 2020, so the proposal form is scanned on an event whose call is open (`open_call_event`, made below);
+# {round_table} and {workshop} stand for the ids of its formats.
+OPEN_CALL_SLUG = "nec-e2e-appel-ouvert"
+SPEAKER_PAGES = [
+    "/nec-sud-charente/me/",
+    f"/{OPEN_CALL_SLUG}/call/",
+    f"/{OPEN_CALL_SLUG}/me/",
+    f"/{OPEN_CALL_SLUG}/me/proposals/new",
+    f"/{OPEN_CALL_SLUG}/me/proposals/new?format={{round_table}}",
+    f"/{OPEN_CALL_SLUG}/me/proposals/new?format={{workshop}}",
+    f"/{OPEN_CALL_SLUG}/me/profile",
+    f"/{OPEN_CALL_SLUG}/me/availability",
 ]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -63,6 +100,116 @@ def test_organiser_page_has_no_serious_accessibility_violation(organiser_page, p
     assert response is not None and response.status == 200, f"{path}: HTTP {response.status}"
     violations = scan(organiser_page)
     assert not violations, f"{path}: {len(violations)} serious/critical axe violations\n{describe(violations)}"
+
+
+@pytest.fixture
+def reviewer_page(page, demo_organiser):
+    page.goto("/login")
+    log_in(page, REVIEWER_EMAIL, demo_organiser[1])
+    page.wait_for_url(re.compile(r"/account$"))
+    return page
+
+
+@pytest.mark.parametrize("path", REVIEWER_PAGES)
+def test_reviewer_page_has_no_serious_accessibility_violation(reviewer_page, path):
+    response = reviewer_page.goto(path)
+    assert response is not None and response.status == 200, f"{path}: HTTP {response.status}"
+    violations = scan(reviewer_page)
+    assert not violations, f"{path}: {len(violations)} serious/critical axe violations\n{describe(violations)}"
+
+
+def test_reviewer_scoring_page_has_no_serious_accessibility_violation(reviewer_page):
+    reviewer_page.goto("/nec-sud-charente/review/")
+    first = reviewer_page.locator("table tbody th a").first
+    with reviewer_page.expect_navigation():
+        first.click()
+    assert re.search(r"/nec-sud-charente/review/\d+$", reviewer_page.url), reviewer_page.url
+    violations = scan(reviewer_page)
+    assert not violations, f"{reviewer_page.url}: serious/critical axe violations\n{describe(violations)}"
+
+
+@pytest.fixture(scope="module")
+def open_call_event(live_server) -> dict[str, int]:
+    """An event whose call is open for every format, with a question of each kind (made once, through the
+    services: the pages that make it are the organiser's, tested elsewhere). Returns the format ids by kind."""
+    from nec.accounts.services import get_user_by_email
+    from nec.events import services as events
+    from nec.events.models import Event
+    from nec.extensions import db
+    from nec.proposals import call
+    from nec.proposals.models import QuestionKind, QuestionTarget
+
+    with live_server.app.app_context():
+        event = db.session.scalar(db.select(Event).where(Event.slug == OPEN_CALL_SLUG))
+        if event is None:
+            organiser = get_user_by_email(live_server.organiser[0])
+            start = date.today() + timedelta(days=90)
+            event = events.create_event(
+                organiser,
+                slug=OPEN_CALL_SLUG,
+                title="NEC d'essai, appel ouvert",
+                start_date=start,
+                end_date=start + timedelta(days=1),
+                is_published=True,
+            )
+            now = datetime.now(UTC)
+            call.update_call(
+                event,
+                organiser,
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=60),
+                introduction="Proposez une table ronde, un atelier ou une intervention.",
+                formats={fmt.id: None for fmt in event.formats},
+            )
+            for target in QuestionTarget:
+                for kind in QuestionKind:
+                    call.add_question(
+                        event,
+                        organiser,
+                        target=target,
+                        kind=kind,
+                        label=f"Question « {kind.value} » pour {target.value}",
+                        help_text="Une aide pour répondre.",
+                        choices=["Première réponse", "Deuxième réponse"],
+                        required=kind is QuestionKind.short_text,
+                    )
+            db.session.commit()
+        formats = {fmt.kind.value: fmt.id for fmt in event.formats}
+        db.session.remove()
+    return formats
+
+
+@pytest.fixture
+def speaker_page(page):
+    """A new account, made through the real sign-up form."""
+    page.goto("/signup")
+    page.get_by_label("Prénom et nom").fill("Intervenante d'essai")
+    page.get_by_label("Adresse e-mail").fill(f"intervenante.{uuid.uuid4().hex[:8]}@example.org")
+    page.locator("#password").fill("un-mot-de-passe-assez-long-2025")
+    page.locator("#password_confirm").fill("un-mot-de-passe-assez-long-2025")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Créer mon compte").click()
+    assert "/signup" not in page.url, "the sign-up form was refused"
+    return page
+
+
+@pytest.mark.parametrize("path", SPEAKER_PAGES)
+def test_speaker_page_has_no_serious_accessibility_violation(speaker_page, open_call_event, path):
+    url = path.format(**open_call_event)
+    response = speaker_page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: HTTP {response.status}"
+    violations = scan(speaker_page)
+    assert not violations, f"{url}: {len(violations)} serious/critical axe violations\n{describe(violations)}"
+
+
+def test_proposal_form_with_errors_has_no_serious_accessibility_violation(speaker_page, open_call_event):
+    speaker_page.goto(f"/{OPEN_CALL_SLUG}/me/proposals/new?format={open_call_event['round_table']}")
+    with speaker_page.expect_navigation() as navigation:
+        speaker_page.get_by_role("button", name="Envoyer la proposition").click()
+    assert navigation.value.status == 400, "an empty proposal must be refused"
+    assert speaker_page.locator(".form-errors").is_visible()
+    violations = scan(speaker_page)
+    assert not violations, f"{len(violations)} serious/critical axe violations\n{describe(violations)}"
 
 
 def test_scan_detects_a_violation(page):

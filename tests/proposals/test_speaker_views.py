@@ -652,3 +652,17 @@ def test_unpublished_event_is_reachable_by_its_speakers_and_by_signed_links(db, 
     assert client.get(f"{EV}/").status_code == 404  # the public still sees nothing
     assert client.get(f"{EV}/invitations/{services.invitation_token(part)}").status_code == 200
     assert client.get(f"{EV}/invitations/not-a-valid-token").status_code == 400
+
+
+def test_submit_on_an_event_without_themes_needs_no_theme(db, client, event, call, speaker):
+    """The form shows no theme field when the event has none: the absent value means no theme."""
+    for theme in list(event.themes):
+        db.session.delete(theme)
+    db.session.commit()
+    log_in(client, speaker)
+    response = client.post(
+        f"{EV}/me/proposals/new?format={fmt(event, FormatKind.round_table).id}", data=_proposal_form(theme_id=None)
+    )
+    assert response.status_code == 302
+    session = db.session.scalar(sa.select(Session))
+    assert session.state is SessionState.submitted and session.theme_id is None
