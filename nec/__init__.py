@@ -57,13 +57,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     from nec.programme.generator_views import bp as generator_bp
+    from nec.programme.public_views import bp as public_bp
     from nec.programme.views import bp as programme_bp
     from nec.proposals.call_views import bp as call_bp
     from nec.proposals.programming_views import bp as programming_bp
     from nec.proposals.review_views import bp as review_bp
     from nec.proposals.views import bp as proposals_bp
 
-    for blueprint in (proposals_bp, call_bp, review_bp, programming_bp, programme_bp, generator_bp):
+    blueprints = (proposals_bp, call_bp, review_bp, programming_bp, programme_bp, generator_bp, public_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(events_bp)  # its /<ev>/ routes share the top level
 
