@@ -263,3 +263,44 @@ def programme_solve(instance_path: str, output_path: str, time_limit: float, wor
     for line in generator.summary_lines(instance, result):
         click.echo(line)
     click.echo(f"Programme écrit dans {output_path}.")
+
+
+@programme_cli.command(
+    "generate",
+    help="Génère le brouillon du programme d'un événement (les sessions épinglées et le programme publié ne "
+    "changent pas), avec les poids de sa dernière génération.",
+)
+@click.option("--event", "event_slug", required=True, help="Slug de l'événement.")
+@click.option(
+    "--time-limit", default=30, show_default=True, type=click.IntRange(min=1, max=3600), help="Secondes de recherche."
+)
+@with_appcontext
+def programme_generate(event_slug: str, time_limit: int) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from nec.programme import generation
+    from nec.programme.generator import summary_lines
+
+    event = get_event_by_slug(event_slug)
+    if event is None:
+        raise click.ClickException(f"Aucun événement n'a le slug « {event_slug} ».")
+    try:
+        run = generation.start_run(event, None, generation.default_weights(event), time_limit, check_limit=False)
+        db.session.commit()
+    except generation.GenerationError as exc:
+        db.session.rollback()
+        raise click.ClickException("\n".join(exc.messages)) from None
+    except IntegrityError:
+        db.session.rollback()
+        raise click.ClickException("Une génération est déjà en cours pour cet événement : attendez sa fin.") from None
+    run_id = run.id
+    click.echo(f"Génération n° {run_id} pour « {event.title} » ({time_limit} secondes au plus)...")
+    outcome = generation.execute_run(run_id)
+    if outcome is None:
+        db.session.expire_all()
+        failed = generation.get_run(event, run_id)
+        raise click.ClickException(failed.error if failed and failed.error else "La génération n'a pas abouti.")
+    built, result = outcome
+    for line in summary_lines(built.instance, result):
+        click.echo(line)
+    click.echo("Le brouillon du programme est remplacé ; le programme publié n'a pas changé.")

@@ -35,7 +35,7 @@ from nec.events.models import (
 )
 from nec.extensions import db
 from nec.library.models import Recording, Resource
-from nec.programme.models import Favourite, ScheduleVersion, Slot
+from nec.programme.models import Favourite, GeneratorRun, ScheduleVersion, Slot
 from nec.proposals.models import (
     Answer,
     AttendanceMode,
@@ -748,6 +748,7 @@ PROGRAMME = [
 CALL_OPENS = (date(2020, 9, 21), time(9, 0))
 CALL_CLOSES = (date(2020, 11, 20), time(18, 0))
 DECIDED_ON = (date(2020, 12, 1), time(10, 0))
+PROGRAMME_RELEASED_ON = (date(2021, 1, 11), time(10, 0))  # the generated programme, published as v1
 CALL_INTRODUCTION = (
     "Vous accompagnez des publics vers le numérique, vous animez un lieu ou un réseau, vous financez ou "
     "formez ? Proposez une table ronde, un atelier ou une intervention courte pour les deux journées du "
@@ -865,6 +866,21 @@ def load_demo(password: str | None = None) -> DemoLoaded | None:
     db.session.flush()
     _build_reviews(event, sessions, reviewer)  # the criteria need the event's id
     _build_answers(questions, sessions, speakers)
+    from nec.programme.generation import generate_demo_programme  # imports the solver: only when needed
+
+    plenaries = [s for s in sessions if s.format.kind == FormatKind.plenary and s.state == SessionState.confirmed]
+    opening = next(s for s in plenaries if s.title.startswith("Ouverture"))
+    closing = next(s for s in plenaries if s.title.startswith("Clôture"))
+    plenary_room = max(event.rooms, key=lambda room: room.capacity or 0)
+    generate_demo_programme(
+        event,
+        organiser,
+        released_at=localize(*PROGRAMME_RELEASED_ON, TZ),
+        pins=(
+            (opening, plenary_room, localize(DAY_1, time(9, 0), TZ)),
+            (closing, plenary_room, localize(DAY_2, time(16, 0), TZ)),
+        ),
+    )
     log_action("demo.loaded", actor=organiser, event=event, target=event)
     loaded = DemoLoaded(
         event,
@@ -914,6 +930,7 @@ def delete_demo() -> bool:
         sa.delete(Favourite).where(Favourite.session_id.in_(session_ids)),
         sa.delete(VisioRoom).where(VisioRoom.event_id == eid),
         sa.delete(Slot).where(sa.or_(Slot.version_id.in_(version_ids), Slot.session_id.in_(session_ids))),
+        sa.delete(GeneratorRun).where(GeneratorRun.event_id == eid),
         sa.delete(ScheduleVersion).where(ScheduleVersion.event_id == eid),
         sa.delete(Resource).where(
             sa.or_(

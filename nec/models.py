@@ -4,7 +4,7 @@ from nec.accounts.models import EventRole, LoginToken, User  # noqa: F401
 from nec.core.models import AuditLogEntry, MailTemplate, OutboxMessage  # noqa: F401
 from nec.events.models import Event, EventDay, Room, SessionFormat, Theme  # noqa: F401
 from nec.library.models import Recording, Resource  # noqa: F401
-from nec.programme.models import Favourite, ScheduleVersion, Slot  # noqa: F401
+from nec.programme.models import Favourite, GeneratorRun, ScheduleVersion, Slot  # noqa: F401
 from nec.proposals.models import (  # noqa: F401
     Answer,
     Availability,

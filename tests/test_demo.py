@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from datetime import date
 from datetime import time as clock
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -362,3 +363,37 @@ def test_demo_load_command_reset_reloads_with_a_new_password(app, db, tmp_path, 
     password = next(line for line in new_text.splitlines() if "Mot de passe" in line).split(":", 1)[1].strip()
     assert authenticate(demo.ORGANISER_EMAIL, password) is not None
     assert _count(db, Event) == 1
+
+
+def test_demo_programme_is_generated_and_released_as_v1(db):
+    from nec.programme.models import GeneratorRun, RunState, ScheduleVersion, Slot
+
+    event = demo.load_demo().event
+    versions = db.session.scalars(
+        sa.select(ScheduleVersion).where(ScheduleVersion.event_id == event.id).order_by(ScheduleVersion.id)
+    ).all()
+    assert [(v.name, v.released_at is not None) for v in versions] == [(None, False), ("v1", True)]
+    draft, release = versions
+    assert release.released_at == localize(*demo.PROGRAMME_RELEASED_ON, "Europe/Paris")
+    confirmed = [s for s in _sessions(db, event) if s.state == SessionState.confirmed]
+    for version in (draft, release):
+        slots = db.session.scalars(sa.select(Slot).where(Slot.version_id == version.id)).all()
+        assert {s.session_id for s in slots} >= {s.id for s in confirmed}  # every confirmed session placed
+        for i, a in enumerate(slots):
+            assert a.room_id is not None and a.ends_at > a.starts_at
+            day = next(d for d in event.days if d.date == a.starts_at.astimezone(ZoneInfo("Europe/Paris")).date())
+            assert localize(day.date, day.opens_at, "Europe/Paris") <= a.starts_at
+            assert a.ends_at <= localize(day.date, day.closes_at, "Europe/Paris")
+            for b in slots[i + 1 :]:
+                if a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+                    assert a.room_id != b.room_id, (a.session.title, b.session.title)  # no room overlap
+                    people_a = {p.speaker_id for p in a.session.speakers}
+                    people_b = {p.speaker_id for p in b.session.speakers}
+                    assert not people_a & people_b, (a.session.title, b.session.title)  # nobody in two places
+    opening = next(s for s in confirmed if s.title.startswith("Ouverture"))
+    opening_slot = db.session.scalar(
+        sa.select(Slot).where(Slot.version_id == release.id, Slot.session_id == opening.id)
+    )
+    assert opening_slot.starts_at == localize(date(2021, 1, 28), clock(9, 0), "Europe/Paris")
+    run = db.session.scalar(sa.select(GeneratorRun).where(GeneratorRun.event_id == event.id))
+    assert run.state == RunState.finished and run.report["unplaced"] == []

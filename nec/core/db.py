@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from wtforms import SelectChoice
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -74,8 +75,9 @@ class LabelledEnum(enum.StrEnum):
         return getattr(cls, "__titles__", {})
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.title) for m in cls]
+    def choices(cls) -> list[SelectChoice]:
+        """The members as the options of a form's select or radio buttons, with their titles."""
+        return [SelectChoice(m.value, m.title) for m in cls]
 
 
 def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:

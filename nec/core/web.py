@@ -41,7 +41,17 @@ def init_app(app: Flask) -> None:
         local_datetime=_local_datetime,
         local_time=_local_time,
         long_date=lambda d: format_date(d, "full"),
+        error_messages=error_messages,
     )
+
+
+def error_messages(errors) -> list[str]:
+    """A field's errors as a flat list of texts (a list of rows has a dict of lists per row)."""
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in error_messages(value)]
+    if isinstance(errors, list | tuple):
+        return [m for value in errors for m in error_messages(value)]
+    return [errors] if errors else []  # as given: a lazy text stays one (join keeps it unescaped)
 
 
 def _error_page(error):

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from nec.accounts.models import EventRole, EventRoleKind, User
 from nec.core.audit import log_action
+from nec.core.errors import UserError
 from nec.core.slugs import RESERVED_SLUGS, SLUG_PATTERN, slugify
 from nec.core.time import is_valid_timezone, localize
 from nec.events.models import (
@@ -59,13 +60,8 @@ EVENT_DETAIL_FIELDS = (
 )
 
 
-class SetupError(Exception):
+class SetupError(UserError):
     """A change that cannot be made; `message` (French) says why and what to do, `field` where."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- lookups -----------------------------------------------------------------------------------

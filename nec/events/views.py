@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.models import EventRoleKind
 from nec.accounts.permissions import can_manage, has_event_role, organiser_required
+from nec.core.actions import act, save
 from nec.events import services
 from nec.events.forms import DayForm, EventForm, FormatForm, RoomForm, ThemeForm
-from nec.events.services import SetupError
-from nec.extensions import db, login
+from nec.extensions import login
 from nec.proposals.services import is_speaker_of
 
 bp = Blueprint("events", __name__)
@@ -81,59 +79,6 @@ def _me():
     return current_user._get_current_object()
 
 
-def _show_error(form, error: SetupError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _conflict_message() -> str:
-    return _(
-        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
-        "moment (par exemple un nom déjà pris). Vérifiez les informations et envoyez à nouveau le formulaire."
-    )
-
-
-def _run(action: Callable[[], object]) -> SetupError | None:
-    """Run one change and commit it: None on success, else why it was refused (and nothing is kept).
-
-    A constraint the checks could not foresee (another person saving at the same moment) comes back
-    from the database as an IntegrityError, at a flush or at the commit: it is refused, never a 500.
-    """
-    try:
-        action()
-        db.session.commit()
-    except SetupError as error:
-        db.session.rollback()
-        return error
-    except IntegrityError:
-        db.session.rollback()
-        return SetupError(_conflict_message())
-    return None
-
-
-def _save(form, action: Callable[[], object], success: str, target: Callable[[], str]):
-    """Run one change from a valid form: a response (redirect) on success, None to show the form again."""
-    problem = _run(action)
-    if problem is not None:
-        _show_error(form, problem)
-        return None
-    flash(success, "success")
-    return redirect(target())
-
-
-def _act(action: Callable[[], object], success: str, target: str):
-    """Run one change from a button (delete, move): flash the outcome and go back to the list."""
-    problem = _run(action)
-    if problem is not None:
-        flash(problem.message, "error")
-    elif success:
-        flash(success, "success")
-    return redirect(target)
-
-
 def _owned_or_404(getter, obj_id: int):
     obj = getter(g.event, obj_id)
     if obj is None:
@@ -161,7 +106,7 @@ def create_event():
         def action():
             created["event"] = services.create_event(_me(), **form.event_details())
 
-        response = _save(
+        response = save(
             form,
             action,
             _("L'événement est créé. Vérifiez ses jours, ajoutez ses salles et ses thèmes."),
@@ -190,7 +135,7 @@ def manage_event():
     if form.validate_on_submit():
         details = form.event_details()
         details["slug"] = details["slug"] or g.event.slug
-        response = _save(
+        response = save(
             form,
             lambda: services.update_event(g.event, _me(), **details),
             _("Les informations de l'événement sont enregistrées."),
@@ -216,7 +161,7 @@ def edit_day(day_id: int):
     day = _owned_or_404(services.get_day, day_id)
     form = DayForm(obj=day)
     if form.validate_on_submit():
-        response = _save(
+        response = save(
             form,
             lambda: services.update_day(day, _me(), **form.hours()),
             _("Les horaires du jour sont enregistrés."),
@@ -235,7 +180,7 @@ def edit_day(day_id: int):
 def manage_rooms():
     form = RoomForm()
     if form.validate_on_submit():
-        response = _save(
+        response = save(
             form,
             lambda: services.add_room(g.event, _me(), **form.room_fields()),
             _("La salle « %(name)s » est ajoutée.", name=form.name.data.strip()),
@@ -252,7 +197,7 @@ def edit_room(room_id: int):
     room = _owned_or_404(services.get_room, room_id)
     form = RoomForm(obj=room)
     if form.validate_on_submit():
-        response = _save(
+        response = save(
             form,
             lambda: services.update_room(room, _me(), **form.room_fields()),
             _("La salle « %(name)s » est enregistrée.", name=form.name.data.strip()),
@@ -275,7 +220,7 @@ def delete_room(room_id: int):
             section="rooms",
         )
     name = room.name
-    return _act(
+    return act(
         lambda: services.delete_room(room, _me()),
         _("La salle « %(name)s » est supprimée.", name=name),
         url_for("events.manage_rooms"),
@@ -287,7 +232,7 @@ def delete_room(room_id: int):
 def move_room(room_id: int):
     room = _owned_or_404(services.get_room, room_id)
     direction = request.form.get("direction", "")
-    return _act(lambda: services.move_room(room, _me(), direction), "", url_for("events.manage_rooms"))
+    return act(lambda: services.move_room(room, _me(), direction), "", url_for("events.manage_rooms"))
 
 
 # --- themes ---------------------------------------------------------------------------------------------
@@ -298,7 +243,7 @@ def move_room(room_id: int):
 def manage_themes():
     form = ThemeForm()
     if form.validate_on_submit():
-        response = _save(
+        response = save(
             form,
             lambda: services.add_theme(g.event, _me(), **form.theme_fields()),
             _("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()),
@@ -315,7 +260,7 @@ def edit_theme(theme_id: int):
     theme = _owned_or_404(services.get_theme, theme_id)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        response = _save(
+        response = save(
             form,
             lambda: services.update_theme(theme, _me(), **form.theme_fields()),
             _("Le thème « %(name)s » est enregistré.", name=form.name.data.strip()),
@@ -339,7 +284,7 @@ def delete_theme(theme_id: int):
             section="themes",
         )
     name = theme.name
-    return _act(
+    return act(
         lambda: services.delete_theme(theme, _me()),
         _("Le thème « %(name)s » est supprimé.", name=name),
         url_for("events.manage_themes"),
@@ -351,7 +296,7 @@ def delete_theme(theme_id: int):
 def move_theme(theme_id: int):
     theme = _owned_or_404(services.get_theme, theme_id)
     direction = request.form.get("direction", "")
-    return _act(lambda: services.move_theme(theme, _me(), direction), "", url_for("events.manage_themes"))
+    return act(lambda: services.move_theme(theme, _me(), direction), "", url_for("events.manage_themes"))
 
 
 # --- session formats ------------------------------------------------------------------------------------
@@ -362,7 +307,7 @@ def move_theme(theme_id: int):
 def manage_formats():
     form = FormatForm()
     if form.validate_on_submit():
-        response = _save(
+        response = save(
             form,
             lambda: services.add_format(g.event, _me(), **form.format_fields()),
             _("Le format « %(name)s » est ajouté.", name=form.name.data.strip()),
@@ -379,7 +324,7 @@ def edit_format(format_id: int):
     fmt = _owned_or_404(services.get_format, format_id)
     form = FormatForm(obj=fmt)
     if form.validate_on_submit():
-        response = _save(
+        response = save(
             form,
             lambda: services.update_format(fmt, _me(), **form.format_fields()),
             _("Le format « %(name)s » est enregistré.", name=form.name.data.strip()),
@@ -402,7 +347,7 @@ def delete_format(format_id: int):
             section="formats",
         )
     name = fmt.name
-    return _act(
+    return act(
         lambda: services.delete_format(fmt, _me()),
         _("Le format « %(name)s » est supprimé.", name=name),
         url_for("events.manage_formats"),

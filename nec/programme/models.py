@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nec.core.db import Base, UTCDateTime, utcnow
+from nec.accounts.models import User
+from nec.core.db import N_, Base, LabelledEnum, UTCDateTime, enum_type, utcnow
 from nec.events.models import Event, Room
 from nec.proposals.models import Session
 
@@ -83,3 +84,58 @@ class Favourite(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RunState(LabelledEnum):
+    queued = "queued"
+    running = "running"
+    finished = "finished"
+    failed = "failed"
+
+    __titles__ = {
+        "queued": N_("En attente"),
+        "running": N_("En cours"),
+        "finished": N_("Terminée"),
+        "failed": N_("Échouée"),
+    }
+
+
+ACTIVE_RUN_STATES = (RunState.queued, RunState.running)
+
+
+class GeneratorRun(Base):
+    """One run of the programme generator: its settings, its progress while it runs, its report.
+
+    Everything a page shows lives here, in the database, so that any app server can show a run
+    that another one is computing. At most one run per event is queued or running at a time.
+    """
+
+    __tablename__ = "generator_runs"
+    __table_args__ = (
+        sa.CheckConstraint("time_limit > 0", name="time_limit_positive"),
+        sa.Index(
+            "uq_generator_runs_one_active",
+            "event_id",
+            unique=True,
+            sqlite_where=sa.text("state IN ('queued', 'running')"),
+            postgresql_where=sa.text("state IN ('queued', 'running')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[RunState] = mapped_column(enum_type(RunState, "state"), default=RunState.queued)
+    weights: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    time_limit: Mapped[int]  # seconds
+    # Best objective so far, elapsed seconds, solutions found: written while the solver runs.
+    progress: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Placed and unplaced sessions (with the reasons in French), each term's cost, the status.
+    report: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    event: Mapped[Event] = relationship()
+    created_by: Mapped[User | None] = relationship()

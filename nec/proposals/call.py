@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from flask_babel import format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from nec.accounts.models import User
 from nec.core.audit import log_action
+from nec.core.errors import UserError
 from nec.core.mail_templates import (
     fill,
     get_template,
@@ -252,20 +253,18 @@ def _field_for(question: Question):
             filters=[_strip],
         )
     if kind == QuestionKind.choice:
-        choices = [(c, c) for c in question.choices or []]
         return RadioField(
             label,
-            [*presence, _AmongChoices(c for c, _l in choices)],
-            choices=choices,
+            [*presence, _AmongChoices(question.choices or [])],
+            choices=[SelectChoice(c) for c in question.choices or []],
             description=description,
             validate_choice=False,
         )
     if kind == QuestionKind.multiple_choice:
-        choices = [(c, c) for c in question.choices or []]
         return MultiCheckboxField(
             label,
-            [*presence, _AmongChoices(c for c, _l in choices)],
-            choices=choices,
+            [*presence, _AmongChoices(question.choices or [])],
+            choices=[SelectChoice(c) for c in question.choices or []],
             description=description,
             validate_choice=False,
         )
@@ -273,7 +272,7 @@ def _field_for(question: Question):
         return RadioField(
             label,
             [*presence, _AmongChoices([YES, NO])],
-            choices=[(YES, _("Oui")), (NO, _("Non"))],
+            choices=[SelectChoice(YES, _("Oui")), SelectChoice(NO, _("Non"))],
             description=description,
             validate_choice=False,
         )
@@ -387,13 +386,8 @@ def save_answers(
 # --- the organiser's changes -----------------------------------------------------------------------
 
 
-class CallError(Exception):
+class CallError(UserError):
     """A change that cannot be made; `message` (French) says why and what to do, `field` where."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _to_utc(local: datetime | None, tz_name: str) -> datetime | None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from nec.events.models import SessionFormat
@@ -136,8 +136,8 @@ class QuestionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.target.choices = QuestionTarget.choices()
         self.kind.choices = QuestionKind.choices()
-        self.format_id.choices = [("", str(_l("Tous les formats")))] + [
-            (str(fmt.id), str(_l("Le format « %(name)s » seulement", name=fmt.name))) for fmt in formats
+        self.format_id.choices = [SelectChoice("", str(_l("Tous les formats")))] + [
+            SelectChoice(str(fmt.id), str(_l("Le format « %(name)s » seulement", name=fmt.name))) for fmt in formats
         ]
 
     def question_fields(self) -> dict:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
+from nec.core.actions import act, save, show_error
 from nec.core.mail_templates import placeholders_for, wording
 from nec.core.models import MailTemplateKind
 from nec.core.time import utcnow
-from nec.extensions import db
 from nec.proposals import call as calls
 from nec.proposals.call import CallError
 from nec.proposals.call_forms import MailWordingForm, QuestionForm, call_form_class, local_value
@@ -30,54 +28,6 @@ bp = Blueprint("call", __name__)
 def _me():
     """The signed-in user as a model (services store it, a proxy will not do)."""
     return current_user._get_current_object()
-
-
-def _conflict_message() -> str:
-    return _(
-        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
-        "moment. Rechargez la page, vérifiez les informations et envoyez à nouveau le formulaire."
-    )
-
-
-def _run(action: Callable[[], object]) -> CallError | None:
-    """Run one change and commit it: None on success, else why it was refused (and nothing is kept)."""
-    try:
-        action()
-        db.session.commit()
-    except CallError as error:
-        db.session.rollback()
-        return error
-    except IntegrityError:
-        db.session.rollback()
-        return CallError(_conflict_message())
-    return None
-
-
-def _show_error(form, error: CallError) -> None:
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _save(form, action: Callable[[], object], success: str, target: str):
-    """A redirect when the change is saved, None to show the form again with the reason."""
-    problem = _run(action)
-    if problem is not None:
-        _show_error(form, problem)
-        return None
-    flash(success, "success")
-    return redirect(target)
-
-
-def _act(action: Callable[[], object], success: str, target: str):
-    problem = _run(action)
-    if problem is not None:
-        flash(problem.message, "error")
-    elif success:
-        flash(success, "success")
-    return redirect(target)
 
 
 def _render(template: str, status: int = 200, **context):
@@ -113,7 +63,7 @@ def manage_call():
         form = form_class()
     if form.validate_on_submit():
         settings = form.settings()
-        response = _save(
+        response = save(
             form,
             lambda: calls.update_call(event, _me(), **settings),
             _("Les réglages de l'appel à participation sont enregistrés."),
@@ -159,7 +109,7 @@ def manage_questions():
     form = QuestionForm(formats=g.event.formats)
     if form.validate_on_submit():
         fields = form.question_fields()
-        response = _save(
+        response = save(
             form,
             lambda: calls.add_question(g.event, _me(), **fields),
             _("La question « %(label)s » est ajoutée.", label=fields["label"].strip()),
@@ -196,7 +146,7 @@ def edit_question(question_id: int):
         form = QuestionForm(formats=g.event.formats)
     if form.validate_on_submit():
         fields = form.question_fields()
-        response = _save(
+        response = save(
             form,
             lambda: calls.update_question(question, _me(), **fields),
             _("La question « %(label)s » est enregistrée.", label=fields["label"].strip()),
@@ -235,7 +185,7 @@ def delete_question(question_id: int):
             section="questions",
         )
     label = question.label
-    return _act(
+    return act(
         lambda: calls.delete_question(question, _me()),
         _("La question « %(label)s » est supprimée.", label=label),
         url_for("call.manage_questions"),
@@ -247,7 +197,7 @@ def delete_question(question_id: int):
 def move_question(question_id: int):
     question = _question_or_404(question_id)
     direction = request.form.get("direction", "")
-    return _act(lambda: calls.move_question(question, _me(), direction), "", url_for("call.manage_questions"))
+    return act(lambda: calls.move_question(question, _me(), direction), "", url_for("call.manage_questions"))
 
 
 # --- e-mail wordings -------------------------------------------------------------------------------
@@ -282,9 +232,9 @@ def edit_mail_template(kind: str):
             try:
                 calls.check_wording(kind, form.subject.data, form.body.data)
             except CallError as error:
-                _show_error(form, error)
+                show_error(form, error)
         else:
-            response = _save(
+            response = save(
                 form,
                 lambda: calls.update_wording(g.event, _me(), kind, form.subject.data, form.body.data),
                 _("Le texte de l'e-mail « %(title)s » est enregistré.", title=kind.title),
@@ -313,7 +263,7 @@ def edit_mail_template(kind: str):
 @organiser_required
 def reset_mail_template(kind: str):
     kind = _kind_or_404(kind)
-    return _act(
+    return act(
         lambda: calls.restore_default_wording(g.event, _me(), kind),
         _("L'e-mail « %(title)s » reprend le texte par défaut.", title=kind.title),
         url_for("call.edit_mail_template", kind=kind.value),

@@ -145,8 +145,8 @@ class ProposalForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Titles are translated per request, so the choices are made here.
-        self.level.choices = choices_of(Level.choices())
-        self.attendance_mode.choices = choices_of(AttendanceMode.choices())
+        self.level.choices = Level.choices()
+        self.attendance_mode.choices = AttendanceMode.choices()
 
     def adapt_to(self, fmt, themes, roles: tuple[SpeakerRole, ...], own_default: SpeakerRole) -> None:
         """Fit the form to the format: its roles, its themes, seats for a workshop."""
@@ -247,7 +247,7 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.structure_type.choices = choices_of(StructureType.choices())
+        self.structure_type.choices = StructureType.choices()
 
     def validate_structure_type(self, field):
         if field.data not in {m.value for m in StructureType}:

@@ -19,6 +19,7 @@ from nec.accounts.models import User
 from nec.accounts.services import AccountError, create_user, get_user_by_email, normalise_email
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.errors import UserError
 from nec.core.links import external_url
 from nec.core.mail import queue_mail
 from nec.core.tokens import InvalidLink, sign, unsign
@@ -36,13 +37,8 @@ CANCELLABLE_STATES = (SessionState.draft, SessionState.submitted, SessionState.a
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ProgrammingError(Exception):
+class ProgrammingError(UserError):
     """A change the organiser (or the speaker) can fix; the message is in French and says how."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

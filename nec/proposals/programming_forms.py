@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from nec.events.forms import WholeNumberField
@@ -32,7 +42,7 @@ class SpeakerRowForm(Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("— Choisir —")), *[(r.value, r.title) for r in SpeakerRole]]
+        self.role.choices = [SelectChoice("", _l("— Choisir —")), *SpeakerRole.choices()]
 
     @property
     def is_empty(self) -> bool:
@@ -92,9 +102,12 @@ class SessionForm(FlaskForm):
     def __init__(self, event: Event, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.format_id.choices = [(f.id, f.name) for f in event.formats]
-        self.theme_id.choices = [(0, _l("Aucun thème")), *[(t.id, t.name) for t in event.themes]]
-        self.state.choices = [(s.value, s.title) for s in DIRECT_STATES]
+        self.format_id.choices = [SelectChoice(f.id, f.name) for f in event.formats]
+        self.theme_id.choices = [
+            SelectChoice(0, _l("Aucun thème")),
+            *[SelectChoice(t.id, t.name) for t in event.themes],
+        ]
+        self.state.choices = [SelectChoice(s.value, s.title) for s in DIRECT_STATES]
 
     def details(self) -> SessionDetails:
         fmt = next(f for f in self.event.formats if f.id == self.format_id.data)
@@ -135,8 +148,8 @@ class ImportForm(FlaskForm):
     kind = RadioField(
         _l("Ce que contient le fichier"),
         choices=[
-            ("sessions", _l("Des sessions, avec leurs intervenant·es")),
-            ("speakers", _l("Des intervenant·es (profils)")),
+            SelectChoice("sessions", _l("Des sessions, avec leurs intervenant·es")),
+            SelectChoice("speakers", _l("Des intervenant·es (profils)")),
         ],
         default="sessions",
         validators=[InputRequired(_l("Choisissez ce que contient le fichier."))],

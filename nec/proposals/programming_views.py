@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
 from nec.accounts.services import record_login
+from nec.core.actions import conflict_message, run
 from nec.core.time import to_local, utcnow
 from nec.core.tokens import InvalidLink
 from nec.core.web import reachable_by_link
 from nec.extensions import db
 from nec.proposals import programming, transfer
 from nec.proposals.models import SessionState
-from nec.proposals.programming import DIRECT_STATES, ProgrammingError
+from nec.proposals.programming import DIRECT_STATES
 from nec.proposals.programming_forms import ImportForm, SessionForm
 from nec.proposals.services import profile_is_complete
 
@@ -36,25 +37,10 @@ def _me():
     return current_user._get_current_object()
 
 
-def _conflict_message() -> str:
-    return _(
-        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
-        "moment. Vérifiez les informations et envoyez à nouveau le formulaire."
-    )
-
-
 def _commit(action) -> str | None:
     """Run one change and commit it: None on success, else the French reason (and nothing is kept)."""
-    try:
-        action()
-        db.session.commit()
-    except ProgrammingError as error:
-        db.session.rollback()
-        return error.message
-    except IntegrityError:
-        db.session.rollback()
-        return _conflict_message()
-    return None
+    _result, error = run(action)
+    return error.message if error else None
 
 
 def _session_or_404(session_id: int):
@@ -284,7 +270,7 @@ def import_file():
                 except IntegrityError:
                     db.session.rollback()
                     report.applied = False
-                    file_problem = _conflict_message()
+                    file_problem = conflict_message()
                 else:
                     if not report.problems:
                         flash(_import_summary(report), "success")

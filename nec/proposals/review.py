@@ -24,6 +24,7 @@ from nec.accounts.models import EventRoleKind, User
 from nec.accounts.permissions import has_event_role
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.errors import UserError
 from nec.core.links import external_url
 from nec.core.mail_templates import queue_event_mail
 from nec.core.models import MailTemplateKind
@@ -61,13 +62,8 @@ PROGRAMME_STATES = (SessionState.accepted, SessionState.confirmed)
 MAX_COMMENT_LENGTH = 5000
 
 
-class ReviewError(Exception):
+class ReviewError(UserError):
     """An action that cannot be done; `message` (French) says why and what to do, `field` where."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- the call's review settings ------------------------------------------------------------------

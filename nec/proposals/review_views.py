@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.models import EventRoleKind
 from nec.accounts.permissions import can_manage, organiser_required, require_event_role
 from nec.core import mail_templates
+from nec.core.actions import run, show_error
 from nec.core.models import MailTemplateKind
-from nec.extensions import db
 from nec.proposals import review
 from nec.proposals.call import answers_of, display_answer, questions_for
 from nec.proposals.models import Decision, QuestionTarget, SessionState
-from nec.proposals.review import ReviewError, TableQuery
+from nec.proposals.review import TableQuery
 from nec.proposals.review_forms import CriterionForm, review_form_class
 
 bp = Blueprint("review", __name__)
@@ -32,35 +29,6 @@ reviewer_required = require_event_role(EventRoleKind.reviewer, EventRoleKind.org
 def _me():
     """The signed-in user as a model (services store it, a proxy will not do)."""
     return current_user._get_current_object()
-
-
-def _conflict_message() -> str:
-    return _(
-        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
-        "moment. Rechargez la page, vérifiez, puis recommencez."
-    )
-
-
-def _run(action: Callable[[], object]) -> tuple[object, ReviewError | None]:
-    """Run one change and commit it; on refusal (or a concurrent conflict) nothing is kept."""
-    try:
-        result = action()
-        db.session.commit()
-    except ReviewError as error:
-        db.session.rollback()
-        return None, error
-    except IntegrityError:
-        db.session.rollback()
-        return None, ReviewError(_conflict_message())
-    return result, None
-
-
-def _show_error(form, error: ReviewError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _answers(session) -> list[tuple[str, str]]:
@@ -80,11 +48,11 @@ def _answers(session) -> list[tuple[str, str]]:
 def criteria():
     form = CriterionForm()
     if form.validate_on_submit():
-        _result, error = _run(lambda: review.add_criterion(g.event, _me(), **form.criterion_fields()))
+        _result, error = run(lambda: review.add_criterion(g.event, _me(), **form.criterion_fields()))
         if error is None:
             flash(_("Le critère « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
             return redirect(url_for("review.criteria"))
-        _show_error(form, error)
+        show_error(form, error)
     return render_template(
         "proposals/review/criteria.html", event=g.event, form=form, criteria=review.list_criteria(g.event)
     )
@@ -103,11 +71,11 @@ def edit_criterion(criterion_id: int):
     criterion = _criterion_or_404(criterion_id)
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
-        _result, error = _run(lambda: review.update_criterion(criterion, _me(), **form.criterion_fields()))
+        _result, error = run(lambda: review.update_criterion(criterion, _me(), **form.criterion_fields()))
         if error is None:
             flash(_("Le critère « %(name)s » est enregistré.", name=form.name.data.strip()), "success")
             return redirect(url_for("review.criteria"))
-        _show_error(form, error)
+        show_error(form, error)
     return render_template("proposals/review/criterion_form.html", event=g.event, form=form, criterion=criterion)
 
 
@@ -135,7 +103,7 @@ def delete_criterion(criterion_id: int):
             section="criteria",
         )
     name = criterion.name
-    _result, error = _run(lambda: review.delete_criterion(criterion, _me()))
+    _result, error = run(lambda: review.delete_criterion(criterion, _me()))
     if error is not None:
         flash(error.message, "error")
     else:
@@ -148,7 +116,7 @@ def delete_criterion(criterion_id: int):
 def move_criterion(criterion_id: int):
     criterion = _criterion_or_404(criterion_id)
     direction = request.form.get("direction", "")
-    _result, error = _run(lambda: review.move_criterion(criterion, _me(), direction))
+    _result, error = run(lambda: review.move_criterion(criterion, _me(), direction))
     if error is not None:
         flash(error.message, "error")
     return redirect(url_for("review.criteria"))
@@ -195,11 +163,11 @@ def review_session(session_id: int):
                 _("La décision sur cette proposition est prise : son évaluation ne peut plus être modifiée.")
             )
         elif form.validate_on_submit():
-            _result, error = _run(lambda: review.save_review(session, me, form.scores(), form.comment.data or ""))
+            _result, error = run(lambda: review.save_review(session, me, form.scores(), form.comment.data or ""))
             if error is None:
                 flash(_("Votre évaluation est enregistrée. Merci !"), "success")
                 return redirect(url_for("review.review_session", session_id=session.id))
-            _show_error(form, error)
+            show_error(form, error)
     settings = review.review_settings(g.event)
     is_organiser = can_manage(current_user, g.event)
     others = [r for r in review.reviews_of(session) if r.reviewer_id != me.id]
@@ -265,7 +233,7 @@ def stage():
         flash(_("Choisissez une action : préparer l'acceptation, le refus, ou annuler la préparation."), "error")
         return redirect(back)
     decision = STAGING_ACTIONS[action]
-    staged, error = _run(lambda: review.stage_decisions(g.event, _me(), request.form.getlist("session"), decision))
+    staged, error = run(lambda: review.stage_decisions(g.event, _me(), request.form.getlist("session"), decision))
     if error is not None:
         flash(error.message, "error")
         return redirect(back)
@@ -330,7 +298,7 @@ def stage_one(session_id: int):
         flash(_("Choisissez une action : préparer l'acceptation, le refus, ou annuler la préparation."), "error")
     else:
         decision = STAGING_ACTIONS[action]
-        _result, error = _run(lambda: review.stage_decision(session, _me(), decision))
+        _result, error = run(lambda: review.stage_decision(session, _me(), decision))
         if error is not None:
             flash(error.message, "error")
         elif decision is None:
@@ -369,7 +337,7 @@ def decisions():
 @bp.post("/<ev>/manage/decisions/apply")
 @organiser_required
 def apply():
-    report, error = _run(lambda: review.apply_decisions(g.event, _me()))
+    report, error = run(lambda: review.apply_decisions(g.event, _me()))
     if error is not None:
         flash(error.message, "error")
     elif not report.accepted and not report.rejected:
@@ -391,7 +359,7 @@ def apply():
 @bp.post("/<ev>/manage/decisions/remind")
 @organiser_required
 def remind():
-    sent, error = _run(lambda: review.send_reminders(g.event, _me(), request.form.getlist("kind")))
+    sent, error = run(lambda: review.send_reminders(g.event, _me(), request.form.getlist("kind")))
     if error is not None:
         flash(error.message, "error")
     elif not any(sent.values()):

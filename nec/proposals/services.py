@@ -21,6 +21,7 @@ from nec.accounts.models import User
 from nec.core import storage
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.errors import UserError
 from nec.core.links import external_url
 from nec.core.mail_templates import queue_event_mail
 from nec.core.models import MailTemplateKind
@@ -78,13 +79,8 @@ def invitation_from_token(token: str) -> dict:
     return unsign(token, INVITATION_PURPOSE, max_age)
 
 
-class ProposalError(Exception):
+class ProposalError(UserError):
     """Something the speaker can fix; the message is in French and says what to do."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _normalise_email(email: str) -> str:

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from nec.accounts.permissions import can_manage
 from nec.core import storage
+from nec.core.actions import conflict_message
 from nec.core.db import utcnow
 from nec.core.tokens import InvalidLink
 from nec.core.web import reachable_by_link
@@ -48,26 +49,9 @@ def event_call(event):
     return call_rules.get_call(event)
 
 
-@bp.app_template_filter("error_messages")
-def error_messages(errors) -> list[str]:
-    """A field's errors as a flat list of texts (a list of rows has a dict of lists per row)."""
-    if isinstance(errors, dict):
-        return [m for value in errors.values() for m in error_messages(value)]
-    if isinstance(errors, list | tuple):
-        return [m for value in errors for m in error_messages(value)]
-    return [str(errors)] if errors else []
-
-
 def _me():
     """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
     return current_user._get_current_object()
-
-
-def _conflict_message() -> str:
-    return _(
-        "Cette modification n'a pas pu être enregistrée : elle entre en conflit avec une autre faite au même "
-        "moment. Vérifiez les informations et envoyez à nouveau le formulaire."
-    )
 
 
 def _show_error(form, error: ProposalError) -> None:
@@ -218,7 +202,7 @@ def _save_proposal(form, questions, fmt, session=None):
         return None
     except IntegrityError:
         db.session.rollback()
-        form.form_errors.append(_conflict_message())
+        form.form_errors.append(conflict_message())
         return None
     if not was_draft:
         flash(_("Vos modifications sont enregistrées."), "success")
@@ -433,7 +417,7 @@ def invitation(token: str):
             return redirect(url_for("proposals.invitation", token=token))
         except IntegrityError:
             db.session.rollback()
-            flash(_conflict_message(), "error")
+            flash(conflict_message(), "error")
             return redirect(url_for("proposals.invitation", token=token))
         if action == "decline":
             flash(_("Votre réponse est enregistrée : vous ne participerez pas à cette session. Merci !"), "success")
@@ -515,7 +499,7 @@ def _profile_or_explain():
         return None, (render_template("proposals/no_profile.html", event=g.event, message=error.message), 409)
     except IntegrityError:
         db.session.rollback()
-        return None, (render_template("proposals/no_profile.html", event=g.event, message=_conflict_message()), 409)
+        return None, (render_template("proposals/no_profile.html", event=g.event, message=conflict_message()), 409)
     return profile, None
 
 
@@ -568,7 +552,7 @@ def profile():
         if isinstance(error, ProposalError):
             _show_error(form, error)
         else:
-            form.form_errors.append(_conflict_message())
+            form.form_errors.append(conflict_message())
         return _render_profile(form, speaker, questions, 400)
     if previous and previous != speaker.photo_path:
         storage.delete(previous)

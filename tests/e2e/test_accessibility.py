@@ -25,6 +25,10 @@ PUBLIC_PAGES = {
     "/signup": 200,
     "/account/password-reset": 200,
     "/nec-sud-charente/call/": 200,
+    "/nec-sud-charente/programme/": 200,
+    "/nec-sud-charente/programme/?q=numerique": 200,
+    "/nec-sud-charente/programme/mine": 200,
+    "/nec-sud-charente/speakers/": 200,
     "/cette-page-n-existe-pas/": 404,
 }
 
@@ -210,6 +214,38 @@ def test_proposal_form_with_errors_has_no_serious_accessibility_violation(speake
     assert speaker_page.locator(".form-errors").is_visible()
     violations = scan(speaker_page)
     assert not violations, f"{len(violations)} serious/critical axe violations\n{describe(violations)}"
+
+
+@pytest.mark.parametrize(
+    ("listing", "link"),
+    [
+        ("/nec-sud-charente/programme/", "article h4 a"),  # a session page of the released programme
+        ("/nec-sud-charente/speakers/", ".speaker-list h2 a"),  # a speaker page
+    ],
+)
+def test_programme_detail_page_has_no_serious_accessibility_violation(page, listing, link):
+    page.goto(listing)
+    first = page.locator(link).first
+    with page.expect_navigation():
+        first.click()
+    assert re.search(r"/nec-sud-charente/(sessions|speakers)/\d+/$", page.url), page.url
+    violations = scan(page)
+    assert not violations, f"{page.url}: serious/critical axe violations\n{describe(violations)}"
+
+
+def test_my_programme_with_clashing_favourites_has_no_serious_accessibility_violation(page):
+    """An anonymous visitor's agenda (the ids their device keeps), with two sessions at the same time."""
+    page.goto("/nec-sud-charente/programme/")
+    ids = page.locator("section.programme-time").evaluate_all(
+        """sections => sections
+            .map(s => Array.from(s.querySelectorAll("form.favourite-form"), f => f.dataset.sessionId))
+            .find(ids => ids.length >= 2) || []"""
+    )
+    assert len(ids) >= 2, "the demo programme should have two sessions starting at the same time"
+    page.goto(f"/nec-sud-charente/programme/mine?ids={ids[0]},{ids[1]}")
+    assert page.locator(".clash-warning").count() >= 2
+    violations = scan(page)
+    assert not violations, f"{page.url}: serious/critical axe violations\n{describe(violations)}"
 
 
 def test_scan_detects_a_violation(page):

@@ -271,9 +271,9 @@ def test_add_question_fields_builds_one_field_per_kind(app, db, event):
     assert [type(f) for f in fields] == [StringField, TextAreaField, RadioField, MultiCheckboxField, RadioField]
     assert fields[0].label.text == "Question short_text"
     assert fields[0].description == "En une phrase"
-    assert [c[0] for c in fields[2].choices] == ["Matin", "Après-midi"]
-    assert [c[0] for c in fields[3].choices] == ["Vidéoprojecteur", "Tables"]
-    assert [c[1] for c in fields[4].choices] == ["Oui", "Non"]
+    assert [c.value for c in fields[2].choices] == ["Matin", "Après-midi"]
+    assert [c.value for c in fields[3].choices] == ["Vidéoprojecteur", "Tables"]
+    assert [c.label for c in fields[4].choices] == ["Oui", "Non"]
     with app.test_request_context():
         assert 'type="checkbox"' in str(fields[3])
         assert 'type="radio"' in str(fields[4])
@@ -532,8 +532,7 @@ def test_question_field_macro_renders_accessible_fields(app, db, event):
     form, _ = build_form(app, [text, choice], {})
     with app.test_request_context():
         html = render_template_string(
-            '{% from "proposals/call/_question_fields.html" import question_field %}'
-            "{% for f in fields %}{{ question_field(f) }}{% endfor %}",
+            '{% from "_forms.html" import any_field %}{% for f in fields %}{{ any_field(f) }}{% endfor %}',
             fields=calls.question_fields(form, [text, choice]),
         )
     assert f'<label for="q_{text.id}">' in html

@@ -1,0 +1,131 @@
+"""The draft programme and its releases: one draft per event, frozen copies once released.
+
+The generator (and later the programme editor) only ever writes into the draft; a released version
+(`released_at` set) is never changed here. Functions add to `db.session`; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from nec.core.db import utcnow
+from nec.events.models import Event
+from nec.extensions import db
+from nec.programme.models import ScheduleVersion, Slot
+
+
+class ReleaseError(Exception):
+    """A release refused, with a French message for the organiser."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class NewSlot:
+    """A session placed by the generator: room and instants (aware, any time zone)."""
+
+    session_id: int
+    room_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+def get_draft(event: Event) -> ScheduleVersion:
+    """The event's single draft, created (and flushed) when it does not exist yet."""
+    draft = db.session.scalar(
+        sa.select(ScheduleVersion).where(ScheduleVersion.event_id == event.id, ScheduleVersion.released_at.is_(None))
+    )
+    if draft is None:
+        draft = ScheduleVersion(event_id=event.id)
+        db.session.add(draft)
+        db.session.flush()
+    return draft
+
+
+def draft_slots(event: Event) -> list[Slot]:
+    """The draft's slots with their sessions and rooms, in time order (none if there is no draft)."""
+    return list(
+        db.session.scalars(
+            sa.select(Slot)
+            .join(ScheduleVersion, Slot.version_id == ScheduleVersion.id)
+            .where(ScheduleVersion.event_id == event.id, ScheduleVersion.released_at.is_(None))
+            .options(selectinload(Slot.session), selectinload(Slot.room))
+            .order_by(Slot.starts_at, Slot.room_id, Slot.id)
+        )
+    )
+
+
+def replace_draft_slots(event: Event, slots: list[NewSlot]) -> ScheduleVersion:
+    """Put `slots` in the draft instead of its sessions' slots.
+
+    Kept as they are: pinned slots (the organiser fixed them) and breaks (slots without a session).
+    A new slot for a session that already has a pinned slot is ignored, the pin wins, except that a
+    slot pinned to a time without a room gets the room chosen for it.
+    """
+    draft = get_draft(event)
+    kept = list(
+        db.session.scalars(
+            sa.select(Slot).where(
+                Slot.version_id == draft.id, sa.or_(Slot.is_pinned.is_(True), Slot.session_id.is_(None))
+            )
+        )
+    )
+    kept_ids = [slot.id for slot in kept]
+    pinned = {slot.session_id: slot for slot in kept if slot.session_id is not None}
+    # "fetch": the deleted slots leave the session too (SQLite may reuse their ids at once).
+    db.session.execute(
+        sa.delete(Slot).where(Slot.version_id == draft.id, Slot.id.not_in(kept_ids)),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    db.session.expire(draft, ["slots"])
+    for slot in slots:
+        if slot.session_id in pinned:
+            fixed = pinned[slot.session_id]
+            if fixed.room_id is None and fixed.starts_at == slot.starts_at:
+                fixed.room_id = slot.room_id
+            continue
+        db.session.add(
+            Slot(
+                version_id=draft.id,
+                session_id=slot.session_id,
+                room_id=slot.room_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+            )
+        )
+    db.session.flush()
+    return draft
+
+
+def release_draft(event: Event, name: str, *, comment: str = "", at: datetime | None = None) -> ScheduleVersion:
+    """Freeze a copy of the draft as a named release; the draft stays as it is for further work."""
+    name = name.strip()
+    if not name:
+        raise ReleaseError("Donnez un nom à cette version du programme (par exemple « v1 »).")
+    taken = db.session.scalar(
+        sa.select(ScheduleVersion.id).where(ScheduleVersion.event_id == event.id, ScheduleVersion.name == name)
+    )
+    if taken is not None:
+        raise ReleaseError(f"Une version s'appelle déjà « {name} » : choisissez un autre nom.")
+    draft = get_draft(event)
+    release = ScheduleVersion(event_id=event.id, name=name, comment=comment, released_at=at or utcnow())
+    db.session.add(release)
+    for slot in db.session.scalars(sa.select(Slot).where(Slot.version_id == draft.id).order_by(Slot.id)):
+        release.slots.append(
+            Slot(
+                session_id=slot.session_id,
+                room_id=slot.room_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                title=slot.title,
+                is_pinned=slot.is_pinned,
+            )
+        )
+    db.session.flush()
+    return release
