@@ -215,6 +215,11 @@ class RoomForm(FlaskForm):
             NumberRange(min=1, max=100000, message=_l("Indiquez un nombre de places supérieur à zéro.")),
         ],
     )
+    is_accessible = BooleanField(
+        _l("Accessible en fauteuil roulant (de plain-pied ou avec ascenseur)"),
+        default=True,
+        description=_l("Les sessions qui demandent une salle accessible ne seront placées que dans ces salles."),
+    )
     accessibility_notes = TextAreaField(
         _l("Accessibilité"),
         description=_l("Accès en fauteuil roulant, boucle magnétique, étage, ascenseur..."),
@@ -231,6 +236,7 @@ class RoomForm(FlaskForm):
             "kind": RoomKind(self.kind.data),
             "capacity": self.capacity.data,
             "accessibility_notes": self.accessibility_notes.data or "",
+            "is_accessible": self.is_accessible.data,
         }
 
 

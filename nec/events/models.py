@@ -134,6 +134,8 @@ class Room(Base):
     kind: Mapped[RoomKind] = mapped_column(enum_type(RoomKind, "kind"), default=RoomKind.physical)
     capacity: Mapped[int | None]
     accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Step-free access for wheelchair users: the generator places sessions that need it only here.
+    is_accessible: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     position: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="rooms")

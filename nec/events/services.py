@@ -428,7 +428,9 @@ def _move(model, obj, direction: str) -> bool:
 # --- rooms ---------------------------------------------------------------------------------------
 
 
-def _room_fields(event: Event, room: Room | None, name: str, kind, capacity, accessibility_notes) -> dict:
+def _room_fields(
+    event: Event, room: Room | None, name: str, kind, capacity, accessibility_notes, is_accessible
+) -> dict:
     name = _check_name(
         Room, event, name, room, taken_message=_("Une salle s'appelle déjà « %(name)s ». Choisissez un autre nom.")
     )
@@ -439,13 +441,21 @@ def _room_fields(event: Event, room: Room | None, name: str, kind, capacity, acc
         "kind": RoomKind(kind),
         "capacity": capacity,
         "accessibility_notes": (accessibility_notes or "").strip(),
+        "is_accessible": bool(is_accessible),
     }
 
 
 def add_room(
-    event: Event, actor: User, *, name: str, kind=RoomKind.physical, capacity=None, accessibility_notes=""
+    event: Event,
+    actor: User,
+    *,
+    name: str,
+    kind=RoomKind.physical,
+    capacity=None,
+    accessibility_notes="",
+    is_accessible=True,
 ) -> Room:
-    fields = _room_fields(event, None, name, kind, capacity, accessibility_notes)
+    fields = _room_fields(event, None, name, kind, capacity, accessibility_notes, is_accessible)
     room = Room(event=event, position=_next_position(Room, event), **fields)
     db.session.add(room)
     db.session.flush()
@@ -453,8 +463,10 @@ def add_room(
     return room
 
 
-def update_room(room: Room, actor: User, *, name: str, kind, capacity=None, accessibility_notes="") -> Room:
-    fields = _room_fields(room.event, room, name, kind, capacity, accessibility_notes)
+def update_room(
+    room: Room, actor: User, *, name: str, kind, capacity=None, accessibility_notes="", is_accessible=True
+) -> Room:
+    fields = _room_fields(room.event, room, name, kind, capacity, accessibility_notes, is_accessible)
     for key, value in fields.items():
         setattr(room, key, value)
     log_action("room.updated", actor=actor, event=room.event, target=room, name=room.name)

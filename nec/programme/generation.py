@@ -196,7 +196,7 @@ def build_instance(event: Event) -> Built:
             capacity=room.capacity or UNLIMITED_CAPACITY,
             name=room.name,
             kind=room.kind.value,
-            accessible=True,  # accessibility is described in words (notes), not yet as a yes/no
+            accessible=room.is_accessible,
         )
         for room in rooms
     ]
@@ -236,6 +236,7 @@ def build_instance(event: Event) -> Built:
                 seats=session.seat_capacity or 0,
                 room_kind=_room_kind(session.attendance_mode),
                 pin=pins.get(session.id),
+                needs_accessible=session.needs_accessible_room,
             )
         )
 

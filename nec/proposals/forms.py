@@ -132,6 +132,10 @@ class ProposalForm(FlaskForm):
         filters=[_strip],
         render_kw={"rows": 3},
     )
+    needs_accessible_room = BooleanField(
+        _l("Une salle accessible en fauteuil roulant est nécessaire"),
+        description=_l("Pour vous, un ou une autre intervenante, ou le public attendu."),
+    )
     own_role = RadioField(_l("Votre rôle"), choices=[], validate_choice=False)
     co_speakers = FieldList(
         FormField(CoSpeakerForm),

@@ -164,6 +164,8 @@ class Session(TimestampMixin, Base):
     )
     seat_capacity: Mapped[int | None]
     needs: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A speaker or the audience needs a step-free room (wheelchair access).
+    needs_accessible_room: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     state: Mapped[SessionState] = mapped_column(
         enum_type(SessionState, "state"), default=SessionState.draft, index=True
     )

@@ -434,6 +434,7 @@ class ProposalData:
     attendance_mode: AttendanceMode = AttendanceMode.either
     seat_capacity: int | None = None
     needs: str = ""
+    needs_accessible_room: bool = False
     own_role: SpeakerRole = SpeakerRole.speaker
     co_speakers: list[LineupEntry] = field(default_factory=list)
     answers: dict[int, object] = field(default_factory=dict)
@@ -588,6 +589,7 @@ def _apply_fields(session: Session, fmt: SessionFormat, data: ProposalData) -> N
     session.attendance_mode = AttendanceMode(data.attendance_mode)
     session.seat_capacity = data.seat_capacity if fmt.has_seats else None
     session.needs = (data.needs or "").strip()
+    session.needs_accessible_room = data.needs_accessible_room
 
 
 def _profile_for_invitee(event: Event, entry: LineupEntry) -> SpeakerProfile:

@@ -157,6 +157,7 @@ def _proposal_data(form, questions) -> ProposalData:
         attendance_mode=AttendanceMode(form.attendance_mode.data),
         seat_capacity=seat_field.data if seat_field is not None else None,
         needs=form.needs.data or "",
+        needs_accessible_room=bool(form.needs_accessible_room.data),
         own_role=SpeakerRole(form.own_role.data),
         co_speakers=co_speakers,
         answers=call_rules.answers_from_form(form, questions),
@@ -179,6 +180,7 @@ def _form_data_of(session, questions) -> dict:
         "attendance_mode": session.attendance_mode.value,
         "seat_capacity": session.seat_capacity,
         "needs": session.needs,
+        "needs_accessible_room": session.needs_accessible_room,
         "own_role": own.role.value if own else None,
         "co_speakers": [{"name": p.speaker.full_name, "email": p.speaker.email, "role": p.role.value} for p in others][
             :CO_SPEAKER_ROWS

@@ -423,3 +423,16 @@ def test_add_room_racing_another_save_is_refused_not_a_500(db, as_organiser, eve
     db.session.expire_all()
     assert count(db, Room) == 1
     assert "room.created" not in actions(db)
+
+
+def test_room_step_free_access_is_recorded(db, as_organiser, event):
+    client = as_organiser
+    response = client.post(
+        f"/{event.slug}/manage/rooms",
+        data={"name": "Salle à l'étage", "kind": "physical", "capacity": "30", "accessibility_notes": "Sans ascenseur"},
+    )
+    assert response.status_code == 302
+    room = db.session.scalar(sa.select(Room).where(Room.name == "Salle à l'étage"))
+    assert room.is_accessible is False  # the box was left unticked
+    page = client.get(f"/{event.slug}/manage/rooms").get_data(as_text=True)
+    assert "Non accessible en fauteuil" in page

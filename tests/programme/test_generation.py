@@ -532,3 +532,19 @@ def test_rooms_of_the_instance_follow_the_event(app):
         ("Petite salle", "physical"),
         ("Visio", "virtual"),
     ]
+
+
+def test_a_session_that_needs_an_accessible_room_is_placed_only_in_one(app):
+    small = small_event()
+    small.rooms["Grande salle"].is_accessible = False  # upstairs, no lift
+    sessions = [add_session(small, f"Atelier {n}", duration=60) for n in range(3)]
+    for session in sessions:
+        session.needs_accessible_room = True
+    db.session.commit()
+
+    rooms = {r.name: r.accessible for r in generation.build_instance(small.event).instance.rooms}
+    assert rooms == {"Grande salle": False, "Petite salle": True}
+    _built, result, _report = _generate(small.event)
+
+    assert result.unplaced == {}
+    assert {slot.room_id for slot in draft_slots(small.event)} == {small.rooms["Petite salle"].id}

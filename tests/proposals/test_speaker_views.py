@@ -4,6 +4,7 @@ profile and photo, availability, consents; and every page as the wrong person.""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC
 
 import pytest
@@ -666,3 +667,17 @@ def test_submit_on_an_event_without_themes_needs_no_theme(db, client, event, cal
     assert response.status_code == 302
     session = db.session.scalar(sa.select(Session))
     assert session.state is SessionState.submitted and session.theme_id is None
+
+
+def test_a_proposal_can_ask_for_a_step_free_room(db, client, event, call, speaker):
+    log_in(client, speaker)
+    response = client.post(
+        f"{EV}/me/proposals/new?format={fmt(event, FormatKind.round_table).id}",
+        data=_proposal_form(needs_accessible_room="y"),
+    )
+    assert response.status_code == 302
+    session = db.session.scalar(sa.select(Session))
+    assert session.needs_accessible_room is True
+    page = client.get(f"{EV}/me/proposals/{session.id}").get_data(as_text=True)
+    (checkbox,) = re.findall(r"<input[^>]*name=\"needs_accessible_room\"[^>]*>", page)
+    assert "checked" in checkbox
