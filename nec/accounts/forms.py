@@ -100,7 +100,7 @@ class ProfileForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     locale = SelectField(
-        _l("Langue des pages et des e-mails"),
+        _l("Langue des pages"),
         choices=[SelectChoice("fr", "Français", {"lang": "fr"}), SelectChoice("en", "English", {"lang": "en"})],
     )
 

@@ -84,9 +84,16 @@ def _security_headers(response):
     return response
 
 
+def localised_pattern(fmt: str) -> str:
+    """A date pattern written the French way ('à', 18h00), adapted to the page's language (at, 18:00)."""
+    if str(get_locale() or "fr").startswith("fr"):
+        return fmt
+    return fmt.replace("'à'", "'at'").replace("HH'h'mm", "HH:mm")
+
+
 def _local_datetime(instant: datetime, tz_name: str, fmt: str = "EEEE d MMMM y 'à' HH'h'mm") -> str:
-    return format_datetime(to_local(instant, tz_name).replace(tzinfo=None), fmt)
+    return format_datetime(to_local(instant, tz_name).replace(tzinfo=None), localised_pattern(fmt))
 
 
 def _local_time(instant: datetime, tz_name: str) -> str:
-    return format_time(to_local(instant, tz_name).replace(tzinfo=None), "HH'h'mm")
+    return format_time(to_local(instant, tz_name).replace(tzinfo=None), localised_pattern("HH'h'mm"))

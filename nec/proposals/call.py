@@ -30,6 +30,7 @@ from nec.core.mail_templates import (
 )
 from nec.core.models import MailTemplate, MailTemplateKind
 from nec.core.time import to_local
+from nec.core.web import localised_pattern
 from nec.events.models import Event, SessionFormat
 from nec.extensions import db
 from nec.proposals.models import (
@@ -92,7 +93,7 @@ def format_instant(instant: datetime, tz_name: str, now: datetime | None = None)
     day = format_date(local.date(), "d MMMM y" if show_year else "d MMMM")
     if local.day == 1 and str(get_locale() or "fr").startswith("fr"):
         day = "1er" + day[1:]
-    hour = format_time(local.replace(tzinfo=None).time(), "HH'h'mm", rebase=False)
+    hour = format_time(local.replace(tzinfo=None).time(), localised_pattern("HH'h'mm"), rebase=False)
     return _("%(day)s à %(time)s", day=day, time=hour)
 
 
