@@ -58,15 +58,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     from nec.programme.generator_views import bp as generator_bp
     from nec.programme.public_views import bp as public_bp
+    from nec.programme.release_views import bp as releases_bp
     from nec.programme.views import bp as programme_bp
     from nec.proposals.call_views import bp as call_bp
     from nec.proposals.programming_views import bp as programming_bp
     from nec.proposals.review_views import bp as review_bp
     from nec.proposals.views import bp as proposals_bp
 
-    blueprints = (proposals_bp, call_bp, review_bp, programming_bp, programme_bp, generator_bp, public_bp)
+    blueprints = (proposals_bp, call_bp, review_bp, programming_bp, programme_bp, generator_bp, public_bp, releases_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from nec.api.views import bp as api_bp
+    from nec.programme.subscription_views import bp as subscriptions_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(subscriptions_bp)
     app.register_blueprint(events_bp)  # its /<ev>/ routes share the top level
 
     from nec.core import web

@@ -31,7 +31,7 @@ from nec.core.db import utcnow
 from nec.core.time import localize, to_local
 from nec.events.models import Event, Room, RoomKind
 from nec.extensions import db
-from nec.programme import releases, services
+from nec.programme import publishing, releases, services
 from nec.programme.generator import TERMS, Progress, Result, Weights, solve
 from nec.programme.instance import (
     MINUTES_PER_DAY,
@@ -792,7 +792,10 @@ def generate_demo_programme(
             report=report,
         )
     )
-    return services.release_draft(event, name, comment="Programme généré automatiquement puis publié.", at=released_at)
+    published = publishing.release(
+        event, name, "Programme généré automatiquement puis publié.", None, False, at=released_at
+    )
+    return published.version
 
 
 __all__ = [

@@ -12,7 +12,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from nec.core.db import utcnow
 from nec.events.models import Event
 from nec.extensions import db
 from nec.programme.models import ScheduleVersion, Slot
@@ -101,31 +100,3 @@ def replace_draft_slots(event: Event, slots: list[NewSlot]) -> ScheduleVersion:
         )
     db.session.flush()
     return draft
-
-
-def release_draft(event: Event, name: str, *, comment: str = "", at: datetime | None = None) -> ScheduleVersion:
-    """Freeze a copy of the draft as a named release; the draft stays as it is for further work."""
-    name = name.strip()
-    if not name:
-        raise ReleaseError("Donnez un nom à cette version du programme (par exemple « v1 »).")
-    taken = db.session.scalar(
-        sa.select(ScheduleVersion.id).where(ScheduleVersion.event_id == event.id, ScheduleVersion.name == name)
-    )
-    if taken is not None:
-        raise ReleaseError(f"Une version s'appelle déjà « {name} » : choisissez un autre nom.")
-    draft = get_draft(event)
-    release = ScheduleVersion(event_id=event.id, name=name, comment=comment, released_at=at or utcnow())
-    db.session.add(release)
-    for slot in db.session.scalars(sa.select(Slot).where(Slot.version_id == draft.id).order_by(Slot.id)):
-        release.slots.append(
-            Slot(
-                session_id=slot.session_id,
-                room_id=slot.room_id,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                title=slot.title,
-                is_pinned=slot.is_pinned,
-            )
-        )
-    db.session.flush()
-    return release

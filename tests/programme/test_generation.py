@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from nec.core.time import localize
 from nec.events.models import FormatKind, Room, RoomKind
 from nec.extensions import db
-from nec.programme import generation, services
+from nec.programme import generation, publishing, services
 from nec.programme.generation import UNLIMITED_CAPACITY, GenerationError
 from nec.programme.generator import Progress, Weights
 from nec.programme.instance import Break, Day, Pin, Placement, Window
@@ -237,7 +237,7 @@ def test_generate_draft_never_touches_a_released_version(app):
     small = small_event()
     first = [add_session(small, f"Session {n}") for n in range(3)]
     _generate(small.event)
-    release = services.release_draft(small.event, "v1")
+    release = publishing.release(small.event, "v1", "", None, False).version
     db.session.commit()
     release_id = release.id
 
@@ -276,7 +276,7 @@ def test_generate_draft_keeps_the_released_programme_when_changes_cost(app):
     small = small_event()
     sessions = [add_session(small, f"Session {n}") for n in range(4)]
     _generate(small.event)
-    services.release_draft(small.event, "v1")
+    publishing.release(small.event, "v1", "", None, False).version
     db.session.commit()
     released = {s.session_id: (s.room_id, s.starts_at) for s in draft_slots(small.event)}
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.extensions import db
-from nec.programme import services
+from nec.programme import publishing, services
 from nec.programme.generator import Weights
 from nec.programme.models import GeneratorRun, RunState, ScheduleVersion, Slot
 from nec.proposals.models import AttendanceMode, SessionState
@@ -207,8 +207,12 @@ def test_a_run_through_the_view_replaces_the_draft_and_reports(client, organiser
     ana = add_speaker(small, "Ana Morel")
     sessions = [add_session(small, f"Table ronde {n}", speakers=[ana]) for n in range(3)]
     online = add_session(small, "Seulement en ligne", mode=AttendanceMode.online)
-    # A released programme that the run must leave as it is.
-    release = services.release_draft(small.event, "v1")
+    # A released programme (one session at 9:00 on the first day) that the run must leave as it is.
+    draft = services.get_draft(small.event)
+    nine = datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
+    db.session.add(Slot(version=draft, session=sessions[0], starts_at=nine, ends_at=nine + timedelta(hours=1)))
+    db.session.flush()
+    release = publishing.release(small.event, "v1", "", None, False).version
     db.session.commit()
     release_id = release.id
     log_in(client, organiser)
@@ -235,7 +239,9 @@ def test_a_run_through_the_view_replaces_the_draft_and_reports(client, organiser
     assert all(s.room.name in text for s in slots) and "Table ronde 1" in text  # the timetable by day and room
     assert online.id not in {s.session_id for s in draft_slots(small.event)}
     released = db.session.get(ScheduleVersion, release_id)
-    assert released.name == "v1" and released.slots == []  # released before any slot: still empty
+    # The release still holds exactly what was published before the run.
+    assert released.name == "v1"
+    assert [(s.session_id, s.starts_at) for s in released.slots] == [(sessions[0].id, nine)]
 
     draft_page = page_text(client.get(f"/{small.event.slug}/manage/generator/draft"))
     assert "3 sessions placées." in draft_page and "Table ronde 2" in draft_page
@@ -298,3 +304,14 @@ def test_draft_page_shows_the_draft_by_day_and_room(client, organiser, small):
     assert "dimanche 29 mars 2026" in text and "Petite salle" in text
     assert "Au brouillon" in text and "de 10:00 à 11:00" in text and "épinglée" in text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScheduleVersion)) == 1
+
+
+def test_draft_page_offers_the_programme_table_downloads(client, db, make_user):
+    from tests.programme.generation_support import small_event
+
+    organiser = make_user()
+    small = small_event(organiser)
+    log_in(client, organiser)
+    page = client.get(f"/{small.event.slug}/manage/generator/draft").get_data(as_text=True)
+    assert f"/{small.event.slug}/manage/programme.csv?version=draft" in page
+    assert f"/{small.event.slug}/manage/programme.xlsx?version=draft" in page

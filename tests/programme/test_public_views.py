@@ -524,3 +524,14 @@ def test_my_programme_before_release_says_it_is_not_published(client, db, make_e
     log_in(client, make_user())
     response = client.get(url(prog, "programme/mine"))
     assert headings(response, 1) == ["Le programme n'est pas encore publié"]
+
+
+def test_my_programme_links_to_the_calendar_subscription(client, db, make_user, prog):
+    log_in(client, make_user())
+    page = client.get(f"/{prog.event.slug}/programme/mine").get_data(as_text=True)
+    assert f'href="/{prog.event.slug}/programme/subscribe"' in page
+
+
+def test_programme_links_to_its_changes(client, db, prog):
+    page = client.get(f"/{prog.event.slug}/programme/").get_data(as_text=True)
+    assert f'href="/{prog.event.slug}/programme/changes"' in page

@@ -1,0 +1,129 @@
+"""A person's "Mon programme" as a calendar to subscribe to, and the programme as a table for organisers.
+
+The subscription link carries a signed token (nec.core.tokens, its own purpose) naming the person,
+the event and the person's `session_version`. It never expires, since a calendar app polls it for
+months, but it is revocable: "Changer le lien" bumps `session_version`, which makes every older link
+(and every other signed-in session of the person) invalid. No column was added for this.
+
+The organisers' table (CSV, XLSX) lists every slot of a version, breaks and cancelled sessions
+included, with every speaker taking part (an internal document, not a public one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+import icalendar
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from nec.accounts.models import User
+from nec.core.time import to_local
+from nec.core.tokens import InvalidLink, sign, unsign
+from nec.events.models import Event
+from nec.extensions import db
+from nec.programme import agenda, exports
+from nec.programme.models import ScheduleVersion, Slot
+from nec.programme.public import taking_part
+from nec.programme.releases import latest_release, release_slots
+from nec.proposals import transfer
+
+TOKEN_PURPOSE = "programme.subscription"  # noqa: S105 (a purpose, not a secret)
+# The subscription link does not expire (itsdangerous checks no age when given None).
+NO_EXPIRY = None
+
+
+# --- the subscription token --------------------------------------------------------------------------
+
+
+def subscription_token(user: User, event: Event) -> str:
+    return sign({"u": user.id, "e": event.id, "v": user.session_version}, TOKEN_PURPOSE)
+
+
+def user_for_token(token: str | None, event: Event) -> User | None:
+    """The person a subscription link belongs to; None if altered, for another event, or revoked."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        data = unsign(token, TOKEN_PURPOSE, max_age=NO_EXPIRY)
+    except InvalidLink:
+        return None
+    if not isinstance(data, dict) or data.get("e") != event.id:
+        return None
+    user_id, version = data.get("u"), data.get("v")
+    if not isinstance(user_id, int) or not isinstance(version, int):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active_account or user.session_version != version:
+        return None
+    return user
+
+
+def revoke_subscriptions(user: User) -> None:
+    """Make every earlier subscription link of the person invalid (their other sessions end too)."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+# --- the personal calendar -----------------------------------------------------------------------------
+
+
+def personal_calendar(user: User, event: Event, base_url: str) -> bytes:
+    """The person's favourites in the latest release, as iCalendar (an empty calendar before it)."""
+    title = _("Mon programme – %(event)s", event=event.title)
+    version = latest_release(event)
+    if version is None:
+        calendar = icalendar.Calendar.new(prodid=f"-//Numérique en Communs//{exports.GENERATOR_NAME}//FR", name=title)
+        calendar.add("x-wr-calname", title)
+        return calendar.to_ical()
+    wanted = agenda.favourite_ids(user, event)
+    schedule = exports.build_schedule(event, version, release_slots(version), base_url)
+    schedule = replace(schedule, slots=[slot for slot in schedule.slots if slot.session_id in wanted])
+    document = icalendar.Calendar.from_ical(exports.get_exporter("ics").render(schedule))
+    # Its own name and identity, so that apps do not mistake it for the whole programme's calendar.
+    for key in ("NAME", "X-WR-CALNAME", "UID"):
+        document.pop(key, None)
+    document.add("name", title)
+    document.add("x-wr-calname", title)
+    document.add("uid", str(uuid.uuid5(exports.GUID_NAMESPACE, f"{event.slug}/calendars/mine/{user.id}")))
+    document.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    return document.to_ical()
+
+
+# --- the organisers' table -------------------------------------------------------------------------------
+
+
+PROGRAMME_COLUMNS = ["jour", "début", "fin", "salle", "titre", "format", "thème", "intervenant·es", "état"]
+
+
+def draft_version(event: Event) -> ScheduleVersion | None:
+    return db.session.scalar(
+        sa.select(ScheduleVersion).where(ScheduleVersion.event_id == event.id, ScheduleVersion.released_at.is_(None))
+    )
+
+
+def programme_table(event: Event, version: ScheduleVersion) -> tuple[list[str], list[list[object]]]:
+    """One row per slot in time order (a constant number of queries)."""
+    rows = []
+    for slot in release_slots(version):
+        rows.append(_row(event, slot))
+    return PROGRAMME_COLUMNS, rows
+
+
+def _row(event: Event, slot: Slot) -> list[object]:
+    start, end = to_local(slot.starts_at, event.timezone), to_local(slot.ends_at, event.timezone)
+    room = slot.room.name if slot.room else ("" if slot.session is None else exports.unplaced_room_name())
+    times = [start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"), room]
+    session = slot.session
+    if session is None:
+        return [*times, slot.title, "", "", "", _("Pause")]
+    speakers = ", ".join(f"{part.speaker.full_name} ({part.role.title})" for part in taking_part(session))
+    theme = session.theme.name if session.theme else ""
+    return [*times, session.title, session.format.name, theme, speakers, session.state.title]
+
+
+def programme_file(event: Event, version: ScheduleVersion, fmt: str) -> bytes:
+    """The table as CSV (BOM, semicolons) or XLSX; formulas neutralised by the proposals' exporter."""
+    columns, rows = programme_table(event, version)
+    return transfer.render(columns, rows, fmt, "programme")
