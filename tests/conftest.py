@@ -80,6 +80,7 @@ TEST_SETTINGS = {
     "SECRET_KEY": "test-secret-key-not-for-production",
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": None,
+    "NEC_PAGE_CACHE_CHECK_SECONDS": 0,  # public pages see each release and change at once (programme/cache.py)
 }
 
 

@@ -2,7 +2,8 @@
 
 Only the latest release is ever shown, never the draft, and within it only sessions that still take
 place (accepted or confirmed): a session cancelled, withdrawn or declined after the release disappears
-from the public pages at once, without waiting for a new release.
+from the public pages without waiting for a new release (within NEC_PAGE_CACHE_CHECK_SECONDS for the
+cached pages of anonymous visitors, see cache.py).
 
 Speakers are named only with their consent: the profile form asks them to agree that their profile
 ("nom, structure, photo, présentation") is published. A speaker who did not agree is never named on

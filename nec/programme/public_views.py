@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from nec.extensions import db
 from nec.programme import agenda, public
+from nec.programme.cache import cached_page
 from nec.programme.models import ScheduleVersion
 from nec.programme.releases import latest_release
 
@@ -70,43 +71,53 @@ def _safe_back(target: str | None) -> str | None:
 @bp.get("/<ev>/programme/")
 def programme():
     event = g.event
-    version = released_programme(event)
-    if version is None:
-        return _not_released()
-    slots = public.public_slots(version)
-    options = public.filter_options(slots, event.timezone)
-    filters, messages = public.parse_filters(request.args, options)
-    shown = public.apply_filters(slots, filters, event.timezone)
-    return render_template(
-        "programme/public/programme.html",
-        event=event,
-        version=version,
-        days=public.by_day(shown, event.timezone),
-        options=options,
-        filters=filters,
-        messages=messages,
-        total=sum(1 for slot in slots if slot.session is not None),
-        shown=sum(1 for slot in shown if slot.session is not None),
-        favourites=agenda.favourite_ids(current_user, event),
-    )
+
+    def render(**context):
+        version = released_programme(event)
+        if version is None:
+            return _not_released()
+        slots = public.public_slots(version)
+        options = public.filter_options(slots, event.timezone)
+        filters, messages = public.parse_filters(request.args, options)
+        shown = public.apply_filters(slots, filters, event.timezone)
+        return render_template(
+            "programme/public/programme.html",
+            event=event,
+            version=version,
+            days=public.by_day(shown, event.timezone),
+            options=options,
+            filters=filters,
+            messages=messages,
+            total=sum(1 for slot in slots if slot.session is not None),
+            shown=sum(1 for slot in shown if slot.session is not None),
+            favourites=agenda.favourite_ids(current_user, event),
+            **context,
+        )
+
+    return cached_page(event, render, released_programme)
 
 
 @bp.get("/<ev>/sessions/<int:session_id>/")
 def session(session_id: int):
     event = g.event
-    version = released_programme(event)
-    slot = public.released_slot(version, session_id) if version is not None else None
-    if slot is None:
-        abort(404)
-    return render_template(
-        "programme/public/session.html",
-        event=event,
-        slot=slot,
-        session=slot.session,
-        speakers=public.named_speakers(slot.session),
-        unnamed=public.unnamed_speaker_count(slot.session),
-        favourites=agenda.favourite_ids(current_user, event),
-    )
+
+    def render(**context):
+        version = released_programme(event)
+        slot = public.released_slot(version, session_id) if version is not None else None
+        if slot is None:
+            abort(404)
+        return render_template(
+            "programme/public/session.html",
+            event=event,
+            slot=slot,
+            session=slot.session,
+            speakers=public.named_speakers(slot.session),
+            unnamed=public.unnamed_speaker_count(slot.session),
+            favourites=agenda.favourite_ids(current_user, event),
+            **context,
+        )
+
+    return cached_page(event, render, released_programme)
 
 
 # --- speakers -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from nec.programme import exports
+from nec.programme import cache, exports
 from nec.programme.models import ScheduleVersion
 from nec.programme.releases import content_fingerprint, latest_release, release_slots
 
@@ -52,6 +52,16 @@ def _export(name: str, session_id: int | None = None) -> Response:
     if request.if_none_match.contains_weak(etag):
         return _with_cache_headers(Response(status=304), etag)
 
+    # The file is the same for everyone: kept in the page cache under its ETag (which names the release,
+    # the fingerprint of later changes and the format), so a release or a change makes a new entry.
+    key = ("export", event.id, etag)
+    cached = cache.page_cache().get(key)
+    if cached is not None:
+        body, filename = cached
+        response = Response(body, content_type=f"{exporter.media_type}; charset=utf-8")
+        response.headers["Content-Disposition"] = f'inline; filename="{filename.decode()}"'
+        return _with_cache_headers(response, etag)
+
     schedule = exports.build_schedule(event, version, release_slots(version), current_app.config["NEC_BASE_URL"])
     filename = exporter.filename(event)
     if session_id is not None:
@@ -65,7 +75,10 @@ def _export(name: str, session_id: int | None = None) -> Response:
             )
         filename = f"{event.slug}-session-{session_id}.{exporter.extension}"
 
-    response = Response(exporter.render(schedule), content_type=f"{exporter.media_type}; charset=utf-8")
+    rendered = exporter.render(schedule)
+    body = rendered.encode() if isinstance(rendered, str) else rendered
+    cache.page_cache().put(key, (body, filename.encode()))
+    response = Response(body, content_type=f"{exporter.media_type}; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return _with_cache_headers(response, etag)
 

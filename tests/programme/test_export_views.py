@@ -297,3 +297,20 @@ def test_demo_event_exports_are_served_and_valid(db, client):
     assert json_response.status_code == 200 and json_errors(json_response.data) == []
     ics = client.get(f"/{demo.DEMO_SLUG}/schedule.ics")
     assert ics.status_code == 200 and icalendar.Calendar.from_ical(ics.data).walk("VEVENT")
+
+
+def test_an_export_is_rendered_once_per_release_and_then_served_from_the_cache(db, client, make_event, count_queries):
+    from nec.programme.cache import page_cache
+
+    build_programme(db, make_event)
+    page_cache().clear()
+    with count_queries() as first_queries:
+        first = client.get("/nec-exports/schedule.xml")
+    with count_queries() as second_queries:
+        second = client.get("/nec-exports/schedule.xml")
+    assert first.status_code == second.status_code == 200
+    assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Content-Disposition"] == first.headers["Content-Disposition"]
+    assert page_cache().hits == 1
+    assert second_queries.count < first_queries.count  # the slots, sessions and speakers are not loaded again
+    assert xml_errors(second.data) == []
