@@ -20,6 +20,7 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -229,8 +230,8 @@ def _iso(instant: datetime) -> str:
 # --- the registry -------------------------------------------------------------------------------------
 
 
-class Exporter:
-    """One export format of a released schedule."""
+class Exporter(ABC):
+    """One export format of a released schedule: subclasses set name, media type, extension and render."""
 
     name: str
     media_type: str
@@ -239,8 +240,8 @@ class Exporter:
     def filename(self, event: Event) -> str:
         return f"{event.slug}-schedule.{self.extension}"
 
-    def render(self, schedule: ReleasedSchedule) -> bytes:
-        raise NotImplementedError
+    @abstractmethod
+    def render(self, schedule: ReleasedSchedule) -> bytes: ...
 
 
 EXPORTERS: dict[str, Exporter] = {}

@@ -14,15 +14,10 @@ from nec.accounts.models import EventRole, EventRoleKind
 from nec.programme.models import ScheduleVersion
 from nec.proposals.models import SessionState
 from tests.programme.exports_support import build_programme
+from tests.support.web import log_in as _log_in
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "api.openapi.yaml"
 BASE = "/api/v1/events/nec-exports"
-
-
-def _log_in(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 @cache

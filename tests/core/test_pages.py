@@ -11,6 +11,7 @@ import pytest
 from babel.support import Translations
 
 from nec.core.i18n import compile_missing_catalogs
+from tests.support.web import log_in as _log_in
 
 LEGAL_PAGES = {
     "mentions-legales": [
@@ -52,12 +53,6 @@ LEGAL_PAGES = {
 def _page(response) -> str:
     """The page's HTML with entities decoded, so texts compare whatever the escaping."""
     return html_lib.unescape(response.get_data(as_text=True))
-
-
-def _log_in(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 # --- legal pages ------------------------------------------------------------------------------------

@@ -6,23 +6,15 @@ import html
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.events import services
+from tests.support.web import log_in
 
 
 def page_text(response) -> str:
     """The page's HTML with entities decoded, so that tests read French as people do (l'événement)."""
     return html.unescape(response.get_data(as_text=True))
-
-
-def log_in(client, user) -> None:
-    # The test's app context (and so `g`) outlives each request: forget who the last request was.
-    g.pop("_login_user", None)
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 @pytest.fixture

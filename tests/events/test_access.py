@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from nec.events import services
 from nec.events.models import Room, Theme
-from tests.events.conftest import log_in, page_text
+from tests.events.conftest import page_text
+from tests.support.web import log_in
 
 PAGES = [
     "/{ev}/manage/",

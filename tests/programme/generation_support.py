@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.time import localize
@@ -157,13 +156,6 @@ def runs(event: Event) -> list[GeneratorRun]:
 
 def page_text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
-
-
-def log_in(client, user) -> None:
-    g.pop("_login_user", None)
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 @pytest.fixture

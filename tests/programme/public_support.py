@@ -30,12 +30,6 @@ def paris(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(UTC)
 
 
-def log_in(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
-
-
 @dataclass
 class Programme:
     event: object

@@ -12,7 +12,8 @@ from itsdangerous import URLSafeTimedSerializer
 from nec.programme.cache import PageCache, page_cache
 from nec.programme.models import Favourite, ScheduleVersion, Slot
 from nec.proposals.models import SessionState
-from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, log_in, paris
+from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
+from tests.support.web import log_in
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from nec.programme import exports
 from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import SessionState
 from tests.programme.exports_support import SUMMER_DAY, build_programme, json_errors, paris, xml_errors
+from tests.support.web import log_in as _log_in
 
 URLS = ["/nec-exports/schedule.xml", "/nec-exports/schedule.json", "/nec-exports/schedule.ics"]
 MEDIA_TYPES = {
@@ -21,12 +22,6 @@ MEDIA_TYPES = {
     "/nec-exports/schedule.json": "application/json; charset=utf-8",
     "/nec-exports/schedule.ics": "text/calendar; charset=utf-8",
 }
-
-
-def _log_in(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 def _guid(programme, key: str) -> str:

@@ -18,11 +18,11 @@ from tests.programme.generation_support import (
     add_session,
     add_speaker,
     draft_slots,
-    log_in,
     page_text,
     runs,
     small_event,
 )
+from tests.support.web import log_in
 
 wait_for_runs = generation_support.wait_for_runs  # a fixture: background runs end before the test does
 

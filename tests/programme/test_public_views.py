@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.programme.models import Favourite, ScheduleVersion, Slot
 from nec.proposals.models import SessionState
-from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, log_in, paris
+from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
+from tests.support.web import log_in
 
 
 def text(response) -> str:

@@ -14,7 +14,8 @@ from nec.core.db import utcnow
 from nec.core.models import OutboxMessage
 from nec.extensions import db
 from nec.programme.models import ScheduleVersion, Slot
-from tests.programme.public_support import DAY_TWO, build_programme, log_in, paris
+from tests.programme.public_support import DAY_TWO, build_programme, paris
+from tests.support.web import log_in
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

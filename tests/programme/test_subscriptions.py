@@ -16,14 +16,9 @@ from nec.core.tokens import sign
 from nec.programme import subscriptions
 from nec.programme.models import Favourite, ScheduleVersion
 from tests.programme.exports_support import build_programme
+from tests.support.web import log_in as _log_in
 
 EV = "/nec-exports"
-
-
-def _log_in(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 def _links(page: str) -> tuple[str, str]:

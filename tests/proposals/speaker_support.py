@@ -26,13 +26,6 @@ def page_text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def log_in(client, user) -> None:
-    g.pop("_login_user", None)
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
-
-
 def log_out(client) -> None:
     g.pop("_login_user", None)
     with client.session_transaction() as s:

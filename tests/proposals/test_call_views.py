@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import AuditLogEntry, MailTemplate, MailTemplateKind
@@ -24,17 +23,11 @@ from nec.proposals.models import (
     Session,
     SessionState,
 )
+from tests.support.web import log_in
 
 
 def page_text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
-
-
-def log_in(client, user) -> None:
-    g.pop("_login_user", None)
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 def count(db, model) -> int:

@@ -12,7 +12,8 @@ from nec.proposals import programming
 from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
 from nec.proposals.programming import SessionDetails, SpeakerEntry
 from tests.proposals import programming_support as support
-from tests.proposals.programming_support import fmt, log_in, outbox, page_text
+from tests.proposals.programming_support import fmt, outbox, page_text
+from tests.support.web import log_in
 
 # The fixtures shared by the programming tests.
 organiser, event, reviewer, stranger = support.organiser, support.event, support.reviewer, support.stranger

@@ -21,9 +21,10 @@ from nec.proposals.models import (
     ReviewScore,
     SessionState,
 )
-from tests.events.conftest import log_in, page_text
+from tests.events.conftest import page_text
 from tests.proposals import review_support as support
 from tests.proposals.review_support import give_review, outbox
+from tests.support.web import log_in
 
 # The fixtures shared by the review tests.
 organiser, event, stranger = support.organiser, support.event, support.stranger

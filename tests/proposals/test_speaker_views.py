@@ -26,13 +26,13 @@ from tests.proposals import speaker_support as support
 from tests.proposals.speaker_support import (
     close_call,
     fmt,
-    log_in,
     log_out,
     outbox,
     page_text,
     png_bytes,
     submit_round_table,
 )
+from tests.support.web import log_in
 
 organiser, event, call, other_event = support.organiser, support.event, support.call, support.other_event
 speaker, stranger, submitted = support.speaker, support.stranger, support.submitted

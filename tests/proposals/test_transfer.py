@@ -27,7 +27,8 @@ from nec.proposals.models import (
 from nec.proposals.programming import SessionDetails, SpeakerEntry
 from nec.proposals.transfer import ImportFileError
 from tests.proposals import programming_support as support
-from tests.proposals.programming_support import fmt, log_in, page_text
+from tests.proposals.programming_support import fmt, page_text
+from tests.support.web import log_in
 
 organiser, event, reviewer, stranger = support.organiser, support.event, support.reviewer, support.stranger
 
