@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date, timedelta
 
 import pytest
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.events import services
-from tests.support.web import log_in
-
-
-def page_text(response) -> str:
-    """The page's HTML with entities decoded, so that tests read French as people do (l'événement)."""
-    return html.unescape(response.get_data(as_text=True))
+from tests.support.web import (
+    log_in,
+    page_text,  # noqa: F401 (re-exported to the tests)
+)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ the same local hours are different UTC instants on the two days.
 
 from __future__ import annotations
 
-import html
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -30,6 +29,7 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
+from tests.support.web import page_text  # noqa: F401 (re-exported to the tests)
 
 PARIS = "Europe/Paris"
 WINTER = date(2026, 3, 28)  # UTC+1
@@ -152,10 +152,6 @@ def draft_slots(event: Event) -> list[Slot]:
 def runs(event: Event) -> list[GeneratorRun]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(GeneratorRun).where(GeneratorRun.event_id == event.id)))
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 @pytest.fixture

@@ -5,37 +5,15 @@ Imported explicitly by those test modules (not a conftest: other helpers own the
 
 from __future__ import annotations
 
-import html
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
-from flask import g
 
 from nec.accounts.models import EventRole, EventRoleKind
-from nec.core.models import OutboxMessage
 from nec.events import services as event_services
-from nec.events.models import FormatKind, Theme
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def log_out(client) -> None:
-    g.pop("_login_user", None)
-    with client.session_transaction() as s:
-        s.clear()
-
-
-def fmt(event, kind: FormatKind):
-    return next(f for f in event.formats if f.kind == kind)
-
-
-def outbox() -> list[OutboxMessage]:
-    from nec.extensions import db
-
-    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+from nec.events.models import Theme
+from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
+from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
 
 
 @pytest.fixture

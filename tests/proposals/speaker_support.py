@@ -5,41 +5,19 @@ Imported explicitly by the speaker test modules (not a conftest: other helpers o
 
 from __future__ import annotations
 
-import html
 import io
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
-from flask import g
 
 from nec.core.db import utcnow
-from nec.core.models import OutboxMessage
 from nec.events import services as event_services
 from nec.events.models import FormatKind
 from nec.proposals import services
 from nec.proposals.models import Call, CallFormat, Session, SessionState
 from nec.proposals.services import LineupEntry, ProposalData
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def log_out(client) -> None:
-    g.pop("_login_user", None)
-    with client.session_transaction() as s:
-        s.clear()
-
-
-def fmt(event, kind: FormatKind):
-    return next(f for f in event.formats if f.kind == kind)
-
-
-def outbox() -> list[OutboxMessage]:
-    from nec.extensions import db
-
-    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
+from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
 
 
 def png_bytes(size=(40, 30), colour=(200, 30, 30)) -> bytes:

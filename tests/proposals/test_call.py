@@ -26,6 +26,7 @@ from nec.proposals.models import (
     SessionState,
     SpeakerProfile,
 )
+from tests.support.data import fmt
 
 # 1 March 2030, 17:00 UTC = 18:00 in Paris (winter time, UTC+1).
 OPENS = datetime(2030, 1, 10, 8, 0, tzinfo=UTC)
@@ -49,10 +50,6 @@ def event(db, organiser):
     )
     db.session.commit()
     return ev
-
-
-def fmt(event, kind: FormatKind):
-    return next(f for f in event.formats if f.kind == kind)
 
 
 @pytest.fixture

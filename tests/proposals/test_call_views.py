@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, date, datetime
 
 import pytest
@@ -23,11 +22,8 @@ from nec.proposals.models import (
     Session,
     SessionState,
 )
-from tests.support.web import log_in
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+from tests.support.data import fmt
+from tests.support.web import log_in, page_text
 
 
 def count(db, model) -> int:
@@ -74,10 +70,6 @@ def stranger(make_user):
 def as_organiser(client, organiser, event):
     log_in(client, organiser)
     return client
-
-
-def fmt(event, kind: FormatKind):
-    return next(f for f in event.formats if f.kind == kind)
 
 
 def add_question(db, event, **kw) -> Question:
