@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
+    from nec.programme.editor_views import bp as editor_bp
     from nec.programme.generator_views import bp as generator_bp
     from nec.programme.public_views import bp as public_bp
     from nec.programme.release_views import bp as releases_bp
@@ -65,7 +66,10 @@ def create_app(config: dict | None = None) -> Flask:
     from nec.proposals.review_views import bp as review_bp
     from nec.proposals.views import bp as proposals_bp
 
-    blueprints = (proposals_bp, call_bp, review_bp, programming_bp, programme_bp, generator_bp, public_bp, releases_bp)
+    blueprints = (
+        *(proposals_bp, call_bp, review_bp, programming_bp),
+        *(programme_bp, editor_bp, generator_bp, public_bp, releases_bp),
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     from nec.api.views import bp as api_bp

@@ -1,0 +1,420 @@
+"""The organiser's programme editor: the grid of rooms by time, the sessions to place, breaks, warnings.
+
+Two ways to move a session, that do the same thing: drag its card onto the grid (static/js/editor.js
+posts to `move`), or choose a day, a room and a time from lists on the session's `place` page, which
+needs neither a mouse nor JavaScript. Every change goes to the draft and the page shows the warnings
+again at once; publishing is done on the releases page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from nec.accounts.permissions import organiser_required
+from nec.core.actions import act, run, show_error
+from nec.core.audit import log_action
+from nec.core.errors import UserError
+from nec.core.time import localize, to_local
+from nec.core.web import localised_pattern
+from nec.events.models import EventDay, FormatKind, Room
+from nec.programme import conflicts, editor
+from nec.programme.editor_forms import BreakForm, PlaceForm
+from nec.programme.models import Slot
+
+bp = Blueprint("editor", __name__)
+
+ROW_MINUTES = 5  # one row of the grid
+CELL_MINUTES = editor.STEP_MINUTES  # where a card can be dropped
+MAX_ROWS = 24 * 60 // ROW_MINUTES + 1
+MAX_COLUMNS = 64
+
+KIND_LABELS = {
+    conflicts.Kind.room_overlap: _l("Salle occupée deux fois"),
+    conflicts.Kind.person_overlap: _l("Personne à deux endroits"),
+    conflicts.Kind.availability: _l("Hors des disponibilités"),
+    conflicts.Kind.capacity: _l("Salle trop petite"),
+    conflicts.Kind.hours: _l("Hors des horaires"),
+    conflicts.Kind.plenary: _l("Pendant une plénière"),
+    conflicts.Kind.accessibility: _l("Salle non accessible"),
+    conflicts.Kind.unconfirmed: _l("Session non confirmée"),
+}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _session_or_404(session_id: int):
+    session = editor.event_session(g.event, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+def _board_url(on: date | None = None) -> str:
+    return url_for("editor.board", day=on.isoformat()) if on else url_for("editor.board")
+
+
+# --- the grid -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """Something drawn on the grid, with its CSS placement classes (no inline style: the CSP forbids it)."""
+
+    slot: Slot | None
+    kind: str  # session, plenary, break, lunch
+    title: str
+    row: int
+    rows: int
+    column: int
+    columns: int
+    lane: int = 0
+    lanes: int = 1
+    start: datetime | None = None
+    end: datetime | None = None
+
+    @property
+    def classes(self) -> str:
+        lane = f" ed-lane-{self.lane}-{self.lanes}" if self.lanes > 1 else ""
+        return f"ed-r-{self.row} ed-h-{self.rows} ed-c-{self.column} ed-w-{self.columns}{lane}"
+
+
+def _grid(board: editor.Board, day: EventDay) -> dict:
+    tz = board.event.timezone
+    rooms = sorted(board.event.rooms, key=lambda room: (room.position, room.id))[: MAX_COLUMNS - 1]
+    column_of = {room.id: index + 2 for index, room in enumerate(rooms)}
+    slots = board.slots_on(day.date)
+    opens = datetime.combine(day.date, day.opens_at)
+    closes = datetime.combine(day.date, day.closes_at)
+    for slot in slots:
+        opens = min(opens, to_local(slot.starts_at, tz).replace(tzinfo=None))
+        closes = max(closes, to_local(slot.ends_at, tz).replace(tzinfo=None))
+    first = opens.replace(minute=opens.minute - opens.minute % CELL_MINUTES, second=0, microsecond=0)
+    last = min(closes, datetime.combine(day.date, time(0)) + timedelta(days=1))
+    total_rows = min(MAX_ROWS, max(1, -(-int((last - first).total_seconds() // 60) // ROW_MINUTES)))
+
+    def row_of(moment: datetime) -> int:
+        minutes = int((moment - first).total_seconds() // 60)
+        return max(0, min(total_rows - 1, minutes // ROW_MINUTES)) + 2  # row 1 holds the rooms' names
+
+    def span(start: datetime, end: datetime) -> int:
+        return max(1, min(total_rows + 2 - row_of(start), -(-int((end - start).total_seconds() // 60) // ROW_MINUTES)))
+
+    items: list[Item] = []
+    all_rooms = (2, max(1, len(rooms)))
+    if day.lunch_start is not None and day.lunch_end is not None and day.lunch_end > day.lunch_start:
+        start, end = datetime.combine(day.date, day.lunch_start), datetime.combine(day.date, day.lunch_end)
+        items.append(Item(None, "lunch", _("Déjeuner"), row_of(start), span(start, end), *all_rooms))
+    by_room: dict[int, list[Item]] = {}
+    for slot in slots:
+        start = to_local(slot.starts_at, tz).replace(tzinfo=None)
+        end = to_local(slot.ends_at, tz).replace(tzinfo=None)
+        where = dict(row=row_of(start), rows=span(start, end), start=start, end=end)
+        if slot.session is None:
+            items.append(Item(slot, "break", slot.title, column=all_rooms[0], columns=all_rooms[1], **where))
+        elif slot.session.format.kind == FormatKind.plenary:
+            items.append(Item(slot, "plenary", slot.session.title, column=all_rooms[0], columns=all_rooms[1], **where))
+        else:
+            item = Item(slot, "session", slot.session.title, column=column_of.get(slot.room_id, 2), columns=1, **where)
+            items.append(item)
+            by_room.setdefault(item.column, []).append(item)
+    for column_items in by_room.values():
+        _share_lanes(column_items)
+
+    cells = []
+    times = []
+    moment = first
+    while moment < last and row_of(moment) - 2 < total_rows:
+        row = row_of(moment)
+        if moment.minute % 30 == 0:
+            times.append((row, moment))
+        for room in rooms:
+            cells.append({"room": room, "column": column_of[room.id], "row": row, "at": moment})
+        moment += timedelta(minutes=CELL_MINUTES)
+    return {
+        "day": day,
+        "rooms": [(room, column_of[room.id]) for room in rooms],
+        "rows": total_rows,
+        "cell_rows": CELL_MINUTES // ROW_MINUTES,
+        "entries": items,
+        "cells": cells,
+        "times": times,
+    }
+
+
+def _share_lanes(items: list[Item]) -> None:
+    """Sessions of one room that overlap share its column side by side instead of hiding each other."""
+    items.sort(key=lambda item: (item.start, item.end))
+    group: list[Item] = []
+    group_end = None
+    lane_ends: list[datetime] = []
+
+    def close() -> None:
+        for member in group:
+            member.lanes = min(4, len(lane_ends))
+
+    for item in items:
+        if group and item.start >= group_end:
+            close()
+            group, lane_ends = [], []
+        lane = next((i for i, end in enumerate(lane_ends) if end <= item.start), None)
+        if lane is None:
+            lane_ends.append(item.end)
+            lane = len(lane_ends) - 1
+        else:
+            lane_ends[lane] = item.end
+        item.lane = min(lane, 3)
+        group.append(item)
+        group_end = item.end if group_end is None or len(group) == 1 else max(group_end, item.end)
+    if group:
+        close()
+
+
+@bp.get("/<ev>/manage/programme/")
+@organiser_required
+def board():
+    event = g.event
+    board = editor.load_board(event)
+    days = sorted(event.days, key=lambda d: d.date)
+    try:
+        wanted = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        wanted = None
+    day = next((d for d in days if d.date == wanted), days[0] if days else None)
+    return render_template(
+        "programme/editor/board.html",
+        event=event,
+        board=board,
+        days=days,
+        day=day,
+        grid=_grid(board, day) if day is not None else None,
+        kind_labels=KIND_LABELS,
+        other_days_slots={d.date: len(board.slots_on(d.date)) for d in days},
+    )
+
+
+@bp.get("/<ev>/manage/programme/grid.css")
+@organiser_required
+def grid_css():
+    """The placement classes of the grid (rows, spans, columns, lanes): a stylesheet, since the CSP
+    forbids style attributes. The same for every event; browsers keep it a day."""
+    body = render_template(
+        "programme/editor/grid.css", max_rows=MAX_ROWS + 2, max_columns=MAX_COLUMNS, lanes=range(2, 5)
+    )
+    response = make_response(body)
+    response.mimetype = "text/css"
+    response.cache_control.private = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+# --- moving a session -----------------------------------------------------------------------------------
+
+
+def _placed_message(session, room: Room, starts_at: datetime) -> str:
+    local = to_local(starts_at, g.event.timezone)
+    return _(
+        "« %(title)s » est placée en salle « %(room)s », %(day)s à %(time)s.",
+        title=session.title,
+        room=room.name,
+        day=format_date(local.date(), "EEEE d MMMM"),
+        time=format_time(local.time(), localised_pattern("HH'h'mm")),
+    )
+
+
+@bp.post("/<ev>/manage/programme/sessions/<int:session_id>/move")
+@organiser_required
+def move(session_id: int):
+    """Where a dropped card goes (the grid's script); answers JSON to the script, a redirect otherwise."""
+    session = _session_or_404(session_id)
+    event = g.event
+    wants_json = request.accept_mimetypes.best == "application/json"
+    day = None
+
+    def action():
+        nonlocal day
+        room = editor.event_room(event, request.form.get("room", type=int))
+        day, starts_at = editor.parse_local(event, request.form.get("starts_at"))
+        editor.place_session(event, session, room, starts_at, pinned=True)
+        log_action("programme.session_placed", actor=_me(), event=event, target=session, room=room.id)
+        return room, starts_at
+
+    result, problem = run(action)
+    if problem is not None:
+        if wants_json:
+            return jsonify(ok=False, message=problem.message), 400
+        flash(problem.message, "error")
+        return redirect(_board_url())
+    room, starts_at = result
+    message = _placed_message(session, room, starts_at)
+    mine = conflicts.by_session(conflicts.find(event, editor.draft_slots(event))).get(session.id, [])
+    if wants_json:
+        return jsonify(ok=True, message=message, warnings=[w.message for w in mine])
+    flash(message, "success")
+    return redirect(_board_url(day.date))
+
+
+@bp.route("/<ev>/manage/programme/sessions/<int:session_id>/place", methods=["GET", "POST"])
+@organiser_required
+def place(session_id: int):
+    """Choose the day, the room and the time from lists: the editor without dragging."""
+    event = g.event
+    session = _session_or_404(session_id)
+    slot = editor.draft_slot_of(event, session.id)
+    keep = [to_local(slot.starts_at, event.timezone).time()] if slot is not None else []
+    form = PlaceForm(event, keep)
+    if request.method == "GET" and slot is not None:
+        local = to_local(slot.starts_at, event.timezone)
+        form.day.data = local.date().isoformat()
+        form.room.data = str(slot.room_id) if slot.room_id else None
+        form.start.data = local.strftime("%H:%M")
+        form.pinned.data = slot.is_pinned
+    preview = None
+    if form.validate_on_submit():
+        try:
+            day = editor.event_day(event, _iso_date(form.day.data))
+            room = editor.event_room(event, _int(form.room.data))
+            starts_at = _instant(day, editor.parse_clock(form.start.data))
+        except UserError as error:
+            show_error(form, error)
+        else:
+            if request.form.get("action") == "check":
+                preview = editor.preview(event, session, room, starts_at)
+            else:
+
+                def action():
+                    editor.place_session(event, session, room, starts_at, pinned=form.pinned.data)
+                    log_action("programme.session_placed", actor=_me(), event=event, target=session, room=room.id)
+
+                _result, problem = run(action)
+                if problem is None:
+                    flash(_placed_message(session, room, starts_at), "success")
+                    return redirect(_board_url(day.date))
+                show_error(form, problem)
+    current = editor.load_board(event).by_session.get(session.id, [])
+    return render_template(
+        "programme/editor/place.html",
+        event=event,
+        session=session,
+        slot=slot,
+        form=form,
+        preview=preview,
+        current=current,
+    )
+
+
+@bp.post("/<ev>/manage/programme/sessions/<int:session_id>/unschedule")
+@organiser_required
+def unschedule(session_id: int):
+    session = _session_or_404(session_id)
+    wants_json = request.accept_mimetypes.best == "application/json"
+
+    def action():
+        editor.unschedule(g.event, session)
+        log_action("programme.session_unscheduled", actor=_me(), event=g.event, target=session)
+
+    message = _("« %(title)s » est retirée du programme : elle attend dans les sessions à placer.", title=session.title)
+    if wants_json:
+        _result, problem = run(action)
+        if problem is not None:
+            return jsonify(ok=False, message=problem.message), 400
+        return jsonify(ok=True, message=message, warnings=[])
+    return act(action, message, _board_url())
+
+
+# --- breaks -------------------------------------------------------------------------------------------
+
+
+def _break_or_404(break_id: int) -> Slot:
+    slot = editor.event_break(g.event, break_id)
+    if slot is None:
+        abort(404)
+    return slot
+
+
+@bp.route("/<ev>/manage/programme/breaks/new", methods=["GET", "POST"])
+@organiser_required
+def new_break():
+    return _break_form(None)
+
+
+@bp.route("/<ev>/manage/programme/breaks/<int:break_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_break(break_id: int):
+    return _break_form(_break_or_404(break_id))
+
+
+def _break_form(slot: Slot | None):
+    event = g.event
+    tz = event.timezone
+    keep = []
+    if slot is not None:
+        keep = [to_local(slot.starts_at, tz).time(), to_local(slot.ends_at, tz).time()]
+    form = BreakForm(event, keep)
+    if request.method == "GET":
+        if slot is not None:
+            form.title.data = slot.title
+            form.day.data = to_local(slot.starts_at, tz).date().isoformat()
+            form.start.data = to_local(slot.starts_at, tz).strftime("%H:%M")
+            form.end.data = to_local(slot.ends_at, tz).strftime("%H:%M")
+        elif request.args.get("day"):
+            form.day.data = request.args["day"]
+    if form.validate_on_submit():
+        day = None
+
+        def action():
+            nonlocal day
+            day = editor.event_day(event, _iso_date(form.day.data))
+            start, end = editor.parse_clock(form.start.data), editor.parse_clock(form.end.data)
+            saved = editor.save_break(event, slot, day, start, end, form.title.data)
+            log_action("programme.break_saved", actor=_me(), event=event, target=saved)
+
+        _result, problem = run(action)
+        if problem is None:
+            flash(_("La pause « %(title)s » est enregistrée.", title=form.title.data.strip()), "success")
+            return redirect(_board_url(day.date))
+        show_error(form, problem)
+    return render_template("programme/editor/break_form.html", event=event, form=form, slot=slot)
+
+
+@bp.post("/<ev>/manage/programme/breaks/<int:break_id>/delete")
+@organiser_required
+def delete_break(break_id: int):
+    slot = _break_or_404(break_id)
+    title = slot.title
+    on = to_local(slot.starts_at, g.event.timezone).date()
+
+    def action():
+        log_action("programme.break_deleted", actor=_me(), event=g.event, target=slot)
+        editor.delete_break(slot)
+
+    return act(action, _("La pause « %(title)s » est supprimée.", title=title), _board_url(on))
+
+
+# --- small parsers ----------------------------------------------------------------------------------------
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _instant(day: EventDay, at: time) -> datetime:
+    return localize(day.date, at, g.event.timezone)

@@ -1,0 +1,145 @@
+/*
+ * The programme editor's drag and drop (comfort only).
+ *
+ * The editor works without this script: every session has a link to a page where the day, the room
+ * and the time are chosen from lists. With it, a session's card can be dragged onto a cell of the
+ * grid (a room at a time) or back onto the list of sessions to place. Each drop is one POST to the
+ * server (which keeps the draft and computes the warnings); the page's content is then fetched again
+ * and replaced, so the warnings are up to date at once, and the outcome is read out by the status
+ * region. No inline script: the Content-Security-Policy allows only script files of this site.
+ */
+(function () {
+  "use strict";
+
+  var editor = document.querySelector("[data-editor]");
+  if (!editor) {
+    return;
+  }
+  var status = document.getElementById("editor-status");
+  var csrf = document.querySelector("#editor-csrf input[name='csrf_token']");
+  var dragged = null; // the card being dragged
+
+  function announce(message) {
+    if (status) {
+      status.textContent = message || "";
+    }
+  }
+
+  function enableDragging() {
+    editor.querySelectorAll("[data-session][data-move-url]").forEach(function (card) {
+      card.setAttribute("draggable", "true");
+    });
+  }
+
+  function refresh() {
+    return fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("editor-content");
+        var current = document.getElementById("editor-content");
+        if (fresh && current) {
+          current.replaceWith(fresh);
+          enableDragging();
+        }
+      });
+  }
+
+  function send(url, fields) {
+    var body = new FormData();
+    body.append("csrf_token", csrf ? csrf.value : "");
+    Object.keys(fields).forEach(function (name) { body.append(name, fields[name]); });
+    editor.setAttribute("aria-busy", "true");
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (response) {
+        return response.json().catch(function () {
+          return { ok: false, message: editor.getAttribute("data-failed") || "Erreur" };
+        });
+      })
+      .then(function (result) {
+        var message = result.message || "";
+        if (result.warnings && result.warnings.length) {
+          message += " " + result.warnings.join(" ");
+        }
+        return refresh().then(function () { announce(message); });
+      })
+      .catch(function () {
+        announce(editor.getAttribute("data-failed") || "Erreur");
+      })
+      .finally(function () {
+        editor.removeAttribute("aria-busy");
+      });
+  }
+
+  function clearTargets() {
+    editor.querySelectorAll(".is-target").forEach(function (element) { element.classList.remove("is-target"); });
+  }
+
+  editor.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-session][data-move-url]");
+    if (!card) {
+      return;
+    }
+    dragged = card;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.getAttribute("data-session"));
+    // Let the drop reach the cells under the other cards (after the browser took its drag image).
+    window.setTimeout(function () { editor.classList.add("is-dragging"); }, 0);
+  });
+
+  editor.addEventListener("dragend", function () {
+    dragged = null;
+    editor.classList.remove("is-dragging");
+    clearTargets();
+  });
+
+  function dropTarget(element) {
+    if (!element || !element.closest) {
+      return null;
+    }
+    return element.closest(".ed-cell, [data-drop-unschedule]");
+  }
+
+  editor.addEventListener("dragover", function (event) {
+    var target = dropTarget(event.target);
+    if (!dragged || !target) {
+      return;
+    }
+    if (target.hasAttribute("data-drop-unschedule") && !dragged.hasAttribute("data-unschedule-url")) {
+      return; // already among the sessions to place
+    }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    if (!target.classList.contains("is-target")) {
+      clearTargets();
+      target.classList.add("is-target");
+    }
+  });
+
+  editor.addEventListener("drop", function (event) {
+    var target = dropTarget(event.target);
+    var card = dragged;
+    if (!card || !target) {
+      return;
+    }
+    event.preventDefault();
+    editor.classList.remove("is-dragging");
+    clearTargets();
+    if (target.hasAttribute("data-drop-unschedule")) {
+      if (card.hasAttribute("data-unschedule-url")) {
+        send(card.getAttribute("data-unschedule-url"), {});
+      }
+      return;
+    }
+    send(card.getAttribute("data-move-url"), {
+      room: target.getAttribute("data-room"),
+      starts_at: target.getAttribute("data-starts-at")
+    });
+  });
+
+  enableDragging();
+})();
