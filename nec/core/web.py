@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=_local_datetime,
         local_time=_local_time,
+        clock=_clock,
         long_date=lambda d: format_date(d, "full"),
         error_messages=error_messages,
     )
@@ -93,6 +94,11 @@ def localised_pattern(fmt: str) -> str:
 
 def _local_datetime(instant: datetime, tz_name: str, fmt: str = "EEEE d MMMM y 'à' HH'h'mm") -> str:
     return format_datetime(to_local(instant, tz_name).replace(tzinfo=None), localised_pattern(fmt))
+
+
+def _clock(at: time | datetime) -> str:
+    """A wall-clock time already local (a day's opening, a naive local datetime): 14h30, or 14:30 in English."""
+    return format_time(at if isinstance(at, time) else at.time(), localised_pattern("HH'h'mm"))
 
 
 def _local_time(instant: datetime, tz_name: str) -> str:

@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from nec.accounts.permissions import organiser_required
 from nec.core.links import external_url
 from nec.extensions import db
-from nec.programme import changelog, publishing
+from nec.programme import changelog, conflicts, editor, publishing
 from nec.programme.release_forms import ReleaseForm
 from nec.programme.releases import latest_release
-from nec.programme.services import ReleaseError, draft_slots
+from nec.programme.services import ReleaseError
 
 bp = Blueprint("releases", __name__)
 
@@ -56,7 +56,9 @@ def manage():
                 )
             flash(message, "success")
             return redirect(url_for("releases.manage"))
-    draft = publishing.publishable(draft_slots(event))
+    slots = editor.draft_slots(event)
+    draft = publishing.publishable(slots)
+    warnings = conflicts.find(event, slots)
     status = 422 if form.is_submitted() else 200
     return (
         render_template(
@@ -67,6 +69,7 @@ def manage():
             preview=publishing.preview(event),
             draft_count=sum(1 for slot in draft if slot.session_id is not None),
             releases=publishing.past_releases(event),
+            warning_count=len(warnings),
         ),
         status,
     )

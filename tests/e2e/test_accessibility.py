@@ -45,6 +45,10 @@ ORGANISER_PAGES = [
     "/nec-sud-charente/manage/sessions",
     "/nec-sud-charente/manage/speakers",
     "/nec-sud-charente/manage/import",
+    "/nec-sud-charente/manage/programme/",
+    "/nec-sud-charente/manage/programme/?day=2021-01-29",
+    "/nec-sud-charente/manage/programme/breaks/new",
+    "/nec-sud-charente/manage/releases",
 ]
 
 # The demo reviewer's pages (same password as the organiser).
@@ -104,6 +108,17 @@ def test_organiser_page_has_no_serious_accessibility_violation(organiser_page, p
     assert response is not None and response.status == 200, f"{path}: HTTP {response.status}"
     violations = scan(organiser_page)
     assert not violations, f"{path}: {len(violations)} serious/critical axe violations\n{describe(violations)}"
+
+
+def test_editor_place_page_has_no_serious_accessibility_violation(organiser_page):
+    """The page that places a session from lists (its address names a session of the demo's draft)."""
+    organiser_page.goto("/nec-sud-charente/manage/programme/")
+    organiser_page.locator(".ed-grid .ed-session .ed-title a").first.click()
+    organiser_page.wait_for_url(re.compile(r"/sessions/\d+/place$"))
+    violations = scan(organiser_page)
+    assert not violations, (
+        f"{organiser_page.url}: {len(violations)} serious/critical axe violations\n{describe(violations)}"
+    )
 
 
 @pytest.fixture
