@@ -93,7 +93,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
         # Outside the event's days or hours, or over a break.
         local_start, local_end = to_local(slot.starts_at, tz), to_local(slot.ends_at, tz)
         day = days.get(local_start.date())
-        if day is None or (local_end.date() != local_start.date() and local_end.time() != time(0)):
+        if day is None:  # a session that runs past midnight overflows its day: the next branch says so
             found.append(
                 Warning(
                     Kind.hours,

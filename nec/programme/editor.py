@@ -108,13 +108,13 @@ def event_room(event: Event, room_id: int | None) -> Room:
     return room
 
 
-def parse_clock(value: str | None) -> time:
-    """A time of day written HH:MM (what the lists and the grid send)."""
+def parse_clock(value: str | None, field: str = "start") -> time:
+    """A time of day written HH:MM (what the lists and the grid send); `field` is where to show the error."""
     try:
         hours, minutes = (value or "").strip().split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise EditorError(_("L'heure doit s'écrire comme 14:30."), "start") from None
+        raise EditorError(_("L'heure doit s'écrire comme 14:30."), field) from None
 
 
 def parse_local(event: Event, value: str | None) -> tuple[EventDay, datetime]:

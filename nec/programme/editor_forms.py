@@ -25,11 +25,17 @@ def _time_choices(event: Event, keep: list[time]) -> list[SelectChoice]:
 
 
 class PlaceForm(FlaskForm):
-    """Day, room and start time from lists: the editor's way that needs no dragging."""
+    """Day, room and start time from lists: the editor's way that needs no dragging.
 
-    day = SelectField(_l("Jour"), validators=[InputRequired(_l("Choisissez le jour."))])
-    room = SelectField(_l("Salle"), validators=[InputRequired(_l("Choisissez la salle."))])
-    start = SelectField(_l("Heure de début"), validators=[InputRequired(_l("Choisissez l'heure de début."))])
+    The lists do not check their own values (validate_choice=False): the editor's parsers do, and say
+    what to choose in French (a page left open while a room was removed would otherwise get WTForms'
+    bare "N'est pas un choix valide")."""
+
+    day = SelectField(_l("Jour"), validators=[InputRequired(_l("Choisissez le jour."))], validate_choice=False)
+    room = SelectField(_l("Salle"), validators=[InputRequired(_l("Choisissez la salle."))], validate_choice=False)
+    start = SelectField(
+        _l("Heure de début"), validators=[InputRequired(_l("Choisissez l'heure de début."))], validate_choice=False
+    )
     pinned = BooleanField(
         _l("Épingler la session à cette place"),
         default=True,
@@ -56,9 +62,12 @@ class BreakForm(FlaskForm):
             Length(max=MAX_BREAK_TITLE, message=_l("Le nom est trop long : %(max)d caractères au plus.")),
         ],
     )
-    day = SelectField(_l("Jour"), validators=[InputRequired(_l("Choisissez le jour."))])
-    start = SelectField(_l("Début"), validators=[InputRequired(_l("Choisissez l'heure de début."))])
-    end = SelectField(_l("Fin"), validators=[InputRequired(_l("Choisissez l'heure de fin."))])
+    # As in PlaceForm, the editor's parsers check the values of the lists.
+    day = SelectField(_l("Jour"), validators=[InputRequired(_l("Choisissez le jour."))], validate_choice=False)
+    start = SelectField(
+        _l("Début"), validators=[InputRequired(_l("Choisissez l'heure de début."))], validate_choice=False
+    )
+    end = SelectField(_l("Fin"), validators=[InputRequired(_l("Choisissez l'heure de fin."))], validate_choice=False)
 
     def __init__(self, event: Event, keep: list[time] = (), **kwargs):
         super().__init__(**kwargs)

@@ -300,14 +300,18 @@ def place(session_id: int):
                     return redirect(_board_url(day.date))
                 show_error(form, problem)
     current = editor.load_board(event).by_session.get(session.id, [])
-    return render_template(
-        "programme/editor/place.html",
-        event=event,
-        session=session,
-        slot=slot,
-        form=form,
-        preview=preview,
-        current=current,
+    status = 422 if form.errors else 200  # a check without errors shows its preview with a 200
+    return (
+        render_template(
+            "programme/editor/place.html",
+            event=event,
+            session=session,
+            slot=slot,
+            form=form,
+            preview=preview,
+            current=current,
+        ),
+        status,
     )
 
 
@@ -327,7 +331,8 @@ def unschedule(session_id: int):
         if problem is not None:
             return jsonify(ok=False, message=problem.message), 400
         return jsonify(ok=True, message=message, warnings=[])
-    return act(action, message, _board_url())
+    slot = editor.draft_slot_of(g.event, session.id)  # back to the day it was on
+    return act(action, message, _board_url(to_local(slot.starts_at, g.event.timezone).date() if slot else None))
 
 
 # --- breaks -------------------------------------------------------------------------------------------
@@ -373,16 +378,18 @@ def _break_form(slot: Slot | None):
         def action():
             nonlocal day
             day = editor.event_day(event, _iso_date(form.day.data))
-            start, end = editor.parse_clock(form.start.data), editor.parse_clock(form.end.data)
+            start, end = editor.parse_clock(form.start.data), editor.parse_clock(form.end.data, "end")
             saved = editor.save_break(event, slot, day, start, end, form.title.data)
             log_action("programme.break_saved", actor=_me(), event=event, target=saved)
+            return saved.title  # as saved: spaces tidied
 
-        _result, problem = run(action)
+        title, problem = run(action)
         if problem is None:
-            flash(_("La pause « %(title)s » est enregistrée.", title=form.title.data.strip()), "success")
+            flash(_("La pause « %(title)s » est enregistrée.", title=title), "success")
             return redirect(_board_url(day.date))
         show_error(form, problem)
-    return render_template("programme/editor/break_form.html", event=event, form=form, slot=slot)
+    status = 422 if form.errors else 200
+    return render_template("programme/editor/break_form.html", event=event, form=form, slot=slot), status
 
 
 @bp.post("/<ev>/manage/programme/breaks/<int:break_id>/delete")

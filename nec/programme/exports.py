@@ -1,4 +1,4 @@
-"""Exports of a released programme: frab XML, frab JSON (c3voc schemas) and iCalendar.
+"""Exports of a released programme: frab XML, frab JSON (c3voc schemas), iCalendar and PDF.
 
 Exporters are small classes in a registry (as in pretalx): each knows its name, its media type,
 its file extension and how to render a released schedule. Adding a format is adding a class.
@@ -12,6 +12,9 @@ What goes out, and why:
 - among the speakers, only those who agreed to publish their profile (`publish_consent`): the
   others are left out, since a public export is copied by third-party apps and cannot be recalled;
 - "recording opt-out" when any speaker of the session refused the recording.
+
+The PDF (to print or send) follows the same rules, shows the breaks too, and is written in the
+language of the request; WeasyPrint renders it and is imported only then (see PdfExporter).
 """
 
 from __future__ import annotations
@@ -24,15 +27,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from nec.core.slugs import slugify
 from nec.events.models import Event, Room, RoomKind
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.public import is_public_slot
+from nec.programme.public import by_day, is_public_slot
 from nec.proposals.models import InvitationState, Session, SessionSpeaker
 
 GENERATOR_NAME = "NEC"
@@ -66,13 +71,14 @@ class ScheduleDay:
 
 @dataclass(frozen=True)
 class ReleasedSchedule:
-    """A released version with its session slots (breaks left out) and where its pages live."""
+    """A released version with its session slots (the breaks apart) and where its pages live."""
 
     event: Event
     version: ScheduleVersion
     slots: list[Slot]
     base_url: str  # NEC_BASE_URL, without a trailing slash
     session_id: int | None = None  # set when reduced to one session
+    breaks: list[Slot] = field(default_factory=list)  # slots without a session (only the PDF shows them)
     tz: ZoneInfo = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,7 +91,7 @@ class ReleasedSchedule:
     def only_session(self, session_id: int) -> ReleasedSchedule | None:
         """The same schedule reduced to one session's slot (None if it is not in this release)."""
         slots = [slot for slot in self.slots if slot.session_id == session_id]
-        return replace(self, slots=slots, session_id=session_id) if slots else None
+        return replace(self, slots=slots, session_id=session_id, breaks=[]) if slots else None
 
     def local(self, instant: datetime) -> datetime:
         return instant.astimezone(self.tz)
@@ -98,7 +104,10 @@ def build_schedule(event: Event, version: ScheduleVersion, slots: list[Slot], ba
     """The release's sessions as the public pages show them: a session cancelled, withdrawn or
     declined since the release is left out at once, as on the programme page."""
     sessions_only = [slot for slot in slots if slot.session is not None and is_public_slot(slot)]
-    return ReleasedSchedule(event=event, version=version, slots=sessions_only, base_url=base_url.rstrip("/"))
+    breaks = [slot for slot in slots if slot.session is None]
+    return ReleasedSchedule(
+        event=event, version=version, slots=sessions_only, base_url=base_url.rstrip("/"), breaks=breaks
+    )
 
 
 # --- identifiers, names and helpers shared by the formats -----------------------------------------------
@@ -230,12 +239,22 @@ def _iso(instant: datetime) -> str:
 # --- the registry -------------------------------------------------------------------------------------
 
 
+class ExportUnavailable(Exception):
+    """This server lacks what the format needs (the PDF: WeasyPrint and the Pango library)."""
+
+
 class Exporter(ABC):
     """One export format of a released schedule: subclasses set name, media type, extension and render."""
 
     name: str
     media_type: str
     extension: str
+    charset: str | None = "utf-8"  # None for a binary format
+    localised = False  # True when the file is written in the visitor's language (its ETag names it)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset={self.charset}" if self.charset else self.media_type
 
     def filename(self, event: Event) -> str:
         return f"{event.slug}-schedule.{self.extension}"
@@ -530,3 +549,83 @@ def _ics_description(session: Session) -> str:
         parts.append(_("Avec : %(names)s", names=names))
     parts.append(session.description.strip())
     return "\n\n".join(part for part in parts if part)
+
+
+# --- PDF ----------------------------------------------------------------------------------------------
+
+PDF_STYLESHEET = "css/programme-pdf.css"  # under the static folder, read from disk (never fetched)
+
+
+@register
+class PdfExporter(Exporter):
+    """schedule.pdf: the programme to print or send, day by day, on A4 pages (HTML and CSS through
+    WeasyPrint). WeasyPrint is imported here only, so that a server without Pango still starts: the
+    PDF alone is then unavailable (ExportUnavailable)."""
+
+    name = "pdf"
+    media_type = "application/pdf"
+    extension = "pdf"
+    charset = None
+    localised = True
+
+    def render(self, schedule: ReleasedSchedule) -> bytes:
+        try:
+            from weasyprint import CSS, HTML
+            from weasyprint.urls import URLFetcher
+        except (ImportError, OSError) as error:  # OSError: the Pango library cannot be loaded
+            raise ExportUnavailable(f"WeasyPrint cannot run: {error}") from error
+
+        html = render_template("programme/pdf/programme.html", **self.context(schedule))
+        # Nothing is fetched while rendering: no network, no file (the stylesheets are given as text).
+        fetcher = URLFetcher(allowed_protocols=())
+        stylesheets = [
+            CSS(string=_pdf_stylesheet(), url_fetcher=fetcher),
+            CSS(string=_pdf_margins(schedule), url_fetcher=fetcher),
+        ]
+        document = HTML(string=html, base_url=schedule.url("/"), url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=stylesheets)
+
+    @staticmethod
+    def context(schedule: ReleasedSchedule) -> dict:
+        """What the template needs: the event, the release, and its days with slots by start time."""
+        event = schedule.event
+        return {
+            "event": event,
+            "version": schedule.version,
+            "tz": schedule.tz.key,
+            "days": by_day([*schedule.slots, *schedule.breaks], schedule.tz.key),
+            "programme_url": schedule.url(f"/{event.slug}/programme/"),
+            "speaker_names": _speaker_names,
+        }
+
+
+def _speaker_names(session: Session) -> str:
+    """ "Alice Durand (EPN de Barbezieux), Chloé Moreau": the speakers who agreed to be named."""
+    return ", ".join(
+        f"{part.speaker.full_name} ({part.speaker.structure})" if part.speaker.structure else part.speaker.full_name
+        for part in public_speakers(session)
+    )
+
+
+def _pdf_stylesheet() -> str:
+    return (Path(current_app.static_folder) / PDF_STYLESHEET).read_text(encoding="utf-8")
+
+
+def _pdf_margins(schedule: ReleasedSchedule) -> str:
+    """The page footer: the online programme's address, and "Page 2 sur 5" in the visitor's language."""
+    marker = "\x00"
+    text = _("Page %(page)s sur %(pages)s", page=f"{marker}page{marker}", pages=f"{marker}pages{marker}")
+    pieces = []
+    for index, piece in enumerate(text.split(marker)):
+        if index % 2:  # between two markers: a counter's name
+            pieces.append(f"counter({piece})" if piece in ("page", "pages") else _css_string(piece))
+        elif piece:
+            pieces.append(_css_string(piece))
+    address = _css_string(schedule.url(f"/{schedule.event.slug}/programme/"))
+    return f"@page {{ @bottom-left {{ content: {address}; }} @bottom-right {{ content: {' '.join(pieces)}; }} }}"
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal holding `text` as it is (quotes, backslashes and line breaks escaped)."""
+    escaped = "".join(c if c.isprintable() and c not in '"\\<' else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'

@@ -436,6 +436,7 @@ def test_exporters_are_registered_with_their_media_types():
         "xml": ("application/xml", "xml"),
         "json": ("application/json", "json"),
         "ics": ("text/calendar", "ics"),
+        "pdf": ("application/pdf", "pdf"),
     }
 
 
