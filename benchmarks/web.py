@@ -4,7 +4,8 @@ Builds a throwaway instance (its own folder and SQLite database, or an empty Pos
 with --database-url), migrates it, loads the demo (released programme "v1") and a generated event of
 300 sessions with a released programme, starts the application under gunicorn on 127.0.0.1 and a free
 port, warms it up, then measures the requests per second of /healthz, the programme page, a session
-page and schedule.xml with wrk, each for a few seconds. It prints the throughput and the ratio of
+page, schedule.xml and schedule.pdf with wrk, each for a few seconds (and the time of the first
+schedule.pdf, the one that renders it). It prints the throughput and the ratio of
 each page to /healthz measured in the same run (target: the programme page at 30 % or more).
 
 Traffic goes to 127.0.0.1 only; gunicorn is stopped and the folder removed at the end. The requests
@@ -136,9 +137,13 @@ def _prepare(env: dict[str, str]) -> None:
         _build_big_event()
 
 
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (127.0.0.1 only)
+        return response.read()
+
+
 def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (127.0.0.1 only)
-        return response.read().decode()
+    return _fetch(url).decode()
 
 
 def _wait_ready(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
@@ -224,8 +229,17 @@ def main(argv: list[str] | None = None) -> int:
                 "programme": f"{base}/{slug}/programme/",
                 "session": f"{base}/{slug}/sessions/{session_id}/",
                 "schedule.xml": f"{base}/{slug}/schedule.xml",
+                "schedule.pdf": f"{base}/{slug}/schedule.pdf",
             }
             sessions = len(set(re.findall(rf"/{slug}/sessions/(\d+)/", programme)))
+            # The PDF is made once per release and process: its first request measures the rendering.
+            before = time.monotonic()
+            pdf = _fetch(urls["schedule.pdf"])
+            print(
+                f"    {slug} schedule.pdf rendu la première fois en {time.monotonic() - before:.2f} s "
+                f"({len(pdf) // 1024} Ko)",
+                flush=True,
+            )
             for url in urls.values():  # warm up every worker
                 for _ in range(4 * args.workers):
                     _get(url)

@@ -50,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
 
+    from nec.core.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond the database's range are 404s
     from nec.accounts.views import bp as accounts_bp
     from nec.core.views import bp as core_bp
     from nec.events.views import bp as events_bp

@@ -18,6 +18,8 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_MAIL_URL": ("NEC_MAIL_URL", None, str),
     "NEC_MAIL_FROM": ("NEC_MAIL_FROM", "NEC <ne-pas-repondre@nec.localhost>", str),
     "NEC_MAIL_MAX_ATTEMPTS": ("NEC_MAIL_MAX_ATTEMPTS", 8, int),
+    # PEM bundle of the authorities trusted for the mail server's certificate; "" = the system's store.
+    "NEC_MAIL_CA_FILE": ("NEC_MAIL_CA_FILE", "", str),
     "NEC_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", "memory://", str),
     "NEC_STORAGE_PATH": ("NEC_STORAGE_PATH", None, str),
     "NEC_MAGIC_LINK_MAX_AGE": ("NEC_MAGIC_LINK_MAX_AGE", 15 * 60, int),

@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from nec import create_app
 from nec.extensions import db as _db
 from tests.support.postgres import ExternalPostgres, PostgresServer
+from tests.support.redis_server import redis_server  # noqa: F401  (the fixture: a real Redis server process)
 from tests.support.smtp import smtp_server  # noqa: F401  (the fixture: a real SMTP server process)
 
 DATABASES = ["sqlite", "postgresql"]

@@ -1,7 +1,8 @@
 """The mail outbox: actions queue messages in their own transaction; a worker delivers them.
 
 `queue_mail` only adds a row to the current database session: the caller's commit sends it (or its
-rollback forgets it), so a mail is never sent for an action that did not happen.
+rollback forgets it), so a mail is never sent for an action that did not happen. It writes the mail in
+the recipient's language (given by the caller), never in that of the person whose action sends it.
 
 `deliver_due` is the worker. It claims due messages one by one with an atomic UPDATE committed before
 it talks to the mail server, so any number of workers may run on one PostgreSQL. A message whose
@@ -29,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 from nec.core.db import utcnow
 from nec.core.models import OutboxMessage, OutboxState
@@ -44,22 +46,33 @@ SMTP_TIMEOUT = 30  # seconds, for connecting and for each command
 # Folding only at the hard limit of RFC 5322 (998) keeps French subjects whole.
 SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
 SMTPUTF8_POLICY = email.policy.SMTPUTF8.clone(max_line_length=998)
+#: The languages a mail can be written in; a recipient without an account gets the event's, French.
+MAIL_LOCALES = ("fr", "en")
+DEFAULT_MAIL_LOCALE = "fr"
 
 
 def queue_mail(
     to_address: str,
     template: str,
     *,
-    subject: str,
+    subject: str | Callable[[], str],
     to_name: str = "",
     event=None,
     reply_to: str = "",
+    locale: str | None = None,
     **context,
 ) -> OutboxMessage:
-    """Render templates/mail/<template>.txt and .html with `context` and queue the message."""
+    """Render templates/mail/<template>.txt and .html with `context` and queue the message.
+
+    `locale` is the recipient's language (User.locale, see accounts.services.mail_locales); French when
+    None. Subject, bodies and dates are rendered in it, whatever the language of the current request:
+    so pass the subject as a lazy string (`lazy_gettext`) or a callable, evaluated in that language.
+    """
     context = {"event": event, "to_name": to_name, "base_url": current_app.config["NEC_BASE_URL"], **context}
-    body_text = render_template(f"mail/{template}.txt", **context)
-    body_html = render_template(f"mail/{template}.html", subject=subject, **context)
+    with force_locale(locale if locale in MAIL_LOCALES else DEFAULT_MAIL_LOCALE):
+        subject = str(subject() if callable(subject) else subject)
+        body_text = render_template(f"mail/{template}.txt", **context)
+        body_html = render_template(f"mail/{template}.html", subject=subject, **context)
     domain = current_app.config["NEC_MAIL_FROM"].rpartition("@")[2].rstrip(">") or "nec.localhost"
     message = OutboxMessage(
         event_id=getattr(event, "id", None),
@@ -196,11 +209,16 @@ class FileTransport:
 
 
 class SMTPTransport:
-    """Sends through an SMTP server, reusing one connection for a whole batch (opened on first use)."""
+    """Sends through an SMTP server, reusing one connection for a whole batch (opened on first use).
 
-    def __init__(self, url: MailURL, timeout: float = SMTP_TIMEOUT) -> None:
+    With TLS the server's certificate and name are always verified, against `ca_file` (a PEM bundle,
+    NEC_MAIL_CA_FILE) when given, else against the system's trust store.
+    """
+
+    def __init__(self, url: MailURL, timeout: float = SMTP_TIMEOUT, ca_file: str = "") -> None:
         self.url = url
         self.timeout = timeout
+        self.ca_file = ca_file
         self.connection: smtplib.SMTP | None = None
 
     def __enter__(self) -> SMTPTransport:
@@ -209,9 +227,18 @@ class SMTPTransport:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _tls_context(self) -> ssl.SSLContext:
+        try:
+            return ssl.create_default_context(cafile=self.ca_file or None)
+        except OSError as exc:  # a missing or unreadable file, or one without PEM certificates (ssl.SSLError)
+            raise ServerUnavailable(
+                f"NEC_MAIL_CA_FILE {self.ca_file}: cannot load the certificates: {_describe(exc)}"
+            ) from exc
+
     def _connect(self) -> smtplib.SMTP:
         url = self.url
-        context = ssl.create_default_context()
+        where = f"{url.host}:{url.port}"
+        context = self._tls_context() if url.tls != "none" else None
         try:
             if url.tls == "implicit":
                 conn = smtplib.SMTP_SSL(url.host, url.port, timeout=self.timeout, context=context)
@@ -220,6 +247,11 @@ class SMTPTransport:
             try:
                 conn.ehlo_or_helo_if_needed()
                 if url.tls == "starttls":
+                    if not conn.has_extn("starttls"):  # never fall back to sending the password in clear
+                        raise ServerUnavailable(
+                            f"cannot connect to {where}: the server does not offer STARTTLS, so nothing was sent "
+                            "(use smtps:// if it expects TLS from the start)"
+                        )
                     conn.starttls(context=context)
                     conn.ehlo()
                 if url.username:
@@ -227,8 +259,18 @@ class SMTPTransport:
             except BaseException:
                 conn.close()
                 raise
+        except ssl.SSLCertVerificationError as exc:
+            raise ServerUnavailable(
+                f"cannot connect to {where}: its certificate is not trusted ({exc.verify_message}); if the server "
+                "uses a private certificate authority, give that authority's certificate in NEC_MAIL_CA_FILE"
+            ) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            raise ServerUnavailable(
+                f"cannot connect to {where}: login refused for {url.username} ({_describe(exc)}); "
+                "check the user name and password in NEC_MAIL_URL"
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise ServerUnavailable(f"cannot connect to {url.host}:{url.port}: {_describe(exc)}") from exc
+            raise ServerUnavailable(f"cannot connect to {where}: {_describe(exc)}") from exc
         return conn
 
     def close(self) -> None:
@@ -300,12 +342,17 @@ def _refusal(what: str, code: int, reply: bytes | str) -> DeliveryError:
     return error(f"{what}: {code} {_text(reply)}")
 
 
-def open_transport(url: str):
-    """The transport for NEC_MAIL_URL, to use as a context manager."""
+def open_transport(url: str, ca_file: str | None = None):
+    """The transport for NEC_MAIL_URL, to use as a context manager.
+
+    `ca_file` defaults to the application's NEC_MAIL_CA_FILE ("" outside an application: the system's store).
+    """
     parsed = parse_mail_url(url)
     if parsed.scheme == "file":
         return FileTransport(parsed.path)
-    return SMTPTransport(parsed)
+    if ca_file is None:
+        ca_file = current_app.config.get("NEC_MAIL_CA_FILE", "") if current_app else ""
+    return SMTPTransport(parsed, ca_file=ca_file)
 
 
 # --- The worker -------------------------------------------------------------------------------------

@@ -131,9 +131,20 @@ def reset_wording(event, kind: MailTemplateKind) -> None:
 
 
 def queue_event_mail(
-    event, kind: MailTemplateKind, to_address: str, *, to_name: str = "", base_url: str, **values
+    event,
+    kind: MailTemplateKind,
+    to_address: str,
+    *,
+    to_name: str = "",
+    base_url: str,
+    locale: str | None = None,
+    **values,
 ) -> OutboxMessage:
-    """Queue one mail of this kind in the event's wording (in the caller's transaction)."""
+    """Queue one mail of this kind in the event's wording (in the caller's transaction).
+
+    The wording stays as the organiser typed it; the frame around it (footer, reason) follows
+    `locale`, the recipient's language (see accounts.services.mail_locales).
+    """
     values = {
         "event_title": event.title,
         "event_url": f"{base_url.rstrip('/')}/{event.slug}/",
@@ -147,5 +158,6 @@ def queue_event_mail(
         subject=fill(subject, values).replace("\n", " ").strip(),
         to_name=to_name,
         event=event,
+        locale=locale,
         body=fill(body, values),
     )

@@ -12,6 +12,7 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 
@@ -67,6 +68,24 @@ def read(stored: str) -> bytes:
         return path_of(stored).read_bytes()
     except OSError as exc:
         raise StorageError(f"cannot read {stored!r}: {exc}") from exc
+
+
+def open_stored(stored: str) -> tuple[BinaryIO, int]:
+    """An open handle on a stored file and its size, to stream it; the caller closes it.
+
+    Opening first (rather than checking, then sending) means a file replaced and deleted meanwhile
+    is a StorageError the caller can answer, never a half-sent response.
+    """
+    try:
+        handle = path_of(stored).open("rb")
+    except OSError as exc:
+        raise StorageError(f"cannot open {stored!r}: {exc}") from exc
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except OSError as exc:
+        handle.close()
+        raise StorageError(f"cannot read {stored!r}: {exc}") from exc
+    return handle, size
 
 
 def delete(stored: str | None) -> None:

@@ -8,6 +8,7 @@ from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from nec.core.time import to_local
 
@@ -22,6 +23,20 @@ ERROR_MESSAGES = {
     429: _l("Trop de demandes en peu de temps. Patientez quelques minutes puis réessayez."),
     500: _l("Une erreur inattendue s'est produite de notre côté. Réessayez dans un instant."),
 }
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id the database can hold (PostgreSQL's integer), else a 404.
+
+    Without a bound, /<ev>/sessions/99999999999999999999/ reached the query and the database refused the
+    number: a 500 for an address anyone can type."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+MAX_ID = 2**31 - 1
 
 
 def reachable_by_link(view):

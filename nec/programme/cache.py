@@ -42,7 +42,7 @@ from flask_login import current_user
 from nec.programme.releases import content_fingerprint, latest_release
 
 # Bump when a change of templates or views must not serve pages cached (or held by browsers) before it.
-PAGE_REVISION = 1
+PAGE_REVISION = 2  # 2: speakers' photos on the session page
 BROWSER_MAX_AGE = 60  # seconds a browser may show its copy without asking again
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_ENTRIES = 512
@@ -158,6 +158,30 @@ def release_state(event, load_release: Callable = latest_release) -> str | None:
             known.clear()
         known[(event.id, event.slug)] = (now + interval, state)
     return state
+
+
+def per_release(event, name: str, compute: Callable, load_release: Callable = latest_release):
+    """`compute(version)` for the event's latest release, computed once per process and release state.
+
+    For what many small requests need and that only a release or a change of the programme's content
+    alters (which speakers are public, for their photos): it follows `release_state`, as the page
+    cache does. None before the first release (`compute` is not called). Keep small, immutable values.
+    """
+    state = release_state(event, load_release)
+    if state is None:
+        return None
+    memo = current_app.extensions.setdefault("nec_release_memos", {})
+    key = (event.id, name, state)
+    found = memo.get(key)
+    if found is None:
+        version = load_release(event)
+        if version is None:
+            return None
+        found = compute(version)
+        if len(memo) > 1000:  # an old state is never asked again: a bound is enough
+            memo.clear()
+        memo[key] = found
+    return found
 
 
 def cached_page(event, render: Callable[..., str], load_release: Callable = latest_release) -> Response:

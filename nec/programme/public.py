@@ -8,8 +8,9 @@ cached pages of anonymous visitors, see cache.py).
 Speakers are named only with their consent: the profile form asks them to agree that their profile
 ("nom, structure, photo, présentation") is published. A speaker who did not agree is never named on
 a public page (the exports leave them out in the same way); the session page only says how many
-other people take part. Everything here works on slots loaded by `release_slots` (a constant number
-of queries) and never touches the request.
+other people take part. The same consent covers the photo: it is shown (and served, see
+`public_views.speaker_photo`) only for the speakers these pages name. Everything here works on
+slots loaded by `release_slots` (a constant number of queries) and never touches the request.
 """
 
 from __future__ import annotations
@@ -315,3 +316,8 @@ def public_speakers(slots: list[Slot]) -> list[PublicSpeaker]:
 
 def public_speaker(slots: list[Slot], speaker_id: int) -> PublicSpeaker | None:
     return next((s for s in public_speakers(slots) if s.profile.id == speaker_id), None)
+
+
+def public_speaker_ids(slots: list[Slot]) -> frozenset[int]:
+    """The ids of the speakers the public pages present (the rule of `public_speakers`)."""
+    return frozenset(entry.profile.id for entry in public_speakers(slots))

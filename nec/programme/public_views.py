@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wsgi import wrap_file
 
+from nec.core import storage
 from nec.extensions import db
 from nec.programme import agenda, public
-from nec.programme.cache import cached_page
+from nec.programme.cache import cached_page, per_release
 from nec.programme.models import ScheduleVersion
 from nec.programme.releases import latest_release
+from nec.proposals.models import SpeakerProfile
+from nec.proposals.services import photo_digest
 
 bp = Blueprint("public", __name__)
 
@@ -45,6 +49,16 @@ def released_programme_for_links(event) -> ScheduleVersion | None:
 def named_speakers(session):
     """The speakers of a session a public page may name (taking part, with a public profile)."""
     return public.named_speakers(session)
+
+
+@bp.app_template_global("speaker_photo_url")
+def speaker_photo_url(profile) -> str | None:
+    """The address of a speaker's photo (None without one). Only for the speakers a public page names:
+    the address answers only for them."""
+    digest = photo_digest(profile)
+    if digest is None:
+        return None
+    return url_for("public.speaker_photo", speaker_id=profile.id, digest=digest)
 
 
 def _not_released():
@@ -150,6 +164,56 @@ def speaker(speaker_id: int):
         parts=found.parts,
         favourites=agenda.favourite_ids(current_user, event),
     )
+
+
+# The photo's address changes with the photo: a browser (and, for a published event, a shared cache)
+# may keep it for a year without asking again.
+PHOTO_MAX_AGE = 365 * 24 * 3600
+
+
+def _public_speaker_ids(version) -> frozenset[int]:
+    return public.public_speaker_ids(public.public_slots(version))
+
+
+@bp.get("/<ev>/speakers/<int:speaker_id>/photo-<digest>.jpg")
+def speaker_photo(speaker_id: int, digest: str):
+    """A speaker's photo, only while the public pages present them (their consent, a session of the
+    latest release that still takes place); otherwise, as for any other unknown address, a 404."""
+    event = g.event
+    # Which speakers are public, computed once per release and change of the programme (not at
+    # each of the many photo requests of the speakers page); any other id never reaches the database.
+    public_ids = per_release(event, "public_speaker_ids", _public_speaker_ids, released_programme)
+    if not public_ids or speaker_id not in public_ids:
+        abort(404)
+    profile = db.session.get(SpeakerProfile, speaker_id)
+    # The consent again, as it is now: its withdrawal hides the photo at once.
+    if profile is None or profile.event_id != event.id or not profile.publish_consent:
+        abort(404)
+    if digest != photo_digest(profile):  # an old photo, or no photo at all
+        abort(404)
+
+    if request.if_none_match.contains(digest):
+        return _photo_headers(Response(status=304), digest, event)
+    try:
+        handle, size = storage.open_stored(profile.photo_path)
+    except storage.StorageError:
+        current_app.logger.warning("photo of speaker %s missing from storage", speaker_id)
+        abort(404)
+    response = Response(wrap_file(request.environ, handle), mimetype="image/jpeg", direct_passthrough=True)
+    response.content_length = size
+    return _photo_headers(response, digest, event)
+
+
+def _photo_headers(response: Response, digest: str, event) -> Response:
+    response.set_etag(digest)
+    if event.is_published:
+        response.cache_control.public = True
+        response.cache_control.max_age = PHOTO_MAX_AGE
+        response.cache_control.immutable = True
+    else:  # only its team sees it: nothing kept by a shared cache, and asked again each time
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+    return response
 
 
 # --- the personal agenda ---------------------------------------------------------------------------

@@ -14,8 +14,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from nec.accounts.services import mail_locales, normalise_email
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.links import external_url
@@ -143,14 +145,16 @@ def notify_speakers(event: Event, changelog: Changelog) -> int:
                     "page_url": external_url("public.session", ev=event.slug, session_id=session.id),
                 }
             )
+    locales = mail_locales((speaker.email, speaker.user_id) for speaker, _items in per_speaker.values())
     for speaker, speaker_items in per_speaker.values():
         speaker_items.sort(key=lambda item: (item["after"].starts_at, item["after"].title))
         queue_mail(
             speaker.email,
             "programme_update",
-            subject=_("Programme mis à jour : vos sessions à « %(title)s »", title=event.title),
+            subject=_l("Programme mis à jour : vos sessions à « %(title)s »", title=event.title),
             to_name=speaker.full_name,
             event=event,
+            locale=locales[normalise_email(speaker.email)],
             speaker=speaker,
             items=speaker_items,
             programme_url=external_url("public.programme", ev=event.slug),

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from nec.accounts.models import User
-from nec.accounts.services import AccountError, create_user, get_user_by_email, normalise_email
+from nec.accounts.services import AccountError, create_user, get_user_by_email, mail_locale, normalise_email
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.errors import UserError
@@ -275,9 +276,10 @@ def send_claim_link(profile: SpeakerProfile, actor: User | None) -> None:
     queue_mail(
         profile.email,
         "claim_profile",
-        subject=_("Votre profil d'intervenant·e pour %(event)s", event=event.title),
+        subject=_l("Votre profil d'intervenant·e pour %(event)s", event=event.title),
         to_name=profile.full_name,
         event=event,
+        locale=mail_locale(profile.email),  # no account tied yet, but the address may have one
         url=claim_url(profile),
         days=claim_max_age() // (24 * 3600),
     )

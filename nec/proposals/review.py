@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from nec.accounts.models import EventRoleKind, User
 from nec.accounts.permissions import has_event_role
+from nec.accounts.services import mail_locales, normalise_email
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.errors import UserError
@@ -541,6 +542,12 @@ def stage_decision(session: Session, actor: User, decision: Decision | None) -> 
 class Recipient:
     address: str
     name: str
+    user_id: int | None = None  # their account, whose language the mail is written in
+
+
+def recipient_locales(recipients) -> dict[str, str]:
+    """The language to write in to each recipient, keyed by address (one query)."""
+    return mail_locales((r.address, r.user_id) for r in recipients)
 
 
 def recipients_of(session: Session) -> list[Recipient]:
@@ -552,10 +559,10 @@ def recipients_of(session: Session) -> list[Recipient]:
             continue
         email = (part.speaker.email or "").strip().lower()
         if email and email not in seen:
-            seen[email] = Recipient(email, part.speaker.full_name)
+            seen[email] = Recipient(email, part.speaker.full_name, part.speaker.user_id)
     submitter = session.submitted_by
     if submitter is not None and submitter.email and submitter.email.lower() not in seen:
-        seen[submitter.email.lower()] = Recipient(submitter.email.lower(), submitter.full_name)
+        seen[submitter.email.lower()] = Recipient(submitter.email.lower(), submitter.full_name, submitter.id)
     return list(seen.values())
 
 
@@ -649,12 +656,21 @@ def apply_decisions(event: Event, actor: User, now: datetime | None = None) -> D
         sessions = db.session.scalars(
             _with_recipients(sa.select(Session).where(Session.id.in_(moved))).order_by(Session.id)
         ).all()
+        locales = recipient_locales(r for session in sessions for r in recipients_of(session))
         for session in sessions:
             values = {"session_title": session.title}
             if kind == MailTemplateKind.accepted:
                 values["confirmation_url"] = confirmation_url(session)
             for recipient in recipients_of(session):
-                queue_event_mail(event, kind, recipient.address, to_name=recipient.name, base_url=base_url, **values)
+                queue_event_mail(
+                    event,
+                    kind,
+                    recipient.address,
+                    to_name=recipient.name,
+                    base_url=base_url,
+                    locale=locales[recipient.address],
+                    **values,
+                )
                 report.mails += 1
             log_action(
                 "session.accepted" if state == SessionState.accepted else "session.rejected",
@@ -742,6 +758,10 @@ def send_reminders(event: Event, actor: User, kinds) -> dict[str, int]:
         raise ReviewError(_("Cochez au moins une relance à envoyer."))
     base_url = current_app.config["NEC_BASE_URL"]
     plan = reminder_plan(event)
+    locales = recipient_locales(
+        [r for session in plan.unconfirmed for r in recipients_of(session)]
+        + [Recipient(s.email, s.full_name, s.user_id) for s in plan.incomplete_profiles + plan.no_availability]
+    )
     sent = dict.fromkeys(kinds, 0)
     if "confirmation" in kinds:
         for session in plan.unconfirmed:
@@ -753,6 +773,7 @@ def send_reminders(event: Event, actor: User, kinds) -> dict[str, int]:
                     recipient.address,
                     to_name=recipient.name,
                     base_url=base_url,
+                    locale=locales[recipient.address],
                     session_title=session.title,
                     confirmation_url=url,
                 )
@@ -766,6 +787,7 @@ def send_reminders(event: Event, actor: User, kinds) -> dict[str, int]:
                 speaker.email,
                 to_name=speaker.full_name,
                 base_url=base_url,
+                locale=locales[normalise_email(speaker.email)],
                 profile_url=url,
             )
             sent["profile"] += 1
@@ -778,6 +800,7 @@ def send_reminders(event: Event, actor: User, kinds) -> dict[str, int]:
                 speaker.email,
                 to_name=speaker.full_name,
                 base_url=base_url,
+                locale=locales[normalise_email(speaker.email)],
                 availability_url=url,
             )
             sent["availability"] += 1

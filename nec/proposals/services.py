@@ -6,6 +6,7 @@ What a person can fix comes back as ProposalError, with a French message that sa
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from nec.accounts.models import User
+from nec.accounts.services import mail_locale
 from nec.core import storage
 from nec.core.audit import log_action
 from nec.core.db import utcnow
@@ -351,6 +353,20 @@ def remove_photo(profile: SpeakerProfile) -> str | None:
     return previous
 
 
+PHOTO_DIGEST_LENGTH = 16
+
+
+def photo_digest(profile: SpeakerProfile) -> str | None:
+    """A short name of the profile's current photo, for addresses that change with it (None: no photo).
+
+    `set_photo` stores each new photo under a new random name, so a digest of that name changes with
+    every photo: no version to keep on the profile, and the stored name itself never leaves the server.
+    """
+    if not profile.photo_path:
+        return None
+    return hashlib.sha256(profile.photo_path.encode()).hexdigest()[:PHOTO_DIGEST_LENGTH]
+
+
 # --- availability --------------------------------------------------------------------------------
 
 
@@ -648,6 +664,7 @@ def _queue_invitation(part: SessionSpeaker, inviter: User) -> None:
         part.speaker.email,
         to_name=part.speaker.full_name,
         base_url=_base_url(),
+        locale=mail_locale(part.speaker.email, part.speaker.user_id),
         session_title=part.session.title,
         inviter_name=inviter.full_name,
         invitation_url=invitation_url(part),
@@ -709,6 +726,7 @@ def save_proposal(
             user.email,
             to_name=user.full_name,
             base_url=_base_url(),
+            locale=user.locale,
             session_title=session.title,
             proposal_url=proposal_url(session),
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
+from werkzeug.wsgi import wrap_file
 from wtforms import SelectChoice
 
 from nec.accounts.permissions import can_manage
@@ -575,22 +576,39 @@ def _render_profile(form, speaker, questions, status=200):
 
 @bp.get("/<ev>/me/profile/photo")
 def profile_photo():
-    """The stored photo, for its owner and the event's organisers (public once the programme is out)."""
+    """The stored photo, for its owner and the event's organisers (the public pages use
+    `public.speaker_photo`, for the speakers they present)."""
     if not current_user.is_authenticated:
         return login.unauthorized()
     speaker_id = request.args.get("speaker", type=int)
     if speaker_id is not None:
         if not can_manage(current_user, g.event):
             abort(403)
-        speaker = db.session.get(SpeakerProfile, speaker_id)
+        # An id beyond the database's integers (a typed address) is simply unknown, not an error.
+        speaker = db.session.get(SpeakerProfile, speaker_id) if 0 < speaker_id < 2**31 else None
         if speaker is None or speaker.event_id != g.event.id:
             abort(404)
     else:
         speaker = services.profile_for(g.event, _me())
-    if speaker is None or not storage.exists(speaker.photo_path):
+    digest = services.photo_digest(speaker) if speaker is not None else None
+    if digest is None:
         abort(404)
-    response = send_file(storage.path_of(speaker.photo_path), mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, no-cache"
+    if request.if_none_match.contains(digest):
+        return _private_photo_headers(Response(status=304), digest)
+    try:
+        handle, size = storage.open_stored(speaker.photo_path)
+    except storage.StorageError:
+        abort(404)
+    response = Response(wrap_file(request.environ, handle), mimetype="image/jpeg", direct_passthrough=True)
+    response.content_length = size
+    return _private_photo_headers(response, digest)
+
+
+def _private_photo_headers(response: Response, digest: str) -> Response:
+    """Kept by nobody but the browser, which asks again each time (a new photo shows at once)."""
+    response.set_etag(digest)
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
     return response
 
 
