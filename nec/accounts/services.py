@@ -13,8 +13,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +34,14 @@ PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256  # hashing a megabyte-long "password" would be a cheap denial of service
 # A team invitation is read later than a login link asked for a minute ago: it lives longer.
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id with the library's current recommended parameters. The test suite alone sets the Flask
+# setting PASSWORD_HASH_CHEAP (not an NEC_ variable: no deployment can turn it on by its environment),
+# for the cheapest parameters: thousands of test accounts, the same code path.
+_HASHERS = {False: PasswordHasher(), True: PasswordHasher.from_parameters(argon2_profiles.CHEAPEST)}
+
+
+def _hasher() -> PasswordHasher:
+    return _HASHERS[bool(has_app_context() and current_app.config.get("PASSWORD_HASH_CHEAP"))]
 
 
 class AccountError(Exception):
@@ -48,19 +56,20 @@ class RoleAlreadyGranted(AccountError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
-_DUMMY_HASH: str | None = None
+_DUMMY_HASHES: dict[int, str] = {}
 
 
 def _dummy_verify(password: str) -> None:
     """Spend the time of a real check, so that unknown addresses answer as slowly as known ones."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    hasher = _hasher()
+    dummy = _DUMMY_HASHES.get(id(hasher))
+    if dummy is None:
+        dummy = _DUMMY_HASHES[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
     with contextlib.suppress(VerificationError):
-        _hasher.verify(_DUMMY_HASH, password)
+        hasher.verify(dummy, password)
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -69,11 +78,11 @@ def verify_password(user: User, password: str) -> bool:
         _dummy_verify(password[:PASSWORD_MAX_LENGTH] if password else "x")
         return False
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     return True
 
 

@@ -22,7 +22,17 @@ def test_hash_password_uses_argon2id_and_verifies(app, make_user):
     assert not services.verify_password(user, "")
 
 
-def test_verify_password_rehashes_when_parameters_change(app, db, make_user):
+def test_hash_password_uses_the_recommended_parameters_outside_the_test_suite(app, monkeypatch):
+    """The suite hashes with the cheapest parameters (PASSWORD_HASH_CHEAP); a real deployment never does."""
+    assert app.config["PASSWORD_HASH_CHEAP"] is True
+    cheap = services.hash_password(PASSWORD)
+    assert PasswordHasher().check_needs_rehash(cheap)
+    monkeypatch.delitem(app.config, "PASSWORD_HASH_CHEAP")
+    assert not PasswordHasher().check_needs_rehash(services.hash_password(PASSWORD))
+
+
+def test_verify_password_rehashes_when_parameters_change(app, db, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_CHEAP", False)  # the parameters of a real deployment
     user = make_user()
     user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     old_hash = user.password_hash
