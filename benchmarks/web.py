@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             for url in urls.values():  # warm up every worker
                 for _ in range(4 * args.workers):
-                    _get(url)
+                    _fetch(url)
             # /healthz is measured before each page and once more at the end, and each page is compared
             # with the mean of the two measures around it: the ratio holds even if the machine's load moves.
             health = [_wrk(urls["/healthz"], args.seconds, args.connections)]

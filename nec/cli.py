@@ -234,7 +234,7 @@ def requeue_stale_command(confirm: bool, older_than: int) -> None:
 # --- programme generator -----------------------------------------------------------------------
 
 
-@click.group("programme", help="Le générateur de programme (hors application : fichiers JSON).")
+@click.group("programme", help="Le générateur de programme : fichiers JSON, événements et processus de calcul.")
 def programme_cli() -> None:
     pass
 
@@ -304,3 +304,50 @@ def programme_generate(event_slug: str, time_limit: int) -> None:
     for line in summary_lines(built.instance, result):
         click.echo(line)
     click.echo("Le brouillon du programme est remplacé ; le programme publié n'a pas changé.")
+
+
+@programme_cli.command(
+    "work",
+    help="Calcule les générations en attente, quand NEC_GENERATOR_WORKER est activé : une passe, ou en continu "
+    "avec --loop (le processus de calcul d'un déploiement ; plusieurs peuvent tourner à la fois).",
+)
+@click.option("--loop", is_flag=True, help="Continue jusqu'à l'interruption (Ctrl+C ou SIGTERM).")
+@click.option(
+    "--interval",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Secondes d'attente quand aucune génération n'attend.",
+)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Fils de calcul du solveur.")
+@with_appcontext
+def programme_work(loop: bool, interval: float, workers: int) -> None:
+    from nec.programme import generator_worker
+
+    if not current_app.config.get("NEC_GENERATOR_WORKER"):
+        click.echo(
+            "Attention : NEC_GENERATOR_WORKER n'est pas activé, les générations sont calculées par l'application "
+            "web elle-même ; ce processus n'aura sans doute rien à faire.",
+            err=True,
+        )
+    stop = threading.Event()
+    previous = _on_stop_signals(stop)  # a stop fails the current run cleanly (see generator_worker)
+    if loop:
+        click.echo(
+            f"Calcul des générations en attente (recherche toutes les {interval:g} secondes). Ctrl+C pour arrêter."
+        )
+    done = 0
+    try:
+        for outcome in generator_worker.work(
+            current_app._get_current_object(), stop, loop=loop, interval=interval, workers=workers
+        ):
+            click.echo(generator_worker.describe(outcome))
+            done += 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _restore_signals(previous)
+    if loop or stop.is_set():
+        click.echo("Arrêt du processus de calcul des générations.")
+    elif done == 0:
+        click.echo("Aucune génération en attente.")

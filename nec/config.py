@@ -10,6 +10,11 @@ import os
 import secrets
 from pathlib import Path
 
+
+def _parse_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
 # name -> (Flask config key, default, parser). A default of None means "computed from the instance folder".
 SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_SECRET_KEY": ("SECRET_KEY", None, str),
@@ -44,11 +49,10 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_HOSTING_PROVIDER": ("NEC_HOSTING_PROVIDER", "Hébergeur (nom, adresse, téléphone, à renseigner)", str),
     "NEC_DPO_CONTACT": ("NEC_DPO_CONTACT", "dpo@nec.localhost", str),
     "NEC_PROXY_COUNT": ("NEC_PROXY_COUNT", 0, int),
+    # False: a generator run is computed in a thread of the web process that received the request (one
+    # machine); true: the request only queues it and `flask programme work --loop` processes compute it.
+    "NEC_GENERATOR_WORKER": ("NEC_GENERATOR_WORKER", False, _parse_bool),
 }
-
-
-def _parse_bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
 
 
 def load_config(instance_path: str, environ: os._Environ | dict | None = None) -> dict:

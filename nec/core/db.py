@@ -107,3 +107,11 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
+
+
+def claim(conn: sa.Connection, table: sa.Table, row_id: int, expected, **values) -> bool:
+    """Change one row only while its `state` column still holds `expected` (a conditional UPDATE): of several
+    processes trying at once, exactly one gets True. The outbox and the generator's runs claim work so."""
+    where = (table.c.id == row_id, table.c.state == expected)
+    changed = conn.execute(sa.update(table).where(*where).values(**values))
+    return changed.rowcount == 1

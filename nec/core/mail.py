@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from nec.core.db import utcnow
+from nec.core.db import claim, utcnow
 from nec.core.models import OutboxMessage, OutboxState
 from nec.extensions import db
 
@@ -450,12 +450,7 @@ def _claim_next(now: datetime):
 
 def _claim(conn, message_id: int, now: datetime) -> bool:
     table = OutboxMessage.__table__
-    claimed = conn.execute(
-        sa.update(table)
-        .where(table.c.id == message_id, table.c.state == OutboxState.pending)
-        .values(state=OutboxState.sending, claimed_at=now)
-    )
-    return claimed.rowcount == 1
+    return claim(conn, table, message_id, OutboxState.pending, state=OutboxState.sending, claimed_at=now)
 
 
 def claim_message(message_id: int, now: datetime | None = None) -> bool:

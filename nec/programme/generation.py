@@ -6,11 +6,15 @@ availability, the participants' wishes (workshop seats and favourites), the pinn
 the last released programme. `generate_draft` solves it and writes the result back into the draft
 as slots with UTC instants; released versions are never touched.
 
-A *run* (`GeneratorRun`) is one generation started by an organiser: `start_run` records it (queued),
-`launch` computes it in a background thread of the web process, which writes its progress into the
-database so that every app server shows the same page. At most one run per event is active (a
-partial unique index guarantees it); a run whose process died is seen as failed once it is older
-than its time limit plus `STALE_AFTER_SECONDS`.
+A *run* (`GeneratorRun`) is one generation started by an organiser: `start_run` records it (queued).
+By default `launch` computes it in a background thread of the web process; with NEC_GENERATOR_WORKER
+the request only queues it and a `flask programme work` process claims it (`claim_next`, see
+`generator_worker.py`). Either way the progress is written into the database so that every app server
+shows the same page, and a run is claimed by an atomic conditional UPDATE (`claim_run`), so exactly one
+process computes it. At most one run per event is active (a partial unique index guarantees it); a
+run whose process died is seen as failed once it is older than its time limit plus
+`STALE_AFTER_SECONDS`, and, under a worker deployment, a run no worker claimed within
+`QUEUED_STALE_AFTER_SECONDS` is given up.
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.orm import selectinload
 
-from nec.core.db import utcnow
+from nec.core.db import claim, utcnow
 from nec.core.time import localize, to_local
 from nec.events.models import Event, Room, RoomKind
 from nec.extensions import db
@@ -56,6 +60,11 @@ logger = logging.getLogger(__name__)
 SCHEDULED_STATES = (SessionState.confirmed, SessionState.accepted)
 UNLIMITED_CAPACITY = 100_000  # a room without a capacity (a videoconference without a limit)
 STALE_AFTER_SECONDS = 60  # beyond its time limit, an active run with no news is a dead process's
+# Worker deployments (NEC_GENERATOR_WORKER): an idle worker claims a run within seconds, so a run still
+# queued after a minute means that no worker runs (or all are busy); after half an hour it is given up
+# so that it no longer blocks the event.
+QUEUED_WITHOUT_WORKER_SECONDS = 60
+QUEUED_STALE_AFTER_SECONDS = 30 * 60
 PROGRESS_EVERY_SECONDS = 1.0
 DEFAULT_WORKERS = 2
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 5, 300
@@ -501,12 +510,22 @@ def default_weights(event: Event) -> Weights:
     return Weights()
 
 
+def uses_worker() -> bool:
+    """True when runs are computed by `flask programme work` processes (NEC_GENERATOR_WORKER), not by a
+    thread of the web process that received the request."""
+    return bool(current_app.config.get("NEC_GENERATOR_WORKER", False))
+
+
 def is_stale(run: GeneratorRun, now: datetime | None = None) -> bool:
-    """An active run older than its time limit plus a margin: its process is gone."""
+    """An active run older than its time limit plus a margin: its process is gone. Under a worker
+    deployment a queued run waits for a worker, for QUEUED_STALE_AFTER_SECONDS at most."""
     if run.state not in ACTIVE_RUN_STATES:
         return False
+    now = now or utcnow()
+    if run.state == RunState.queued and uses_worker():
+        return now - run.created_at > timedelta(seconds=QUEUED_STALE_AFTER_SECONDS)
     since = run.started_at or run.created_at
-    return (now or utcnow()) - since > timedelta(seconds=run.time_limit + STALE_AFTER_SECONDS)
+    return now - since > timedelta(seconds=run.time_limit + STALE_AFTER_SECONDS)
 
 
 def effective_state(run: GeneratorRun, now: datetime | None = None) -> RunState:
@@ -517,6 +536,30 @@ STALE_MESSAGE = (
     "La génération s'est interrompue sans terminer (le serveur a sans doute redémarré). "
     "Le brouillon du programme n'a pas été modifié : relancez-la."
 )
+NEVER_CLAIMED_MESSAGE = (
+    f"Aucun processus de calcul n'a pris en charge cette génération en {QUEUED_STALE_AFTER_SECONDS // 60} minutes. "
+    "Le brouillon du programme n'a pas été modifié. Demandez à l'administrateur ou l'administratrice de la "
+    "plateforme de démarrer le processus de calcul (commande « flask programme work --loop »), puis relancez "
+    "la génération."
+)
+
+
+def stale_message(run: GeneratorRun) -> str:
+    """Why a stale run (see `is_stale`) is seen as failed, in French."""
+    return NEVER_CLAIMED_MESSAGE if run.state == RunState.queued and uses_worker() else STALE_MESSAGE
+
+
+def queue_status(run: GeneratorRun, now: datetime | None = None) -> str | None:
+    """Where a queued run stands under a worker deployment, for its page (None otherwise):
+    "waiting" (a worker takes it within seconds), "busy" (queued for a while, other runs are being
+    computed) or "no_worker" (queued for a while and nothing is being computed: no worker runs)."""
+    if run.state != RunState.queued or not uses_worker():
+        return None
+    now = now or utcnow()
+    if now - run.created_at <= timedelta(seconds=QUEUED_WITHOUT_WORKER_SECONDS):
+        return "waiting"
+    running = db.session.scalars(sa.select(GeneratorRun).where(GeneratorRun.state == RunState.running))
+    return "busy" if any(not is_stale(other, now) for other in running) else "no_worker"
 
 
 def fail_stale_runs(event: Event, now: datetime | None = None) -> int:
@@ -527,9 +570,9 @@ def fail_stale_runs(event: Event, now: datetime | None = None) -> int:
         sa.select(GeneratorRun).where(GeneratorRun.event_id == event.id, GeneratorRun.state.in_(ACTIVE_RUN_STATES))
     ):
         if is_stale(run, now):
+            run.error = stale_message(run)
             run.state = RunState.failed
             run.finished_at = now
-            run.error = STALE_MESSAGE
             count += 1
     db.session.flush()
     return count
@@ -582,7 +625,8 @@ def validate_time_limit(time_limit: Any) -> int:
 
 def start_run(event: Event, user, weights: Weights, time_limit: int, *, check_limit: bool = True) -> GeneratorRun:
     """Record a queued run (flushed, not committed); GenerationError if one is already active or
-    if the event has nothing to schedule. The caller commits, then calls `launch` or `execute_run`.
+    if the event has nothing to schedule. The caller commits, then calls `launch` or `execute_run`,
+    or, under a worker deployment (`uses_worker`), leaves the run to `flask programme work`.
 
     Two organisers clicking at the same moment: the database's partial unique index refuses the
     second at the flush or at the commit (IntegrityError); the caller then says a run is active.
@@ -646,18 +690,74 @@ class _ProgressWriter:
             logger.exception("generator run %s: progress not written", self.run_id)
 
 
-def execute_run(run_id: int, *, workers: int = DEFAULT_WORKERS) -> tuple[Built, Result] | None:
-    """Compute a queued run and record its outcome (commits). None if it was not queued any more,
-    or if it failed (the run then says why)."""
-    claimed = db.session.execute(
-        sa.update(GeneratorRun)
-        .where(GeneratorRun.id == run_id, GeneratorRun.state == RunState.queued)
-        .values(state=RunState.running, started_at=utcnow()),
-        execution_options={"synchronize_session": False},
+def _claim(conn: sa.Connection, run_id: int, now: datetime) -> bool:
+    return claim(conn, GeneratorRun.__table__, run_id, RunState.queued, state=RunState.running, started_at=now)
+
+
+def claim_run(run_id: int, now: datetime | None = None) -> bool:
+    """Move one queued run to running, in its own committed transaction. The conditional UPDATE is the
+    claim: of several processes trying at once, exactly one gets True."""
+    with db.engine.begin() as conn:
+        return _claim(conn, run_id, now or utcnow())
+
+
+def claim_next(now: datetime | None = None) -> int | None:
+    """Claim the oldest queued run (a worker's job) and return its id, or None when none is waiting.
+
+    Runs queued longer than QUEUED_STALE_AFTER_SECONDS are left alone: their page already says they
+    were given up. On PostgreSQL the candidate is first locked with SKIP LOCKED so that workers do not
+    queue behind each other; the conditional UPDATE stays the claim.
+    """
+    now = now or utcnow()
+    table = GeneratorRun.__table__
+    waiting = sa.and_(
+        table.c.state == RunState.queued,
+        table.c.created_at >= now - timedelta(seconds=QUEUED_STALE_AFTER_SECONDS),
     )
-    db.session.commit()
-    if claimed.rowcount != 1:
+    with db.engine.begin() as conn:
+        for _ in range(10):  # a lost race moves on to the next candidate
+            query = sa.select(table.c.id).where(waiting).order_by(table.c.created_at, table.c.id).limit(1)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            candidate = conn.execute(query).scalar()
+            if candidate is None:
+                return None
+            if _claim(conn, candidate, now):
+                return candidate
+    return None
+
+
+def abandon_run(run_id: int, message: str, now: datetime | None = None) -> bool:
+    """Record as failed, with `message`, a running run whose process gives up (a worker being stopped).
+
+    Committed at once, in its own transaction. False if the run had already ended. The computation's
+    outcome is only written while the run is still running (`compute_run`), so an abandoned run
+    never changes the draft.
+    """
+    table = GeneratorRun.__table__
+    with db.engine.begin() as conn:
+        abandoned = conn.execute(
+            sa.update(table)
+            .where(table.c.id == run_id, table.c.state == RunState.running)
+            .values(state=RunState.failed, finished_at=now or utcnow(), error=message)
+        )
+    return abandoned.rowcount == 1
+
+
+def execute_run(run_id: int, *, workers: int = DEFAULT_WORKERS) -> tuple[Built, Result] | None:
+    """Claim a queued run, compute it and record its outcome (commits). None if it was not queued any
+    more (another process claimed it), or if it failed (the run then says why)."""
+    if not claim_run(run_id):
         return None
+    return compute_run(run_id, workers=workers)
+
+
+def compute_run(run_id: int, *, workers: int = DEFAULT_WORKERS) -> tuple[Built, Result] | None:
+    """Compute a run this process has claimed and record its outcome (commits); None if it failed.
+
+    The new draft and the "finished" state are committed together, and only while the run is still
+    running: a run declared dead or abandoned meanwhile keeps its error and the draft stays as it was.
+    """
     run = db.session.get(GeneratorRun, run_id)
     event = run.event
     try:
@@ -673,14 +773,15 @@ def execute_run(run_id: int, *, workers: int = DEFAULT_WORKERS) -> tuple[Built, 
             "placed": len(result.placements),
             "unplaced": len(result.unplaced),
         }
-        db.session.refresh(run)
-        if run.state != RunState.running:  # declared dead meanwhile: its report would mislead
+        finished = db.session.execute(
+            sa.update(GeneratorRun)
+            .where(GeneratorRun.id == run_id, GeneratorRun.state == RunState.running)
+            .values(state=RunState.finished, finished_at=utcnow(), progress=last, report=report),
+            execution_options={"synchronize_session": False},
+        )
+        if finished.rowcount != 1:  # declared dead or abandoned meanwhile: its report would mislead
             db.session.rollback()
             return None
-        run.state = RunState.finished
-        run.finished_at = utcnow()
-        run.progress = last
-        run.report = report
         db.session.commit()
         return built, result
     except Exception as exc:  # whatever happened, the organiser must see the run end
@@ -696,7 +797,7 @@ def execute_run(run_id: int, *, workers: int = DEFAULT_WORKERS) -> tuple[Built, 
             )
         db.session.execute(
             sa.update(GeneratorRun)
-            .where(GeneratorRun.id == run_id)
+            .where(GeneratorRun.id == run_id, GeneratorRun.state == RunState.running)
             .values(state=RunState.failed, finished_at=utcnow(), error=message),
             execution_options={"synchronize_session": False},
         )
@@ -807,12 +908,19 @@ __all__ = [
     "Built",
     "GenerationError",
     "Overview",
+    "abandon_run",
     "apply_result",
     "build_instance",
+    "claim_next",
+    "claim_run",
+    "compute_run",
     "execute_run",
     "generate_draft",
     "launch",
     "make_report",
     "overview",
+    "queue_status",
+    "stale_message",
     "start_run",
+    "uses_worker",
 ]

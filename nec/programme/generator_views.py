@@ -1,8 +1,9 @@
 """The organiser's programme generator: weights, time limit, runs, progress and report.
 
-A run is computed in a background thread of the web process (`generation.launch`); its progress and
-its report live in the database, so that the run page (which refreshes itself without JavaScript)
-is right whichever app server answers.
+A run is computed in a background thread of the web process (`generation.launch`) or, when the
+deployment sets NEC_GENERATOR_WORKER, only queued here and computed by a `flask programme work`
+process; its progress and its report live in the database, so that the run page (which refreshes
+itself without JavaScript) is right whichever app server answers.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def index():
                 _("Une génération est déjà en cours pour cet événement : attendez qu'elle se termine.")
             )
         else:
-            generation.launch(current_app._get_current_object(), run.id)
+            if not generation.uses_worker():  # else a `flask programme work` process claims it
+                generation.launch(current_app._get_current_object(), run.id)
             flash(_("La génération est lancée. Cette page suit sa progression."), "success")
             return redirect(url_for("generator.run", run_id=run.id))
     active = generation.active_run(g.event)
@@ -97,7 +99,8 @@ def show_run(run_id: int):
         state=state,
         is_active=state in ACTIVE_RUN_STATES,
         refresh_seconds=REFRESH_SECONDS,
-        error=run.error or (generation.STALE_MESSAGE if state != run.state else ""),
+        error=run.error or (generation.stale_message(run) if state != run.state else ""),
+        queue=generation.queue_status(run) if state == RunState.queued else None,
         report=report,
         costs=_cost_rows(run, report) if report else [],
         timetable_days=_timetable(report["placed"], report.get("rooms", [])) if report else [],

@@ -159,3 +159,17 @@ def wait_for_runs():
     """Runs launched in background threads end before the test's database is emptied."""
     yield generation.wait_for
     generation.wait_for_all(timeout=120)
+
+
+# The generator's form, filled as an organiser would (weights, then the time limit in seconds).
+GENERATOR_FORM = {
+    "wishes": "1",
+    "themes": "2",
+    "density": "1",
+    "max_parallel": "",
+    "back_to_back": "5",
+    "min_break": "15",
+    "theme_rooms": "3",
+    "changes": "20",
+    "time_limit": "5",
+}

@@ -26,17 +26,7 @@ from tests.support.web import log_in
 
 wait_for_runs = generation_support.wait_for_runs  # a fixture: background runs end before the test does
 
-VALID = {
-    "wishes": "1",
-    "themes": "2",
-    "density": "1",
-    "max_parallel": "",
-    "back_to_back": "5",
-    "min_break": "15",
-    "theme_rooms": "3",
-    "changes": "20",
-    "time_limit": "5",
-}
+VALID = generation_support.GENERATOR_FORM
 
 
 @pytest.fixture
