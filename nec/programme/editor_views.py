@@ -280,9 +280,7 @@ def place(session_id: int):
     preview = None
     if form.validate_on_submit():
         try:
-            day = editor.event_day(event, _iso_date(form.day.data))
-            room = editor.event_room(event, _int(form.room.data))
-            starts_at = _instant(day, editor.parse_clock(form.start.data))
+            day, room, starts_at = _chosen_place(form.day.data, form.room.data, form.start.data)
         except UserError as error:
             show_error(form, error)
         else:
@@ -313,6 +311,27 @@ def place(session_id: int):
         ),
         status,
     )
+
+
+@bp.get("/<ev>/manage/programme/sessions/<int:session_id>/preview")
+@organiser_required
+def preview(session_id: int):
+    """The warnings a place would raise, as JSON: the place page's script shows them as the lists change."""
+    session = _session_or_404(session_id)
+    try:
+        args = request.args
+        _day, room, starts_at = _chosen_place(args.get("day"), args.get("room"), args.get("start"))
+    except UserError as error:
+        return jsonify(ok=False, message=error.message), 400
+    warnings = editor.preview(g.event, session, room, starts_at)
+    return jsonify(ok=True, warnings=[w.message for w in warnings])
+
+
+def _chosen_place(day: str | None, room: str | None, start: str | None) -> tuple[EventDay, Room, datetime]:
+    """The day, room and start time chosen in the lists, checked (EditorError in French otherwise)."""
+    chosen_day = editor.event_day(g.event, _iso_date(day))
+    chosen_room = editor.event_room(g.event, _int(room))
+    return chosen_day, chosen_room, _instant(chosen_day, editor.parse_clock(start))
 
 
 @bp.post("/<ev>/manage/programme/sessions/<int:session_id>/unschedule")

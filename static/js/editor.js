@@ -1,15 +1,66 @@
 /*
- * The programme editor's drag and drop (comfort only).
+ * The programme editor's drag and drop, and the live check of the place page (comfort only).
  *
  * The editor works without this script: every session has a link to a page where the day, the room
  * and the time are chosen from lists. With it, a session's card can be dragged onto a cell of the
  * grid (a room at a time) or back onto the list of sessions to place. Each drop is one POST to the
  * server (which keeps the draft and computes the warnings); the page's content is then fetched again
  * and replaced, so the warnings are up to date at once, and the outcome is read out by the status
- * region. No inline script: the Content-Security-Policy allows only script files of this site.
+ * region. On a session's place page, choosing a day, a room or a time asks the server which warnings
+ * that place would raise and reads them out at once, before anything is saved (the "Vérifier sans
+ * enregistrer" button does the same without JavaScript).
+ * No inline script: the Content-Security-Policy allows only script files of this site.
  */
 (function () {
   "use strict";
+
+  var placeForm = document.querySelector("form[data-preview-url]");
+  if (placeForm) {
+    var preview = document.getElementById("place-preview");
+    var pending = null;
+    var check = function () {
+      var query = new URLSearchParams();
+      ["day", "room", "start"].forEach(function (name) {
+        var field = placeForm.elements.namedItem(name);
+        query.append(name, field ? field.value : "");
+      });
+      if (pending) {
+        pending.abort();
+      }
+      pending = new AbortController();
+      fetch(placeForm.getAttribute("data-preview-url") + "?" + query.toString(), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+        signal: pending.signal
+      })
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          preview.textContent = "";
+          if (!result.ok) {
+            preview.textContent = result.message || "";
+          } else if (!result.warnings.length) {
+            preview.textContent = placeForm.getAttribute("data-none");
+          } else {
+            var intro = document.createElement("p");
+            intro.textContent = placeForm.getAttribute("data-some");
+            var list = document.createElement("ul");
+            result.warnings.forEach(function (text) {
+              var item = document.createElement("li");
+              item.textContent = text;
+              list.appendChild(item);
+            });
+            preview.appendChild(intro);
+            preview.appendChild(list);
+          }
+        })
+        .catch(function () { /* aborted by a newer choice, or offline: the button still checks */ });
+    };
+    placeForm.addEventListener("change", function (event) {
+      if (event.target && ["day", "room", "start"].indexOf(event.target.name) !== -1) {
+        check();
+      }
+    });
+  }
 
   var editor = document.querySelector("[data-editor]");
   if (!editor) {

@@ -18,6 +18,7 @@ from nec.events.models import Event, FormatKind
 from nec.extensions import db
 from nec.programme import editor
 from nec.proposals.models import InvitationState, SessionState
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -139,6 +140,8 @@ def test_organiser_moves_a_session_sees_the_clash_publishes_and_finds_the_change
     page.get_by_label("Jour").select_option(plan.free_at.date().isoformat())
     page.get_by_label("Salle").select_option(str(plan.free_room_id))
     page.get_by_label("Heure de début").select_option(plan.free_at.strftime("%H:%M"))
+    # Live: the new place is checked as soon as it is chosen, nothing saved yet.
+    expect(page.locator("#place-preview")).to_have_text("Aucun avertissement à cette place.")
     page.get_by_role("button", name="Vérifier sans enregistrer").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -173,4 +176,42 @@ def test_organiser_moves_a_session_sees_the_clash_publishes_and_finds_the_change
     assert len(events) == 1
     assert events[0].decoded("DTSTART") == plan.free_at
     assert plan.free_room_name in str(events[0].get("LOCATION"))
+    assert live_server.take_errors() == []
+
+
+@pytest.fixture
+def organiser_page_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/login")
+    log_in(page, *live_server.organiser)
+    page.wait_for_url(re.compile(r"/account$"))
+    yield page
+    context.close()
+
+
+def test_editor_works_without_javascript(organiser_page_without_javascript, live_server):
+    """Without JavaScript: the grid is drawn, a break is added from its form, a session placed from the lists."""
+    page = organiser_page_without_javascript
+    page.goto(EDITOR)
+    expect(page.locator(".ed-grid .ed-session").first).to_be_visible()
+    assert page.locator("[draggable='true']").count() == 0  # no false promise of dragging without the script
+
+    page.get_by_role("link", name="Ajouter une pause").click()
+    page.get_by_label("Nom de la pause").fill("Pause café de l'après-midi")
+    page.get_by_label("Début").select_option("15:30")
+    page.get_by_label("Fin").select_option("15:45")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".flash-success")).to_have_text("La pause « Pause café de l'après-midi » est enregistrée.")
+    expect(page.locator(".ed-grid .ed-break", has_text="Pause café de l'après-midi")).to_be_visible()
+
+    title = page.locator(".ed-grid .ed-session .ed-title a").first
+    name = title.inner_text().split("\n")[0].strip()  # the link text, without its hidden " — déplacer"
+    title.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Placer « {name} »")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vérifier sans enregistrer").click()
+    expect(page.locator("#preview-title")).to_be_visible()
     assert live_server.take_errors() == []

@@ -77,6 +77,7 @@ def _gets(small, placed) -> list[str]:
         f"{base}/",
         f"{base}/grid.css",
         f"{base}/sessions/{placed['a'].id}/place",
+        f"{base}/sessions/{placed['b'].id}/preview?day=2026-03-29&room={placed['slot'].room_id}&start=10:30",
         f"{base}/breaks/new",
         f"{base}/breaks/{placed['coffee'].id}/edit",
     ]
@@ -355,6 +356,26 @@ def test_move_without_json_redirects_to_the_day_with_a_message(client, organiser
     assert "« Le métier de médiateur » est placée en salle « Petite salle », samedi 28 mars à 09h00." in text
     [slot] = [s for s in draft_slots(small.event) if s.session_id is not None]
     assert slot.id == placed["slot"].id and slot.starts_at == datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
+
+
+def test_preview_answers_the_warnings_of_a_place_as_json_and_saves_nothing(client, organiser, small, placed):
+    log_in(client, organiser)
+    before = all_slots(small.event)
+    url = f"{_base(small)}/sessions/{placed['b'].id}/preview"
+    room = small.rooms["Grande salle"].id
+
+    clash = client.get(url, query_string={"day": "2026-03-29", "room": room, "start": "10:30"})
+    clean = client.get(url, query_string={"day": "2026-03-29", "room": room, "start": "16:00"})
+    bad = client.get(url, query_string={"day": "2026-03-29", "room": room, "start": "25:99"})
+
+    assert clash.status_code == 200 and clash.json["ok"] is True
+    assert clash.json["warnings"] == [
+        "Salle « Grande salle » : « Le métier de médiateur » et « Financer l'inclusion » ont lieu en même temps "
+        "(dimanche 29 mars, 10h30–11h30)."
+    ]
+    assert clean.json == {"ok": True, "warnings": []}
+    assert bad.status_code == 400 and bad.json == {"ok": False, "message": "L'heure doit s'écrire comme 14:30."}
+    assert all_slots(small.event) == before
 
 
 @pytest.mark.parametrize(
