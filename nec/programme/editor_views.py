@@ -8,8 +8,7 @@ again at once; publishing is done on the releases page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
@@ -23,17 +22,13 @@ from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.time import localize, to_local
 from nec.core.web import localised_pattern
-from nec.events.models import EventDay, FormatKind, Room
-from nec.programme import conflicts, editor
+from nec.events.models import EventDay, Room
+from nec.programme import conflicts, editor, grid
 from nec.programme.editor_forms import BreakForm, PlaceForm
 from nec.programme.models import Slot
 
 bp = Blueprint("editor", __name__)
 
-ROW_MINUTES = 5  # one row of the grid
-CELL_MINUTES = editor.STEP_MINUTES  # where a card can be dropped
-MAX_ROWS = 24 * 60 // ROW_MINUTES + 1
-MAX_COLUMNS = 64
 
 KIND_LABELS = {
     conflicts.Kind.room_overlap: _l("Salle occupée deux fois"),
@@ -62,120 +57,7 @@ def _board_url(on: date | None = None) -> str:
     return url_for("editor.board", day=on.isoformat()) if on else url_for("editor.board")
 
 
-# --- the grid -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Item:
-    """Something drawn on the grid, with its CSS placement classes (no inline style: the CSP forbids it)."""
-
-    slot: Slot | None
-    kind: str  # session, plenary, break, lunch
-    title: str
-    row: int
-    rows: int
-    column: int
-    columns: int
-    lane: int = 0
-    lanes: int = 1
-    start: datetime | None = None
-    end: datetime | None = None
-
-    @property
-    def classes(self) -> str:
-        lane = f" ed-lane-{self.lane}-{self.lanes}" if self.lanes > 1 else ""
-        return f"ed-r-{self.row} ed-h-{self.rows} ed-c-{self.column} ed-w-{self.columns}{lane}"
-
-
-def _grid(board: editor.Board, day: EventDay) -> dict:
-    tz = board.event.timezone
-    rooms = sorted(board.event.rooms, key=lambda room: (room.position, room.id))[: MAX_COLUMNS - 1]
-    column_of = {room.id: index + 2 for index, room in enumerate(rooms)}
-    slots = board.slots_on(day.date)
-    opens = datetime.combine(day.date, day.opens_at)
-    closes = datetime.combine(day.date, day.closes_at)
-    for slot in slots:
-        opens = min(opens, to_local(slot.starts_at, tz).replace(tzinfo=None))
-        closes = max(closes, to_local(slot.ends_at, tz).replace(tzinfo=None))
-    first = opens.replace(minute=opens.minute - opens.minute % CELL_MINUTES, second=0, microsecond=0)
-    last = min(closes, datetime.combine(day.date, time(0)) + timedelta(days=1))
-    total_rows = min(MAX_ROWS, max(1, -(-int((last - first).total_seconds() // 60) // ROW_MINUTES)))
-
-    def row_of(moment: datetime) -> int:
-        minutes = int((moment - first).total_seconds() // 60)
-        return max(0, min(total_rows - 1, minutes // ROW_MINUTES)) + 2  # row 1 holds the rooms' names
-
-    def span(start: datetime, end: datetime) -> int:
-        return max(1, min(total_rows + 2 - row_of(start), -(-int((end - start).total_seconds() // 60) // ROW_MINUTES)))
-
-    items: list[Item] = []
-    all_rooms = (2, max(1, len(rooms)))
-    if day.lunch_start is not None and day.lunch_end is not None and day.lunch_end > day.lunch_start:
-        start, end = datetime.combine(day.date, day.lunch_start), datetime.combine(day.date, day.lunch_end)
-        items.append(Item(None, "lunch", _("Déjeuner"), row_of(start), span(start, end), *all_rooms))
-    by_room: dict[int, list[Item]] = {}
-    for slot in slots:
-        start = to_local(slot.starts_at, tz).replace(tzinfo=None)
-        end = to_local(slot.ends_at, tz).replace(tzinfo=None)
-        where = dict(row=row_of(start), rows=span(start, end), start=start, end=end)
-        if slot.session is None:
-            items.append(Item(slot, "break", slot.title, column=all_rooms[0], columns=all_rooms[1], **where))
-        elif slot.session.format.kind == FormatKind.plenary:
-            items.append(Item(slot, "plenary", slot.session.title, column=all_rooms[0], columns=all_rooms[1], **where))
-        else:
-            item = Item(slot, "session", slot.session.title, column=column_of.get(slot.room_id, 2), columns=1, **where)
-            items.append(item)
-            by_room.setdefault(item.column, []).append(item)
-    for column_items in by_room.values():
-        _share_lanes(column_items)
-
-    cells = []
-    times = []
-    moment = first
-    while moment < last and row_of(moment) - 2 < total_rows:
-        row = row_of(moment)
-        if moment.minute % 30 == 0:
-            times.append((row, moment))
-        for room in rooms:
-            cells.append({"room": room, "column": column_of[room.id], "row": row, "at": moment})
-        moment += timedelta(minutes=CELL_MINUTES)
-    return {
-        "day": day,
-        "rooms": [(room, column_of[room.id]) for room in rooms],
-        "rows": total_rows,
-        "cell_rows": CELL_MINUTES // ROW_MINUTES,
-        "entries": items,
-        "cells": cells,
-        "times": times,
-    }
-
-
-def _share_lanes(items: list[Item]) -> None:
-    """Sessions of one room that overlap share its column side by side instead of hiding each other."""
-    items.sort(key=lambda item: (item.start, item.end))
-    group: list[Item] = []
-    group_end = None
-    lane_ends: list[datetime] = []
-
-    def close() -> None:
-        for member in group:
-            member.lanes = min(4, len(lane_ends))
-
-    for item in items:
-        if group and item.start >= group_end:
-            close()
-            group, lane_ends = [], []
-        lane = next((i for i, end in enumerate(lane_ends) if end <= item.start), None)
-        if lane is None:
-            lane_ends.append(item.end)
-            lane = len(lane_ends) - 1
-        else:
-            lane_ends[lane] = item.end
-        item.lane = min(lane, 3)
-        group.append(item)
-        group_end = item.end if group_end is None or len(group) == 1 else max(group_end, item.end)
-    if group:
-        close()
+# --- the board -----------------------------------------------------------------------------------------
 
 
 @bp.get("/<ev>/manage/programme/")
@@ -195,7 +77,7 @@ def board():
         board=board,
         days=days,
         day=day,
-        grid=_grid(board, day) if day is not None else None,
+        grid=grid.day_grid(board, day) if day is not None else None,
         kind_labels=KIND_LABELS,
         other_days_slots={d.date: len(board.slots_on(d.date)) for d in days},
     )
@@ -207,7 +89,7 @@ def grid_css():
     """The placement classes of the grid (rows, spans, columns, lanes): a stylesheet, since the CSP
     forbids style attributes. The same for every event; browsers keep it a day."""
     body = render_template(
-        "programme/editor/grid.css", max_rows=MAX_ROWS + 2, max_columns=MAX_COLUMNS, lanes=range(2, 5)
+        "programme/editor/grid.css", max_rows=grid.MAX_ROWS + 2, max_columns=grid.MAX_COLUMNS, lanes=range(2, 5)
     )
     response = make_response(body)
     response.mimetype = "text/css"
