@@ -91,11 +91,20 @@ def get_speaker(event: Event, speaker_id: int) -> SpeakerProfile | None:
 
 
 def list_speakers(event: Event) -> list[SpeakerProfile]:
-    """The event's speaker profiles, by name, with their sessions."""
+    """The event's speaker profiles, by name, with their sessions, as the organisers may see them.
+
+    A proposal still in draft belongs to its author alone: its title is not listed, and a person who
+    takes part only in drafts (a co-speaker typed in a draft, not invited yet) is not listed at all.
+    The profiles' `sessions` are loaded without the drafts' parts: read them, do not change them.
+    """
+    not_draft = SessionSpeaker.session.has(Session.state != SessionState.draft)
     query = (
         sa.select(SpeakerProfile)
-        .where(SpeakerProfile.event_id == event.id)
-        .options(selectinload(SpeakerProfile.sessions).joinedload(SessionSpeaker.session))
+        .where(
+            SpeakerProfile.event_id == event.id,
+            sa.or_(~SpeakerProfile.sessions.any(), SpeakerProfile.sessions.any(not_draft)),
+        )
+        .options(selectinload(SpeakerProfile.sessions.and_(not_draft)).joinedload(SessionSpeaker.session))
         .order_by(sa.func.lower(SpeakerProfile.full_name), SpeakerProfile.id)
     )
     return list(db.session.scalars(query))

@@ -650,7 +650,22 @@ def _apply_lineup(session: Session, own: SpeakerProfile, data: ProposalData) -> 
         part.position = position
     for part in existing.values():  # removed from the lineup
         session.speakers.remove(part)
+        _forget_if_unused(part.speaker, part)
     return added
+
+
+def _forget_if_unused(profile: SpeakerProfile, removed: SessionSpeaker) -> None:
+    """A co-speaker's profile made from someone else's form, now in no session and never claimed: their
+    name and address are not kept (RGPD: nothing is kept without a purpose)."""
+    if profile.user_id is not None or profile.publish_consent:
+        return
+    others = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SessionSpeaker)
+        .where(SessionSpeaker.speaker_id == profile.id, SessionSpeaker.id != removed.id)
+    )
+    if not others and profile.id is not None:
+        db.session.delete(profile)
 
 
 def _active_parts(session: Session) -> list[SessionSpeaker]:

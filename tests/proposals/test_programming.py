@@ -12,7 +12,14 @@ from nec.core.models import AuditLogEntry
 from nec.core.tokens import InvalidLink
 from nec.events.models import FormatKind
 from nec.proposals import programming
-from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
+from nec.proposals.models import (
+    InvitationState,
+    Session,
+    SessionSpeaker,
+    SessionState,
+    SpeakerProfile,
+    SpeakerRole,
+)
 from nec.proposals.programming import ProgrammingError, SessionDetails, SpeakerEntry
 from nec.proposals.services import profile_is_complete
 from tests.proposals import programming_support as support
@@ -171,6 +178,35 @@ def test_list_sessions_and_speakers_cover_every_state(db, event, organiser):
         "Paul Panéliste",
         "Pia Panéliste",
     ]
+
+
+def test_list_speakers_leaves_out_drafts_and_people_only_in_drafts(db, event, organiser, make_user):
+    """A draft is its author's alone: the organisers see neither its title nor its co-speakers."""
+    listed = programming.create_session(event, organiser, round_table(event, "Publique"), TRIO, SessionState.accepted)
+    author = make_user("auteur@example.org", full_name="Alix Auteur")
+    alix = programming.find_or_create_speaker(event, "Alix Auteur", author.email)
+    camille = programming.find_or_create_speaker(event, "Camille Cachée", "camille@example.org")
+    db.session.commit()
+    moderator, panelist = listed.speakers[0].role, listed.speakers[1].role
+    draft = Session(event=event, format=listed.format, title="Idée en brouillon", duration=60)
+    draft.state = SessionState.draft
+    db.session.add(draft)
+    db.session.add_all(
+        [
+            SessionSpeaker(session=draft, speaker=alix, role=moderator, invitation_state=InvitationState.accepted),
+            SessionSpeaker(session=draft, speaker=camille, role=panelist, invitation_state=InvitationState.invited),
+            # Alix also takes part in the public session.
+            SessionSpeaker(session=listed, speaker=alix, role=panelist, invitation_state=InvitationState.accepted),
+        ]
+    )
+    db.session.commit()
+    db.session.expire_all()  # the profiles' sessions are loaded afresh by list_speakers
+
+    speakers = {p.full_name: [part.session.title for part in p.sessions] for p in programming.list_speakers(event)}
+
+    assert "Camille Cachée" not in speakers
+    assert speakers["Alix Auteur"] == ["Publique"]
+    assert all("Idée en brouillon" not in titles for titles in speakers.values())
 
 
 def test_profile_is_complete_needs_structure_and_bio(db, event, organiser):

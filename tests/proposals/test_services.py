@@ -139,6 +139,24 @@ def test_draft_sends_nothing_then_submitting_it_sends_mails(db, event, call, spe
     assert len(outbox()) == 3
 
 
+def test_a_co_speaker_dropped_from_a_draft_is_not_kept(db, event, call, speaker, make_user):
+    """Their name and address came from someone else's form: once in no session, they are forgotten,
+    unless the person has an account of their own."""
+    draft = services.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data())
+    db.session.commit()
+    nadia = db.session.scalar(sa.select(SpeakerProfile).where(SpeakerProfile.email == "nadia@example.org"))
+    nadia.user_id = make_user("nadia@example.org").id
+    db.session.commit()
+
+    services.save_proposal(event, speaker, draft.format, round_table_data(co_speakers=[]), session=draft)
+    db.session.commit()
+
+    emails = set(db.session.scalars(sa.select(SpeakerProfile.email)))
+    assert "paul@example.org" not in emails  # made from the form, never claimed: gone
+    assert "nadia@example.org" in emails  # her own account's profile stays
+    assert {p.speaker.email for p in draft.speakers} == {speaker.email}
+
+
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
