@@ -51,6 +51,18 @@ MAIL_LOCALES = ("fr", "en")
 DEFAULT_MAIL_LOCALE = "fr"
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with a message: its name, its media type (text/calendar) and its content."""
+
+    filename: str
+    media_type: str
+    content: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"filename": self.filename, "media_type": self.media_type, "content": self.content}
+
+
 def queue_mail(
     to_address: str,
     template: str,
@@ -60,9 +72,12 @@ def queue_mail(
     event=None,
     reply_to: str = "",
     locale: str | None = None,
+    attachments: list[Attachment] | None = None,
     **context,
 ) -> OutboxMessage:
     """Render templates/mail/<template>.txt and .html with `context` and queue the message.
+
+    `attachments`: small text files sent with it (a speaker's .ics), kept in the outbox row until sent.
 
     `locale` is the recipient's language (User.locale, see accounts.services.mail_locales); French when
     None. Subject, bodies and dates are rendered in it, whatever the language of the current request:
@@ -84,6 +99,7 @@ def queue_mail(
         body_html=body_html,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         template=template,
+        attachments=[a.as_json() for a in attachments] if attachments else None,
     )
     db.session.add(message)
     return message
@@ -109,6 +125,9 @@ def build_message(outbox, sender: str) -> EmailMessage:
     message.set_content(outbox.body_text)
     if outbox.body_html:
         message.add_alternative(outbox.body_html, subtype="html")
+    for attachment in outbox.attachments or []:  # text files: sent as text/<subtype>; charset=utf-8
+        _text, _slash, subtype = attachment["media_type"].partition("/")
+        message.add_attachment(attachment["content"], subtype=subtype, filename=attachment["filename"])
     return message
 
 

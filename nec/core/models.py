@@ -45,6 +45,9 @@ class OutboxMessage(Base):
     # The Message-ID header, fixed when queued: one message, one identity, whatever the retries.
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
     template: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    # Files sent with the message (small text files, such as a speaker's .ics): a list of
+    # {"filename", "media_type", "content"}; NULL for none.
+    attachments: Mapped[list | None] = mapped_column(sa.JSON)
     state: Mapped[OutboxState] = mapped_column(enum_type(OutboxState, "state"), default=OutboxState.pending)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -90,8 +90,13 @@ class ReleasedSchedule:
 
     def only_session(self, session_id: int) -> ReleasedSchedule | None:
         """The same schedule reduced to one session's slot (None if it is not in this release)."""
-        slots = [slot for slot in self.slots if slot.session_id == session_id]
-        return replace(self, slots=slots, session_id=session_id, breaks=[]) if slots else None
+        reduced = self.only_sessions({session_id})
+        return replace(reduced, session_id=session_id) if reduced else None
+
+    def only_sessions(self, session_ids: set[int]) -> ReleasedSchedule | None:
+        """The same schedule reduced to these sessions' slots, without breaks (None if none is in it)."""
+        slots = [slot for slot in self.slots if slot.session_id in session_ids]
+        return replace(self, slots=slots, breaks=[]) if slots else None
 
     def local(self, instant: datetime) -> datetime:
         return instant.astimezone(self.tz)

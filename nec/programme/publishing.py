@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -21,14 +22,15 @@ from nec.accounts.services import mail_locales, normalise_email
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.links import external_url
-from nec.core.mail import queue_mail
+from nec.core.mail import Attachment, queue_mail
 from nec.events.models import Event
 from nec.extensions import db
 from nec.programme import changelog as changes
+from nec.programme import exports
 from nec.programme.changelog import Changelog
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.public import PUBLIC_STATES
-from nec.programme.releases import latest_release
+from nec.programme.releases import latest_release, release_slots
 from nec.programme.services import ReleaseError, draft_slots
 from nec.proposals.models import InvitationState, Session, SessionSpeaker, SpeakerProfile
 
@@ -106,7 +108,7 @@ def release(
         )
     db.session.flush()
 
-    notified = notify_speakers(event, changelog) if notify else 0
+    notified = notify_speakers(event, changelog, version) if notify else 0
     log_action(
         "programme.released",
         actor=actor,
@@ -121,8 +123,11 @@ def release(
     return Published(version, changelog, notified)
 
 
-def notify_speakers(event: Event, changelog: Changelog) -> int:
-    """Queue one e-mail per speaker taking part in a new or moved session; returns how many."""
+def notify_speakers(event: Event, changelog: Changelog, version: ScheduleVersion) -> int:
+    """Queue one e-mail per speaker taking part in a new or moved session; returns how many.
+
+    Each mail carries, as an attached .ics, the speaker's new and moved sessions of this release (the
+    same calendar as /<ev>/sessions/<id>/session.ics), ready to open in any calendar application."""
     items = {p.session_id: {"kind": "new", "after": p, "before": None} for p in changelog.new}
     items.update({m.session_id: {"kind": "moved", "after": m.after, "before": m.before} for m in changelog.moved})
     if not items:
@@ -146,8 +151,21 @@ def notify_speakers(event: Event, changelog: Changelog) -> int:
                 }
             )
     locales = mail_locales((speaker.email, speaker.user_id) for speaker, _items in per_speaker.values())
+    schedule = exports.build_schedule(event, version, release_slots(version), current_app.config["NEC_BASE_URL"])
+    calendar = exports.get_exporter("ics")
     for speaker, speaker_items in per_speaker.values():
         speaker_items.sort(key=lambda item: (item["after"].starts_at, item["after"].title))
+        theirs = schedule.only_sessions({item["after"].session_id for item in speaker_items})
+        attachments = []
+        if theirs is not None:
+            ics = calendar.render(theirs)
+            attachments.append(
+                Attachment(
+                    f"{event.slug}-mes-sessions.ics",
+                    "text/calendar",
+                    ics.decode() if isinstance(ics, bytes) else ics,
+                )
+            )
         queue_mail(
             speaker.email,
             "programme_update",
@@ -158,6 +176,7 @@ def notify_speakers(event: Event, changelog: Changelog) -> int:
             speaker=speaker,
             items=speaker_items,
             programme_url=external_url("public.programme", ev=event.slug),
+            attachments=attachments,
         )
     return len(per_speaker)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import icalendar
 import pytest
 import sqlalchemy as sa
 
+from nec.core.mail import deliver_due
 from nec.core.models import AuditLogEntry, OutboxMessage
 from nec.extensions import db
 from nec.programme import publishing
@@ -200,3 +202,53 @@ def test_release_mail_lists_every_changed_session_of_a_speaker(db, make_event, o
     body = alice[0].body_text
     assert body.index("Le métier de médiateur numérique") < body.index("Financer l'inclusion numérique")
     assert "Salle Bastide" in body and "Salle Aliénor" in body
+
+
+def test_release_mail_attaches_the_speakers_sessions_as_ics(db, make_event, organiser):
+    programme = build_programme(db, make_event)
+    _draft_slot(programme, "table").room = programme.rooms["B"]
+    talk = _draft_slot(programme, "talk")
+    talk.starts_at, talk.ends_at = paris(DAY_TWO, 11), paris(DAY_TWO, 11, 30)
+    db.session.commit()
+
+    publishing.release(programme.event, "v2", "", organiser, notify=True)
+    db.session.commit()
+
+    mails = _mails()
+    [attachment] = mails["alice@example.org"].attachments
+    assert attachment["filename"] == f"{programme.event.slug}-mes-sessions.ics"
+    assert attachment["media_type"] == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(attachment["content"])
+    events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    table_title = programme.sessions["table"].title
+    talk_title = programme.sessions["talk"].title
+    assert set(events) == {table_title, talk_title}  # her two changed sessions, nothing else
+    assert events[talk_title].decoded("DTSTART") == paris(DAY_TWO, 11)
+    assert "Ces sessions sont aussi dans le fichier joint" in mails["alice@example.org"].body_text
+    denis = mails["denis@example.org"].attachments
+    assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(denis[0]["content"]).walk("VEVENT")] == [
+        programme.sessions["draft_only"].title
+    ]
+
+
+def test_release_mail_arrives_with_its_ics_over_smtp(app, db, make_event, organiser, smtp_server, monkeypatch):
+    """Through the outbox and a real SMTP server: the attachment is a text/calendar part a calendar can read."""
+    monkeypatch.setitem(app.config, "NEC_MAIL_URL", smtp_server.url)
+    programme = build_programme(db, make_event)
+    talk = _draft_slot(programme, "talk")
+    talk.starts_at, talk.ends_at = paris(DAY_TWO, 11), paris(DAY_TWO, 11, 30)
+    db.session.commit()
+    publishing.release(programme.event, "v2", "", organiser, notify=True)
+    db.session.commit()
+
+    deliver_due()
+
+    received = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages()}
+    alice = received["alice@example.org"]
+    [part] = [p for p in alice.iter_attachments()]
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_filename() == f"{programme.event.slug}-mes-sessions.ics"
+    calendar = icalendar.Calendar.from_ical(part.get_content())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == programme.sessions["talk"].title
+    assert alice.get_body(("plain",)).get_content().startswith("NEC de test")
