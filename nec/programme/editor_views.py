@@ -125,7 +125,8 @@ def move(session_id: int):
         nonlocal day
         room = editor.event_room(event, request.form.get("room", type=int))
         day, starts_at = editor.parse_local(event, request.form.get("starts_at"))
-        editor.place_session(event, session, room, starts_at, pinned=True)
+        pinned = request.form.get("pinned", "1") != "0"  # a drop pins; undoing a drop restores the pin as it was
+        editor.place_session(event, session, room, starts_at, pinned=pinned)
         log_action("programme.session_placed", actor=_me(), event=event, target=session, room=room.id)
         return room, starts_at
 

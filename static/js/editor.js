@@ -67,8 +67,32 @@
     return;
   }
   var status = document.getElementById("editor-status");
+  var undoButton = document.getElementById("editor-undo");
   var csrf = document.querySelector("#editor-csrf input[name='csrf_token']");
   var dragged = null; // the card being dragged
+  var undo = null; // how to put back the last dropped card: {url, fields}
+
+  function offerUndo(action) {
+    undo = action;
+    if (undoButton) {
+      undoButton.hidden = !action;
+    }
+  }
+
+  function previousPlace(card) {
+    // Where the card was before the drop, as a request that puts it back there.
+    if (card.hasAttribute("data-starts-at")) {
+      return {
+        url: card.getAttribute("data-move-url"),
+        fields: {
+          room: card.getAttribute("data-room") || "",
+          starts_at: card.getAttribute("data-starts-at"),
+          pinned: card.getAttribute("data-pinned") || "1"
+        }
+      };
+    }
+    return { url: card.getAttribute("data-unplaced-url"), fields: {} };
+  }
 
   function announce(message) {
     if (status) {
@@ -115,6 +139,9 @@
         var message = result.message || "";
         if (result.warnings && result.warnings.length) {
           message += " " + result.warnings.join(" ");
+        }
+        if (!result.ok) {
+          offerUndo(null); // nothing changed: nothing to undo
         }
         return refresh().then(function () { announce(message); });
       })
@@ -180,17 +207,30 @@
     event.preventDefault();
     editor.classList.remove("is-dragging");
     clearTargets();
+    var before = previousPlace(card);
     if (target.hasAttribute("data-drop-unschedule")) {
       if (card.hasAttribute("data-unschedule-url")) {
+        offerUndo(before);
         send(card.getAttribute("data-unschedule-url"), {});
       }
       return;
     }
+    offerUndo(before);
     send(card.getAttribute("data-move-url"), {
       room: target.getAttribute("data-room"),
       starts_at: target.getAttribute("data-starts-at")
     });
   });
+
+  if (undoButton) {
+    undoButton.addEventListener("click", function () {
+      var action = undo;
+      offerUndo(null);
+      if (action && action.url) {
+        send(action.url, action.fields);
+      }
+    });
+  }
 
   enableDragging();
 })();

@@ -215,3 +215,29 @@ def test_editor_works_without_javascript(organiser_page_without_javascript, live
         page.get_by_role("button", name="Vérifier sans enregistrer").click()
     expect(page.locator("#preview-title")).to_be_visible()
     assert live_server.take_errors() == []
+
+
+def test_a_drop_can_be_undone(organiser_page, live_server):
+    """A card dropped in the wrong place goes back where it was, pinned as it was, with one button."""
+    page = organiser_page
+    page.set_viewport_size({"width": 1600, "height": 2600})
+    page.goto(EDITOR)
+    card = page.locator(".ed-grid .ed-session:not(.ed-plenary)").first
+    session_id = card.get_attribute("data-session")
+    before = {name: card.get_attribute(name) for name in ("data-room", "data-starts-at", "data-pinned")}
+    free = page.locator(".ed-cell").last  # the last cell of the day: the end of the afternoon
+    undo = page.get_by_role("button", name="Annuler ce déplacement")
+    expect(undo).to_be_hidden()
+
+    card.drag_to(free)
+    moved = page.locator(f".ed-grid [data-session='{session_id}']")
+    expect(moved).to_have_attribute("data-starts-at", free.get_attribute("data-starts-at"))
+    expect(moved).to_have_attribute("data-pinned", "1")
+
+    undo.click()
+    expect(page.locator("#editor-status")).to_contain_text("est placée")
+    back = page.locator(f".ed-grid [data-session='{session_id}']")
+    for name, value in before.items():
+        expect(back).to_have_attribute(name, value)
+    expect(undo).to_be_hidden()
+    assert live_server.take_errors() == []
