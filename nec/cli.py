@@ -24,7 +24,7 @@ from nec.extensions import db
 
 def init_app(app: Flask) -> None:
     """Register every command on the application."""
-    for command in (demo_cli, create_organiser, mail_cli, programme_cli):
+    for command in (demo_cli, create_organiser, mail_cli, programme_cli, data_cli):
         app.cli.add_command(command)
 
 
@@ -229,6 +229,48 @@ def requeue_stale_command(confirm: bool, older_than: int) -> None:
     count = mail.requeue_stale(older_than=older)
     db.session.commit()
     click.echo(f"{count} message(s) remis en file d'envoi.")
+
+
+# --- personal data (RGPD) ----------------------------------------------------------------------
+
+
+@click.group("data", help="Données personnelles : durées de conservation (RGPD).")
+def data_cli() -> None:
+    pass
+
+
+@data_cli.command(
+    "purge",
+    help="Supprime ce qui a dépassé sa durée de conservation : e-mails envoyés ou en échec, liens de connexion "
+    "utilisés ou expirés, comptes jamais confirmés et inutilisés, anciennes lignes du journal des actions. "
+    "À lancer chaque jour (cron) ; le relancer ne supprime rien de plus.",
+)
+@click.option("--dry-run", is_flag=True, help="Compte seulement ce qui serait supprimé, sans rien supprimer.")
+@with_appcontext
+def data_purge(dry_run: bool) -> None:
+    from nec.accounts import personal_data
+
+    report = personal_data.purge_expired_data(dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Simulation (--dry-run) : rien n'a été supprimé. Seraient supprimés :")
+    else:
+        db.session.commit()
+        click.echo("Supprimés :")
+    config = current_app.config
+    click.echo(
+        f"- e-mails envoyés ou en échec depuis plus de {config['NEC_MAIL_RETENTION_DAYS']} jours : {report.mails}"
+    )
+    days = personal_data.LOGIN_TOKEN_RETENTION.days
+    click.echo(f"- liens de connexion utilisés ou expirés, créés il y a plus de {days} jours : {report.login_tokens}")
+    days = personal_data.UNCONFIRMED_ACCOUNT_RETENTION.days
+    click.echo(f"- comptes jamais confirmés, inutilisés depuis plus de {days} jours : {report.accounts}")
+    click.echo(
+        f"- lignes du journal des actions de plus de {config['NEC_AUDIT_RETENTION_DAYS']} jours : "
+        f"{report.audit_entries}"
+    )
+    click.echo(f"- propositions non retenues d'événements finis depuis plus d'un an : {report.proposals}")
+    click.echo(f"- inscriptions anonymisées (événements finis depuis plus d'un an) : {report.registrations}")
 
 
 # --- programme generator -----------------------------------------------------------------------

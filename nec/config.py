@@ -33,6 +33,9 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_CO_SPEAKER_INVITATION_MAX_AGE": ("NEC_CO_SPEAKER_INVITATION_MAX_AGE", 30 * 24 * 3600, int),
     "NEC_CONFIRMATION_MAX_AGE": ("NEC_CONFIRMATION_MAX_AGE", 60 * 24 * 3600, int),
     "NEC_PROFILE_CLAIM_MAX_AGE": ("NEC_PROFILE_CLAIM_MAX_AGE", 30 * 24 * 3600, int),
+    # Retention (RGPD), applied by `flask data purge`: sent or failed mails, then the audit log, in days.
+    "NEC_MAIL_RETENTION_DAYS": ("NEC_MAIL_RETENTION_DAYS", 90, int),
+    "NEC_AUDIT_RETENTION_DAYS": ("NEC_AUDIT_RETENTION_DAYS", 365, int),
     "NEC_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", "fr", str),
     "NEC_DEFAULT_TIMEZONE": ("NEC_DEFAULT_TIMEZONE", "Europe/Paris", str),
     "NEC_JITSI_DOMAIN": ("NEC_JITSI_DOMAIN", "meet.jit.si", str),

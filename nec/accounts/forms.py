@@ -141,3 +141,25 @@ class TeamMemberForm(FlaskForm):
         ],
         default=EventRoleKind.reviewer.value,
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    """Deleting one's account: the password again, or (without a password) a typed word."""
+
+    password = PasswordField(_l("Votre mot de passe"), render_kw={"autocomplete": "current-password"})
+    confirmation = StringField(
+        _l("Tapez le mot SUPPRIMER"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field):
+        if self.user is not None and self.user.password_hash and not field.data:
+            raise ValidationError(_l("Indiquez votre mot de passe pour confirmer."))
+
+    def validate_confirmation(self, field):
+        if self.user is not None and not self.user.password_hash and not (field.data or "").strip():
+            raise ValidationError(_l("Tapez le mot SUPPRIMER pour confirmer."))

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from nec.accounts import services
+from nec.accounts import personal_data, services
 from nec.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
+    DeleteAccountForm,
     EmailOnlyForm,
     LoginForm,
     PasswordResetForm,
@@ -21,6 +37,8 @@ from nec.accounts.forms import (
 )
 from nec.accounts.models import EventRoleKind, LoginTokenPurpose
 from nec.accounts.permissions import can_manage, organiser_required
+from nec.core import storage
+from nec.core.db import utcnow
 from nec.core.tokens import InvalidLink
 from nec.extensions import db, limiter
 
@@ -210,6 +228,7 @@ def _render_account(profile_form=None, password_form=None):
         "accounts/account.html",
         profile_form=profile_form or ProfileForm(obj=user, formdata=None),
         password_form=password_form or ChangePasswordForm(user=user, formdata=None),
+        data_form=ConfirmForm(formdata=None),
         roles=services.roles_of(user),
     )
 
@@ -252,6 +271,73 @@ def change_password():
             flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
             return redirect(url_for("accounts.account"))
     return _render_account(password_form=form)
+
+
+# --- personal data (RGPD): export and erasure ---------------------------------------------------
+
+
+@bp.post("/account/data")
+@login_required
+@limiter.limit(PER_IP_LIMIT)
+def download_data():
+    """POST only (with its CSRF token): a link on another site cannot make a browser download it."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    data = personal_data.export_personal_data(_user(), now=now)
+    day = now.astimezone(ZoneInfo(current_app.config["NEC_DEFAULT_TIMEZONE"])).date()
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="nec-mes-donnees-{day.isoformat()}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _render_delete(form=None):
+    user = _user()
+    return render_template(
+        "accounts/delete.html",
+        form=form or DeleteAccountForm(user=user, formdata=None),
+        data_form=ConfirmForm(formdata=None),
+        blocking=personal_data.events_blocking_deletion(user),
+        phrase=personal_data.DELETE_CONFIRMATION_PHRASE,
+        mail_days=current_app.config["NEC_MAIL_RETENTION_DAYS"],
+        audit_days=current_app.config["NEC_AUDIT_RETENTION_DAYS"],
+    )
+
+
+@bp.get("/account/delete")
+@login_required
+def delete_account_confirm():
+    return _render_delete()
+
+
+@bp.post("/account/delete")
+@login_required
+@limiter.limit(PER_IP_LIMIT)
+def delete_account():
+    user = _user()
+    form = DeleteAccountForm(user=user)
+    if not form.validate_on_submit():
+        return _render_delete(form)
+    try:
+        photos = personal_data.delete_account(user, password=form.password.data, confirmation=form.confirmation.data)
+    except services.AccountError as exc:
+        db.session.rollback()
+        (form.password if user.password_hash else form.confirmation).errors.append(str(exc))
+        return _render_delete(form)
+    db.session.commit()
+    for path in photos:  # once the deletion is committed: a rollback must not lose a photo still in use
+        with contextlib.suppress(storage.StorageError, OSError):
+            storage.delete(path)
+    logout_user()
+    flash(
+        _("Votre compte et vos données personnelles sont supprimés. Merci d'avoir participé, et au revoir."), "success"
+    )
+    return redirect(url_for("events.index"))
 
 
 # --- the event team (organisers and reviewers) ---------------------------------------------------
