@@ -6,7 +6,8 @@
  * grid (a room at a time) or back onto the list of sessions to place. Each drop is one POST to the
  * server (which keeps the draft and computes the warnings); the page's content is then fetched again
  * and replaced, so the warnings are up to date at once, and the outcome is read out by the status
- * region. On a session's place page, choosing a day, a room or a time asks the server which warnings
+ * region; while a card is dragged over a cell, a banner already shows the warnings of that place.
+ * On a session's place page, choosing a day, a room or a time asks the server which warnings
  * that place would raise and reads them out at once, before anything is saved (the "Vérifier sans
  * enregistrer" button does the same without JavaScript).
  * No inline script: the Content-Security-Policy allows only script files of this site.
@@ -153,6 +154,65 @@
       });
   }
 
+  // While a card is dragged over a cell, the warnings that place would raise (asked to the server,
+  // which alone knows the whole draft), in a banner: the warnings are live before the drop too.
+  var hint = document.getElementById("editor-hint");
+  var hintFor = null; // the "card|cell" the banner speaks of
+  var hintTimer = null;
+  var hintRequest = null;
+
+  function hideHint() {
+    hintFor = null;
+    window.clearTimeout(hintTimer);
+    if (hintRequest) {
+      hintRequest.abort();
+      hintRequest = null;
+    }
+    if (hint) {
+      hint.hidden = true;
+      hint.textContent = "";
+    }
+  }
+
+  function showHint(card, cell) {
+    var key = card.getAttribute("data-session") + "|" + cell.getAttribute("data-room") + "|" +
+      cell.getAttribute("data-starts-at");
+    if (!hint || key === hintFor || !card.hasAttribute("data-preview-url")) {
+      return;
+    }
+    hintFor = key;
+    window.clearTimeout(hintTimer);
+    hintTimer = window.setTimeout(function () {
+      var when = cell.getAttribute("data-starts-at").split("T");
+      var query = new URLSearchParams({ day: when[0], start: when[1], room: cell.getAttribute("data-room") });
+      if (hintRequest) {
+        hintRequest.abort();
+      }
+      hintRequest = new AbortController();
+      fetch(card.getAttribute("data-preview-url") + "?" + query.toString(), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+        signal: hintRequest.signal
+      })
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          if (hintFor !== key) {
+            return;
+          }
+          if (!result.ok) {
+            hint.textContent = result.message || "";
+          } else if (!result.warnings.length) {
+            hint.textContent = hint.getAttribute("data-none");
+          } else {
+            hint.textContent = hint.getAttribute("data-some") + " " + result.warnings.join(" ");
+          }
+          hint.classList.toggle("has-warning", Boolean(result.warnings && result.warnings.length));
+          hint.hidden = false;
+        })
+        .catch(function () { /* a newer cell was asked for, or offline: the drop still tells */ });
+    }, 120);
+  }
+
   function clearTargets() {
     editor.querySelectorAll(".is-target").forEach(function (element) { element.classList.remove("is-target"); });
   }
@@ -170,6 +230,7 @@
   });
 
   editor.addEventListener("dragend", function () {
+    hideHint();
     dragged = null;
     editor.classList.remove("is-dragging");
     clearTargets();
@@ -196,6 +257,11 @@
       clearTargets();
       target.classList.add("is-target");
     }
+    if (target.classList.contains("ed-cell")) {
+      showHint(dragged, target);
+    } else {
+      hideHint();
+    }
   });
 
   editor.addEventListener("drop", function (event) {
@@ -207,6 +273,7 @@
     event.preventDefault();
     editor.classList.remove("is-dragging");
     clearTargets();
+    hideHint();
     var before = previousPlace(card);
     if (target.hasAttribute("data-drop-unschedule")) {
       if (card.hasAttribute("data-unschedule-url")) {

@@ -119,7 +119,15 @@ def test_organiser_moves_a_session_sees_the_clash_publishes_and_finds_the_change
     page.goto(f"{EDITOR}?day={plan.day}")
     card = page.locator(f".ed-grid [data-session='{plan.session_id}']")
     target = page.locator(f".ed-cell[data-room='{plan.clash_room_id}'][data-starts-at='{plan.clash_at}']")
-    card.drag_to(target)
+    # Dragged over the cell, before the drop, a banner already says what is wrong there.
+    card.hover()
+    page.mouse.down()
+    target.hover()
+    target.hover(position={"x": 5, "y": 5})  # a second move: the browser sends dragover again
+    hint = page.locator("#editor-hint")
+    expect(hint).to_contain_text(f"{plan.person} est prévu·e à deux endroits en même temps")
+    page.mouse.up()
+    expect(hint).to_be_hidden()
     # The page is not reloaded: the status region says where it went and what is wrong, and the
     # warnings are up to date.
     status = page.locator("#editor-status")
