@@ -142,8 +142,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
                     Warning(
                         Kind.capacity,
                         _(
-                            "« %(title)s » prévoit %(seats)d places, mais la salle « %(room)s » "
-                            "n'en a que %(capacity)d.",
+                            "« %(title)s » prévoit %(seats)d places, mais « %(room)s » n'en a que %(capacity)d.",
                             title=title,
                             seats=session.seat_capacity,
                             room=room.name,
@@ -157,8 +156,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
                     Warning(
                         Kind.accessibility,
                         _(
-                            "« %(title)s » demande une salle accessible (de plain-pied), "
-                            "et la salle « %(room)s » ne l'est pas.",
+                            "« %(title)s » demande une salle accessible (de plain-pied), et « %(room)s » ne l'est pas.",
                             title=title,
                             room=room.name,
                         ),
@@ -215,7 +213,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
                     Warning(
                         Kind.room_overlap,
                         _(
-                            "Salle « %(room)s » : « %(first)s » et « %(second)s » ont lieu en même temps (%(when)s).",
+                            "« %(room)s » accueille en même temps « %(first)s » et « %(second)s » (%(when)s).",
                             room=a.room.name,
                             first=a.session.title,
                             second=b.session.title,

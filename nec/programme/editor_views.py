@@ -104,7 +104,7 @@ def grid_css():
 def _placed_message(session, room: Room, starts_at: datetime) -> str:
     local = to_local(starts_at, g.event.timezone)
     return _(
-        "« %(title)s » est placée en salle « %(room)s », %(day)s à %(time)s.",
+        "« %(title)s » est placée dans « %(room)s », %(day)s à %(time)s.",
         title=session.title,
         room=room.name,
         day=format_date(local.date(), "EEEE d MMMM"),

@@ -158,7 +158,7 @@ def test_organiser_moves_a_session_sees_the_clash_publishes_and_finds_the_change
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".flash-success")).to_contain_text(
-        f"« {plan.title} » est placée en salle « {plan.free_room_name} »"
+        f"« {plan.title} » est placée dans « {plan.free_room_name} »"
     )
     expect(page.locator(".editor-warnings li[data-kind='person_overlap']", has_text=plan.person)).to_have_count(0)
 

@@ -58,7 +58,7 @@ def test_two_sessions_in_one_room_at_once_are_a_room_overlap(small):
 
     assert _kinds(found) == [Kind.room_overlap]
     assert found[0].message == (
-        "Salle « Grande salle » : « Le métier de médiateur » et « Financer l'inclusion » ont lieu en même temps "
+        "« Grande salle » accueille en même temps « Le métier de médiateur » et « Financer l'inclusion » "
         "(dimanche 29 mars, 10h30–11h30)."
     )
     assert found[0].session_ids == (first.id, second.id)
@@ -197,7 +197,7 @@ def test_more_seats_than_the_room_has_is_reported(small):
     found = warnings(small)
 
     assert [(w.kind, w.message) for w in found] == [
-        (Kind.capacity, "« Atelier tiers-lieux » prévoit 30 places, mais la salle « Petite salle » n'en a que 20.")
+        (Kind.capacity, "« Atelier tiers-lieux » prévoit 30 places, mais « Petite salle » n'en a que 20.")
     ]
 
 
@@ -346,8 +346,7 @@ def test_a_session_needing_a_step_free_room_in_a_room_without_one_is_reported(sm
     assert [(w.kind, w.message) for w in found] == [
         (
             Kind.accessibility,
-            "« Atelier en fauteuil » demande une salle accessible (de plain-pied), "
-            "et la salle « Petite salle » ne l'est pas.",
+            "« Atelier en fauteuil » demande une salle accessible (de plain-pied), et « Petite salle » ne l'est pas.",
         )
     ]
 

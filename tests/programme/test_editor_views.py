@@ -203,7 +203,7 @@ def test_board_shows_the_grid_the_sessions_to_place_and_the_warnings(client, org
     assert "Avertissements (1)" in text
     assert (
         "Salle non accessible : « Atelier de plain-pied » demande une salle accessible (de plain-pied), "
-        "et la salle « Petite salle » ne l'est pas."
+        "et « Petite salle » ne l'est pas."
     ) in _words(response)
     assert "Sessions à placer (2)" in text
     assert "Financer l'inclusion" in text and "Pas encore sûr" in text and "Proposée seulement" not in text
@@ -264,7 +264,7 @@ def test_board_shows_the_double_booked_speaker_after_two_moves(client, organiser
     assert two.status_code == 200
     assert two.get_json() == {
         "ok": True,
-        "message": "« Financer l'inclusion » est placée en salle « Petite salle », dimanche 29 mars à 10h30.",
+        "message": "« Financer l'inclusion » est placée dans « Petite salle », dimanche 29 mars à 10h30.",
         "warnings": [expected],
     }
     board = client.get(f"{base}/?day=2026-03-29")
@@ -328,9 +328,9 @@ def test_move_answers_json_with_the_message_and_the_warnings(client, organiser, 
     assert response.status_code == 200
     assert response.get_json() == {
         "ok": True,
-        "message": "« Financer l'inclusion » est placée en salle « Grande salle », dimanche 29 mars à 10h30.",
+        "message": "« Financer l'inclusion » est placée dans « Grande salle », dimanche 29 mars à 10h30.",
         "warnings": [
-            "Salle « Grande salle » : « Le métier de médiateur » et « Financer l'inclusion » ont lieu en même temps "
+            "« Grande salle » accueille en même temps « Le métier de médiateur » et « Financer l'inclusion » "
             "(dimanche 29 mars, 10h30–11h30)."
         ],
     }
@@ -353,7 +353,7 @@ def test_move_without_json_redirects_to_the_day_with_a_message(client, organiser
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"{_base(small)}/?day=2026-03-28")
     text = page_text(client.get(response.headers["Location"]))
-    assert "« Le métier de médiateur » est placée en salle « Petite salle », samedi 28 mars à 09h00." in text
+    assert "« Le métier de médiateur » est placée dans « Petite salle », samedi 28 mars à 09h00." in text
     [slot] = [s for s in draft_slots(small.event) if s.session_id is not None]
     assert slot.id == placed["slot"].id and slot.starts_at == datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
 
@@ -370,7 +370,7 @@ def test_preview_answers_the_warnings_of_a_place_as_json_and_saves_nothing(clien
 
     assert clash.status_code == 200 and clash.json["ok"] is True
     assert clash.json["warnings"] == [
-        "Salle « Grande salle » : « Le métier de médiateur » et « Financer l'inclusion » ont lieu en même temps "
+        "« Grande salle » accueille en même temps « Le métier de médiateur » et « Financer l'inclusion » "
         "(dimanche 29 mars, 10h30–11h30)."
     ]
     assert clean.json == {"ok": True, "warnings": []}
@@ -506,7 +506,7 @@ def test_place_saves_the_place_and_the_pin(client, organiser, small, placed):
     )
 
     assert response.status_code == 302 and response.headers["Location"].endswith("/?day=2026-03-28")
-    assert "« Financer l'inclusion » est placée en salle « Petite salle », samedi 28 mars à 10h15." in page_text(
+    assert "« Financer l'inclusion » est placée dans « Petite salle », samedi 28 mars à 10h15." in page_text(
         client.get(response.headers["Location"])
     )
     slot = next(s for s in draft_slots(small.event) if s.session_id == b.id)
@@ -534,7 +534,7 @@ def test_place_check_shows_the_warnings_and_saves_nothing(client, organiser, sma
     text = page_text(response)
     assert "Vérification de la nouvelle place (rien n'est encore enregistré)" in text
     assert (
-        "Salle « Grande salle » : « Le métier de médiateur » et « Financer l'inclusion » ont lieu en même temps "
+        "« Grande salle » accueille en même temps « Le métier de médiateur » et « Financer l'inclusion » "
         "(dimanche 29 mars, 10h30–11h30)."
     ) in text
     assert "Vous pouvez la placer quand même" in text
