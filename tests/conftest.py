@@ -203,6 +203,12 @@ def make_user(db):
 
 
 @pytest.fixture
+def stranger(make_user):
+    """Someone with an account and no role anywhere: the wrong user of the permission tests."""
+    return make_user("inconnu@example.org", full_name="Inès Inconnue")
+
+
+@pytest.fixture
 def make_event(db):
     from nec.events.models import Event
 

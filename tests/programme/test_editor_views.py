@@ -43,11 +43,6 @@ def reviewer(make_user, small):
 
 
 @pytest.fixture
-def stranger(make_user):
-    return make_user("inconnu@example.org", full_name="Inès Inconnue")
-
-
-@pytest.fixture
 def speaker(make_user, small):
     """Someone who speaks at the event (with a session in the draft), and nothing more."""
     user = make_user("intervenante@example.org", full_name="Ivana Intervenante")

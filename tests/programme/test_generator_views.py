@@ -47,11 +47,6 @@ def reviewer(make_user, small):
     return user
 
 
-@pytest.fixture
-def stranger(make_user):
-    return make_user("inconnu@example.org", full_name="Inès Inconnue")
-
-
 def _run(small, *, state=RunState.finished, progress=None, report=None, started_ago=1.0, time_limit=30, error=""):
     now = datetime.now(UTC)
     run = GeneratorRun(

@@ -44,11 +44,6 @@ def reviewer(make_user, programme):
     return user
 
 
-@pytest.fixture
-def stranger(make_user):
-    return make_user("inconnu@example.org", full_name="Inès Inconnue")
-
-
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 

@@ -5,47 +5,27 @@ Imported explicitly by test_review.py and test_review_views.py (not a conftest: 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import OutboxMessage
-from nec.events import services as event_services
 from nec.events.models import FormatKind, SessionFormat, Theme
 from nec.proposals import review
 from nec.proposals.models import Review, ReviewScore, Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
+from tests.support import events as shared
+from tests.support.events import nec_event
 
 # --- factories ------------------------------------------------
 
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
+organiser, reviewer = shared.organiser, shared.reviewer
 
 
 @pytest.fixture
 def event(db, organiser):
-    start = date.today() + timedelta(days=30)
-    ev = event_services.create_event(
-        organiser,
-        title="NEC Sud Charente",
-        slug="nec-sud-charente",
-        start_date=start,
-        end_date=start + timedelta(days=1),
-        is_published=True,
-    )
-    db.session.commit()
-    return ev
-
-
-@pytest.fixture
-def reviewer(db, make_user, event):
-    user = make_user("relecteur@example.org", full_name="Rémi Relecteur")
-    db.session.add(EventRole(event_id=event.id, user_id=user.id, role=EventRoleKind.reviewer))
-    db.session.commit()
-    return user
+    return nec_event(organiser)
 
 
 @pytest.fixture
@@ -54,11 +34,6 @@ def second_reviewer(db, make_user, event):
     db.session.add(EventRole(event_id=event.id, user_id=user.id, role=EventRoleKind.reviewer))
     db.session.commit()
     return user
-
-
-@pytest.fixture
-def stranger(make_user):
-    return make_user("inconnu@example.org", full_name="Inès Inconnue")
 
 
 @pytest.fixture

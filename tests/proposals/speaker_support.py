@@ -16,7 +16,9 @@ from nec.events.models import FormatKind
 from nec.proposals import services
 from nec.proposals.models import Call, CallFormat, Session, SessionState
 from nec.proposals.services import LineupEntry, ProposalData
+from tests.support import events as shared
 from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
+from tests.support.events import nec_event
 from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
 
 
@@ -70,25 +72,13 @@ def submit_round_table(db, event, user, **overrides) -> Session:
     return session
 
 
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
+organiser = shared.organiser
 
 
 @pytest.fixture
 def event(db, organiser):
     """A published two-day event (in Europe/Paris), with its days and the four default formats."""
-    start = date.today() + timedelta(days=60)
-    ev = event_services.create_event(
-        organiser,
-        title="NEC Sud Charente",
-        slug="nec-sud-charente",
-        start_date=start,
-        end_date=start + timedelta(days=1),
-        is_published=True,
-    )
-    db.session.commit()
-    return ev
+    return nec_event(organiser, days_ahead=60)
 
 
 @pytest.fixture

@@ -62,11 +62,6 @@ def reviewer(db, make_user, event):
 
 
 @pytest.fixture
-def stranger(make_user):
-    return make_user("inconnu@example.org", full_name="Inès Inconnue")
-
-
-@pytest.fixture
 def as_organiser(client, organiser, event):
     log_in(client, organiser)
     return client

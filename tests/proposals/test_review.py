@@ -32,7 +32,7 @@ organiser, event, reviewer, second_reviewer = (
     support.reviewer,
     support.second_reviewer,
 )
-stranger, criteria, make_session = support.stranger, support.criteria, support.make_session
+criteria, make_session = support.criteria, support.make_session
 
 
 # --- criteria -------------------------------------------------------------------------------------

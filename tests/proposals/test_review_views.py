@@ -27,7 +27,7 @@ from tests.proposals.review_support import give_review, outbox
 from tests.support.web import log_in
 
 # The fixtures shared by the review tests.
-organiser, event, stranger = support.organiser, support.event, support.stranger
+organiser, event = support.organiser, support.event
 reviewer, second_reviewer = support.reviewer, support.second_reviewer
 criteria, make_session = support.criteria, support.make_session
 
