@@ -25,6 +25,9 @@ ERROR_MESSAGES = {
 }
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every id
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` in every route: an id the database can hold (PostgreSQL's integer), else a 404.
 
@@ -34,9 +37,6 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
-
-
-MAX_ID = 2**31 - 1
 
 
 def reachable_by_link(view):

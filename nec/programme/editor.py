@@ -85,6 +85,11 @@ def unscheduled_sessions(event: Event, slots: list[Slot]) -> list[Session]:
     return [session for session in db.session.scalars(statement).unique() if session.id not in placed]
 
 
+def session_warnings(event: Event, session_id: int) -> list[conflicts.Warning]:
+    """The draft's warnings that concern one session (its card, its place page, the answer to a drop)."""
+    return conflicts.by_session(conflicts.find(event, draft_slots(event))).get(session_id, [])
+
+
 def load_board(event: Event) -> Board:
     slots = draft_slots(event)
     warnings = conflicts.find(event, slots)

@@ -138,7 +138,7 @@ def move(session_id: int):
         return redirect(_board_url())
     room, starts_at = result
     message = _placed_message(session, room, starts_at)
-    mine = conflicts.by_session(conflicts.find(event, editor.draft_slots(event))).get(session.id, [])
+    mine = editor.session_warnings(event, session.id)
     if wants_json:
         return jsonify(ok=True, message=message, warnings=[w.message for w in mine])
     flash(message, "success")
@@ -180,7 +180,7 @@ def place(session_id: int):
                     flash(_placed_message(session, room, starts_at), "success")
                     return redirect(_board_url(day.date))
                 show_error(form, problem)
-    current = editor.load_board(event).by_session.get(session.id, [])
+    current = editor.session_warnings(event, session.id)
     status = 422 if form.errors else 200  # a check without errors shows its preview with a 200
     return (
         render_template(

@@ -35,6 +35,7 @@ PUBLIC_PAGES = {
 # The pages of the demo organiser (signed in through the login form): same rule.
 ORGANISER_PAGES = [
     "/account",
+    "/account/delete",
     "/nec-sud-charente/manage/",
     "/nec-sud-charente/manage/call",
     "/nec-sud-charente/manage/questions",
