@@ -461,22 +461,22 @@ def purge_expired_data(*, now: datetime | None = None, dry_run: bool = False) ->
     )
     if dry_run:
         return report
-    for registration_id in db.session.scalars(sa.select(Registration.id).where(old_registrations)).all():
-        db.session.execute(
-            sa.update(Registration)
-            .where(Registration.id == registration_id)
-            .values(
-                user_id=None,
-                full_name=ANONYMOUS_NAME,
-                email=f"anonyme-{registration_id}@anonyme.invalid",
-                structure="",
-                territory="",
-                accessibility_needs="",
-                consent_news=False,
-                consent_share_with_partners=False,
-            )
-            .execution_options(synchronize_session=False)
+    db.session.execute(
+        sa.update(Registration)
+        .where(old_registrations)
+        .values(
+            user_id=None,
+            full_name=ANONYMOUS_NAME,
+            # Unique per event as the constraint wants, and naming nobody.
+            email=sa.literal("anonyme-") + sa.cast(Registration.id, sa.String) + sa.literal("@anonyme.invalid"),
+            structure="",
+            territory="",
+            accessibility_needs="",
+            consent_news=False,
+            consent_share_with_partners=False,
         )
+        .execution_options(synchronize_session=False)
+    )
     # ORM deletes: a session's speakers, answers and reviews go with it (their cascades).
     for session in db.session.scalars(sa.select(Session).where(old_proposals)).all():
         db.session.delete(session)

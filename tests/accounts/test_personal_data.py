@@ -583,7 +583,7 @@ def test_purge_a_year_after_an_event_forgets_its_participants_and_proposals_not_
     anonymous = db.session.scalar(sa.select(Registration).where(Registration.event_id == old.id))
     assert anonymous.user_id is None and anonymous.full_name == personal_data.ANONYMOUS_NAME
     assert (anonymous.structure, anonymous.territory, anonymous.accessibility_needs) == ("", "", "")
-    assert "participante" not in anonymous.email and anonymous.consent_news is False
+    assert anonymous.email == f"anonyme-{anonymous.id}@anonyme.invalid" and anonymous.consent_news is False
     untouched = db.session.scalar(sa.select(Registration).where(Registration.event_id == recent.id))
     assert (untouched.full_name, untouched.user_id) == ("Paule Participante", person.id)
     assert _counts_in(_purge(app))[-2:] == [0, 0]  # idempotent
