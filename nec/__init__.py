@@ -122,6 +122,8 @@ def _init_login(app: Flask) -> None:
         if not user_id.isdigit() or not version.isdigit():
             return None
         user = db.session.get(User, int(user_id))
-        if user is None or user.session_version != int(version):
+        # A session or remember cookie older than the last logout or password change, or of an account
+        # whose address was never proven, signs nobody in.
+        if user is None or user.session_version != int(version) or user.email_confirmed_at is None:
             return None
         return user

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -30,6 +31,9 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_MAGIC_LINK_MAX_AGE": ("NEC_MAGIC_LINK_MAX_AGE", 15 * 60, int),
     "NEC_PASSWORD_RESET_MAX_AGE": ("NEC_PASSWORD_RESET_MAX_AGE", 60 * 60, int),
     "NEC_TEAM_INVITATION_MAX_AGE": ("NEC_TEAM_INVITATION_MAX_AGE", 7 * 24 * 3600, int),
+    "NEC_SIGNUP_CONFIRMATION_MAX_AGE": ("NEC_SIGNUP_CONFIRMATION_MAX_AGE", 2 * 24 * 3600, int),
+    # "Rester connecté": how long the remember cookie lasts, in days.
+    "NEC_REMEMBER_DAYS": ("NEC_REMEMBER_DAYS", 30, int),
     "NEC_CO_SPEAKER_INVITATION_MAX_AGE": ("NEC_CO_SPEAKER_INVITATION_MAX_AGE", 30 * 24 * 3600, int),
     "NEC_CONFIRMATION_MAX_AGE": ("NEC_CONFIRMATION_MAX_AGE", 60 * 24 * 3600, int),
     "NEC_PROFILE_CLAIM_MAX_AGE": ("NEC_PROFILE_CLAIM_MAX_AGE", 30 * 24 * 3600, int),
@@ -77,13 +81,15 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(instance)
 
-    config["SESSION_COOKIE_SECURE"] = _parse_bool(environ.get("NEC_SECURE_COOKIES", "")) or str(
-        config["NEC_BASE_URL"]
-    ).startswith("https://")
+    # Every cookie the application sets (Flask's session, Flask-Login's remember_token) is Secure on https.
+    secure = _parse_bool(environ.get("NEC_SECURE_COOKIES", "")) or str(config["NEC_BASE_URL"]).startswith("https://")
+    config["SESSION_COOKIE_SECURE"] = secure
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["REMEMBER_COOKIE_SECURE"] = secure
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=max(1, config["NEC_REMEMBER_DAYS"]))
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     config["BABEL_SUPPORTED_LOCALES"] = ["fr", "en"]
     config["BABEL_TRANSLATION_DIRECTORIES"] = "translations"  # nec/translations (French needs no catalog)

@@ -192,6 +192,9 @@ def make_user(db):
     def factory(email: str | None = None, full_name: str = "Camille Martin", password: str | None = None, **kw):
         from nec.accounts.services import hash_password
 
+        from nec.core.db import utcnow
+
+        kw.setdefault("email_confirmed_at", utcnow())  # a proven account; pass None for one never confirmed
         user = User(email=(email or f"user-{uuid.uuid4().hex[:8]}@example.org").lower(), full_name=full_name, **kw)
         if password:
             user.password_hash = hash_password(password)

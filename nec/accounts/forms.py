@@ -88,6 +88,16 @@ class ConfirmForm(FlaskForm):
     """A single button (the CSRF token travels with it)."""
 
 
+class ConfirmSignupForm(FlaskForm):
+    """The sign-up's link: the password chosen at sign-up, which the account keeps."""
+
+    password = PasswordField(
+        _l("Le mot de passe choisi à la création du compte"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class PasswordResetForm(FlaskForm):
     password = _new_password_field(_l("Nouveau mot de passe"))
     password_confirm = _confirm_field("password")

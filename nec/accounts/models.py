@@ -47,7 +47,8 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Bumped when the password changes, so that every other session of this person ends.
+    # Bumped on logout, on a password change or drop, and when a link proves the address of an account
+    # nobody had proven: every session and remember cookie carries it (get_id), so all of them end.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     roles: Mapped[list[EventRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -56,7 +57,7 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
-    def get_id(self) -> str:  # Flask-Login: a password change invalidates older sessions
+    def get_id(self) -> str:  # Flask-Login: bumping session_version invalidates older sessions
         return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:

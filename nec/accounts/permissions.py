@@ -16,6 +16,8 @@ from nec.extensions import db, login
 def has_event_role(user, event: Event, *roles: EventRoleKind) -> bool:
     if user is None or not user.is_authenticated:
         return False
+    if user.email_confirmed_at is None:  # a role reaches only the proven owner of the address
+        return False
     if user.is_admin:
         return True
     query = sa.select(EventRole.id).where(EventRole.event_id == event.id, EventRole.user_id == user.id)

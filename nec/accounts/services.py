@@ -52,6 +52,14 @@ class RoleAlreadyGranted(AccountError):
     pass
 
 
+class EmailTaken(AccountError):
+    """An account already has this address (said to organisers and the CLI, never to a stranger)."""
+
+
+class UnconfirmedAccount(AccountError):
+    """The right password, for an account whose address was never proven by a link."""
+
+
 # --- passwords ---------------------------------------------------------------------------------
 
 
@@ -104,13 +112,19 @@ def password_problems(password: str, *, email: str = "") -> list[str]:
     return problems
 
 
+def end_every_session(user: User) -> None:
+    """End every session and "remember me" cookie of this person, on every server: they all carry
+    `session_version` (User.get_id), which the user loader compares with the database."""
+    user.session_version = (user.session_version or 1) + 1
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every other session of this person."""
     problems = password_problems(password, email=user.email)
     if problems:
         raise AccountError(" ".join(problems))
     user.password_hash = hash_password(password)
-    user.session_version = (user.session_version or 1) + 1
+    end_every_session(user)
 
 
 def change_password(user: User, current_password: str | None, new_password: str) -> None:
@@ -167,9 +181,14 @@ def create_user(
     *,
     locale: str = "fr",
     is_admin: bool = False,
+    email_confirmed: bool = False,
     actor: User | None = None,
 ) -> User:
-    """A new account; without a password the person signs in with links sent by e-mail."""
+    """A new account; without a password the person signs in with links sent by e-mail.
+
+    `email_confirmed` only when the address is proven right now (a link followed, an administrator
+    vouching): an unconfirmed account cannot sign in nor receive a role or a speaker profile.
+    """
     email = normalise_email(email)
     full_name = (full_name or "").strip()
     if "@" not in email.strip("@"):
@@ -182,32 +201,167 @@ def create_user(
             raise AccountError(" ".join(problems))
     duplicate = _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou demandez un lien de connexion.")
     if get_user_by_email(email) is not None:
-        raise AccountError(duplicate)
+        raise EmailTaken(duplicate)
     user = User(
         email=email,
         full_name=full_name,
         locale=locale if locale in ("fr", "en") else "fr",
         is_admin=is_admin,
         password_hash=hash_password(password) if password is not None else None,
+        email_confirmed_at=utcnow() if email_confirmed else None,
     )
     try:
         with db.session.begin_nested():  # another worker may create the same address right now
             db.session.add(user)
     except IntegrityError:
-        raise AccountError(duplicate) from None
+        raise EmailTaken(duplicate) from None
     log_action("account.created", actor=actor or user, target=user)
     return user
 
 
+def sign_up(email: str, full_name: str, password: str, *, locale: str = "fr", next_url: str | None = None) -> None:
+    """Sign-up: an unconfirmed account and the mail with the link that confirms it.
+
+    When the address already has an account, its owner is mailed instead (someone tried to create an
+    account with their address) and nothing else changes: the caller answers the same either way, so
+    that nobody learns who has an account. Raises AccountError only for what the form itself shows.
+    """
+    existing = get_user_by_email(email)
+    if existing is None:
+        try:
+            user = create_user(email, full_name, password, locale=locale)
+        except EmailTaken:  # created by another request in the meantime
+            existing = get_user_by_email(email)
+        else:
+            send_signup_confirmation(user, next_url=next_url)
+            return
+    hash_password(password)  # the time of a real sign-up: the answer's delay tells nothing either
+    if existing is None or not existing.is_active_account:
+        return
+    log_action("account.signup_attempted", target=existing)
+    queue_mail(
+        existing.email,
+        "account_exists",
+        subject=_l("Quelqu'un a voulu créer un compte avec votre adresse"),
+        to_name=existing.full_name,
+        locale=existing.locale,
+        login_url=external_url("accounts.login"),
+        reset_url=external_url("accounts.password_reset_request"),
+    )
+
+
+def send_signup_confirmation(user: User, *, next_url: str | None = None) -> None:
+    """Mail the link that confirms a new account's address (single use, like a login link)."""
+    max_age = current_app.config["NEC_SIGNUP_CONFIRMATION_MAX_AGE"]
+    token = issue_login_token(user, LoginTokenPurpose.magic_link, max_age=max_age)
+    values = {"token": token}
+    if next_url:
+        values["next"] = next_url
+    queue_mail(
+        user.email,
+        "signup_confirmation",
+        subject=_l("Confirmez votre adresse e-mail"),
+        to_name=user.full_name,
+        locale=user.locale,
+        url=external_url("accounts.confirm_signup", **values),
+        hours=max(1, round(max_age / 3600)),
+    )
+
+
+# A password login to an unconfirmed account mails the confirmation link again, at most this often.
+RESEND_CONFIRMATION_AFTER = timedelta(minutes=5)
+
+
+def resend_signup_confirmation(user: User) -> None:
+    """Mail the confirmation link again, unless a link was mailed to this account a moment ago."""
+    recent = db.session.scalar(
+        sa.select(LoginToken.id)
+        .where(
+            LoginToken.user_id == user.id,
+            LoginToken.purpose == LoginTokenPurpose.magic_link,
+            LoginToken.used_at.is_(None),
+            LoginToken.created_at > utcnow() - RESEND_CONFIRMATION_AFTER,
+        )
+        .limit(1)
+    )
+    if recent is None:
+        send_signup_confirmation(user)
+
+
+def confirm_signup(token: str, password: str) -> User:
+    """The sign-up's link followed, with the password chosen at sign-up: the account is confirmed and
+    keeps its password. The password is asked because the link alone proves only the mailbox: whoever
+    receives the mail of an account someone else created must not confirm that stranger's password."""
+    user = check_login_token(token, LoginTokenPurpose.magic_link)
+    if not verify_password(user, password or ""):
+        raise AccountError(
+            _(
+                "Ce n'est pas le mot de passe choisi à la création du compte. Retapez-le, ou continuez sans "
+                "mot de passe avec le bouton plus bas."
+            )
+        )
+    consume_login_token(token, LoginTokenPurpose.magic_link)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        log_action("account.email_confirmed", actor=user, target=user, via="signup")
+    record_login(user)
+    return user
+
+
+def prove_address(user: User, *, via: str, actor: User | None) -> None:
+    """A link mailed to the account's address was followed (or an administrator vouches for it).
+
+    On an account whose address nobody had proven, the password was chosen by whoever signed up, who
+    may not own the address: it is dropped and every session ends, so the account is now the address
+    owner's alone. `via` says which proof, for the audit log; `actor` is the person (None: the CLI).
+    """
+    if user.email_confirmed_at is not None:
+        return
+    user.email_confirmed_at = utcnow()
+    if user.password_hash is not None:
+        user.password_hash = None
+        log_action("account.unproven_password_dropped", actor=actor, target=user, via=via)
+    end_every_session(user)
+    log_action("account.email_confirmed", actor=actor, target=user, via=via)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active account with this address and password, or None (and as slowly either way)."""
+    """The active account with this address and password, or None (and as slowly either way).
+
+    Raises UnconfirmedAccount (and mails the confirmation link again) when the password is right but
+    the address was never proven: only someone who knows the password learns it.
+    """
     user = get_user_by_email(email)
     if user is None:
         _dummy_verify(password[:PASSWORD_MAX_LENGTH] if password else "x")
         return None
     if not verify_password(user, password) or not user.is_active_account:
         return None
+    if user.email_confirmed_at is None:
+        resend_signup_confirmation(user)
+        raise UnconfirmedAccount(
+            _(
+                "Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien de confirmation que nous "
+                "vous avons envoyé à %(email)s (regardez aussi dans les courriers indésirables), puis "
+                "connectez-vous.",
+                email=user.email,
+            )
+        )
     return user
+
+
+def link_may_sign_in(user: User) -> bool:
+    """Whether a link that proves only an invitation (a co-speaker's, a profile claim) may also sign
+    its account in: never an account with a password, a role or administration rights, which a
+    forwarded or leaked invitation must not open. Those people sign in as usual."""
+    if user.password_hash is not None or user.is_admin or not user.is_active_account:
+        return False
+    return db.session.scalar(sa.select(EventRole.id).where(EventRole.user_id == user.id).limit(1)) is None
+
+
+def log_out(user: User) -> None:
+    """Logout ends every session of the person, on every device, and their "remember me" cookies."""
+    end_every_session(user)
 
 
 def record_login(user: User) -> None:
@@ -249,7 +403,8 @@ def _signature_max_age(purpose: LoginTokenPurpose) -> int:
     config = current_app.config
     if purpose is LoginTokenPurpose.password_reset:
         return config["NEC_PASSWORD_RESET_MAX_AGE"]
-    return max(config["NEC_MAGIC_LINK_MAX_AGE"], config["NEC_TEAM_INVITATION_MAX_AGE"])
+    ages = ("NEC_MAGIC_LINK_MAX_AGE", "NEC_TEAM_INVITATION_MAX_AGE", "NEC_SIGNUP_CONFIRMATION_MAX_AGE")
+    return max(config[name] for name in ages)
 
 
 def _max_age(purpose: LoginTokenPurpose) -> int:
@@ -354,8 +509,7 @@ def request_magic_link(email: str, *, next_url: str | None = None) -> None:
 
 def login_with_magic_link(token: str) -> User:
     user = consume_login_token(token, LoginTokenPurpose.magic_link)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()  # the link reached this mailbox
+    prove_address(user, via="login_link", actor=user)  # the link reached this mailbox
     record_login(user)
     return user
 
@@ -384,10 +538,9 @@ def reset_password(token: str, new_password: str) -> User:
     if problems:
         raise AccountError(" ".join(problems))
     consume_login_token(token, LoginTokenPurpose.password_reset)
+    prove_address(user, via="password_reset", actor=user)
     set_password(user, new_password)
     _expire_unused_tokens(user, LoginTokenPurpose.password_reset)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
     record_login(user)
     log_action("account.password_reset", actor=user, target=user)
     return user
@@ -466,7 +619,9 @@ def add_team_member(
 ) -> tuple[User, bool]:
     """Give a role to a person by e-mail, creating a password-less account and inviting them if needed.
 
-    Returns the person and whether their account was created.
+    An account whose address was never proven (anyone may sign up with any address) is treated as a new
+    person: the role is only usable once the invitation's link proves the address (which drops any
+    password chosen before). Returns the person and whether their account was created.
     """
     role = EventRoleKind(role)
     user = get_user_by_email(email)
@@ -475,7 +630,8 @@ def add_team_member(
         email = normalise_email(email)
         user = create_user(email, full_name.strip() or email.partition("@")[0], actor=actor)
     grant_role(event, user, role, actor=actor)
-    if created:
+    needs_proof = user.email_confirmed_at is None
+    if needs_proof:
         max_age = current_app.config["NEC_TEAM_INVITATION_MAX_AGE"]
         token = issue_login_token(user, LoginTokenPurpose.magic_link, max_age=max_age)
         url = external_url("accounts.magic_link", token=token)
@@ -492,6 +648,7 @@ def add_team_member(
         locale=user.locale,
         url=url,
         new_account=created,
+        unconfirmed_account=needs_proof and not created,
         days=days,
         role=role,  # its title is translated in the mail, in the recipient's language
         inviter_name=actor.full_name if actor is not None else "",
@@ -511,9 +668,10 @@ def create_or_update_organiser(
     """For the command line: an account with a password, organiser of `event`, administrator if asked."""
     user = get_user_by_email(email)
     created = user is None
-    if created:
-        user = create_user(email, full_name, password, is_admin=is_admin)
+    if created:  # the administrator vouches for the address
+        user = create_user(email, full_name, password, is_admin=is_admin, email_confirmed=True)
     else:
+        prove_address(user, via="cli", actor=None)  # a password chosen by an unknown signer-up does not survive
         if full_name and full_name.strip():
             user.full_name = full_name.strip()
         if password is not None:

@@ -27,6 +27,7 @@ from nec.accounts import personal_data, services
 from nec.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
+    ConfirmSignupForm,
     DeleteAccountForm,
     EmailOnlyForm,
     LoginForm,
@@ -81,25 +82,62 @@ def _user():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(PER_IP_LIMIT, methods=["POST"])
+@limiter.limit(PER_EMAIL_MAIL_LIMIT, key_func=_submitted_email, methods=["POST"])
 def signup():
+    """Signs nobody in: the account waits for the link mailed to its address. The answer is the same
+    whether or not the address already has an account (its owner is mailed instead)."""
     next_url = _safe_next(request.values.get("next"))
     if current_user.is_authenticated:
         return _after_login(next_url)
     form = SignupForm(next=next_url or "")
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                form.email.data, form.full_name.data, form.password.data, locale=session.get("locale", "fr")
+            services.sign_up(
+                form.email.data,
+                form.full_name.data,
+                form.password.data,
+                locale=session.get("locale", "fr"),
+                next_url=_safe_next(form.next.data),
             )
         except services.AccountError as exc:
+            db.session.rollback()
             form.email.errors.append(str(exc))
         else:
-            services.record_login(user)
             db.session.commit()
-            login_user(user)
-            flash(_("Bienvenue ! Votre compte est créé et vous êtes connecté."), "success")
-            return _after_login(form.next.data)
+            return render_template("accounts/check_your_mail.html", email=form.email.data, kind="signup")
     return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(PER_IP_LIMIT, methods=["POST"])
+def confirm_signup(token: str):
+    """The link of the sign-up mail, with the password chosen at sign-up (see services.confirm_signup).
+    Without it, the same link serves as a login link (which drops a password nobody proved)."""
+    next_url = _safe_next(request.args.get("next"))
+    form = ConfirmSignupForm()
+    try:
+        user = services.check_login_token(token, LoginTokenPurpose.magic_link)
+        if form.validate_on_submit():
+            try:
+                user = services.confirm_signup(token, form.password.data)
+            except services.AccountError as exc:
+                db.session.rollback()
+                form.password.errors.append(str(exc))
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(_("Merci ! Votre adresse est confirmée et vous êtes connecté·e."), "success")
+                return _after_login(next_url)
+    except InvalidLink as exc:
+        db.session.rollback()
+        return _invalid_link(str(exc), "magic_link")
+    link_url = url_for("accounts.magic_link", token=token, next=next_url) if next_url else None
+    return render_template(
+        "accounts/confirm_signup.html",
+        form=form,
+        user=user,
+        link_url=link_url or url_for("accounts.magic_link", token=token),
+    ), (400 if form.errors else 200)
 
 
 def _render_login(login_form=None, link_form=None, next_url=None):
@@ -120,7 +158,12 @@ def login():
         return _after_login(next_url)
     form = LoginForm(next=next_url or "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.UnconfirmedAccount as exc:
+            db.session.commit()  # the confirmation link mailed again
+            form.password.errors.append(str(exc))
+            return _render_login(login_form=form, next_url=next_url)
         if user is None:
             form.password.errors.append(
                 _(
@@ -177,6 +220,9 @@ def _invalid_link(message: str, kind: str):
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:  # every session and remember cookie of the person ends, server side
+        services.log_out(_user())
+        db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté. À bientôt !"), "success")
     return redirect(url_for("events.index"))

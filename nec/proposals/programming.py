@@ -17,7 +17,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from nec.accounts.models import User
-from nec.accounts.services import AccountError, create_user, get_user_by_email, mail_locale, normalise_email
+from nec.accounts.services import (
+    AccountError,
+    create_user,
+    get_user_by_email,
+    link_may_sign_in,
+    mail_locale,
+    normalise_email,
+    prove_address,
+    record_login,
+)
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.errors import UserError
@@ -344,24 +353,27 @@ def claim_profile(profile: SpeakerProfile, user: User) -> None:
             )
         )
     db.session.refresh(profile)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()  # the link proved the address
+    prove_address(user, via="profile_claim", actor=user)  # the link reached this mailbox
     log_action("speaker.profile_claimed", actor=user, event=profile.event, target=profile)
 
 
-def claim_with_link(profile: SpeakerProfile, current: User | None) -> User:
+def claim_with_link(profile: SpeakerProfile, current: User | None) -> tuple[User, bool]:
     """Claim from the link: for the signed-in person, else for the account with the profile's address
-    (created if there is none). Returns the account, which the view then signs in."""
+    (created if there is none). Returns the account and whether the link may sign it in: a claim
+    happens once, and never opens an account with a password or a role (link_may_sign_in)."""
     if current is not None:
         claim_profile(profile, current)
-        return current
+        return current, False
     user = get_user_by_email(profile.email)
     if user is None:
         try:
-            user = create_user(profile.email, profile.full_name)
+            user = create_user(profile.email, profile.full_name, email_confirmed=True)
         except AccountError as error:
             raise ProgrammingError(str(error)) from error
     elif not user.is_active_account:
         raise ProgrammingError(_("Le compte lié à cette adresse est désactivé. Écrivez à l'équipe organisatrice."))
     claim_profile(profile, user)
-    return user
+    sign_in = link_may_sign_in(user)
+    if sign_in:
+        record_login(user)
+    return user, sign_in

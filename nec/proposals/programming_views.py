@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
-from nec.accounts.services import record_login
 from nec.core.actions import conflict_message, run
 from nec.core.time import to_local, utcnow
 from nec.core.tokens import InvalidLink
@@ -218,13 +217,19 @@ def claim(token: str):
         claimed = {}
 
         def action():
-            account = programming.claim_with_link(profile, user)
-            if user is None:
-                record_login(account)
-            claimed["user"] = account
+            claimed["user"], claimed["sign_in"] = programming.claim_with_link(profile, user)
 
         problem = _commit(action)
         if problem is None:
+            if user is None and not claimed["sign_in"]:  # the link claims the profile, it does not open this account
+                flash(
+                    _(
+                        "Votre profil d'intervenant·e est relié à votre compte. Connectez-vous avec ce compte "
+                        "pour le retrouver."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("accounts.login", next=url_for("proposals.area")))
             if user is None:
                 login_user(claimed["user"])
             flash(_("Votre profil d'intervenant·e est relié à votre compte. Bienvenue !"), "success")

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from nec.accounts.models import User
-from nec.accounts.services import mail_locale
+from nec.accounts.services import create_user, link_may_sign_in, mail_locale, prove_address, record_login
 from nec.core import storage
 from nec.core.audit import log_action
 from nec.core.db import utcnow
@@ -812,11 +812,13 @@ def invitation_problem(part: SessionSpeaker) -> str | None:
     return None
 
 
-def accept_invitation(part: SessionSpeaker, user: User | None) -> User:
+def accept_invitation(part: SessionSpeaker, user: User | None) -> tuple[User, bool]:
     """Accept an invitation; the link proves the address, so its account is found or created.
 
-    `user` is the signed-in person, if any: it must be the invited address. Returns the account to
-    sign in.
+    `user` is the signed-in person, if any: it must be the invited address. Returns the account and
+    whether the link may sign it in: only for the first answer to the invitation (one request wins,
+    by a conditional UPDATE), when nobody is signed in, and only into an account the invitation alone
+    could have made (see accounts.services.link_may_sign_in).
     """
     problem = invitation_problem(part)
     if problem:
@@ -824,16 +826,14 @@ def accept_invitation(part: SessionSpeaker, user: User | None) -> User:
     profile = part.speaker
     if user is not None and user.email != profile.email:
         raise ProposalError(_wrong_account_message(profile.email))
+    signed_out = user is None
     if user is None:
         user = db.session.scalar(sa.select(User).where(User.email == profile.email))
     if user is None:
-        from nec.accounts.services import create_user
-
-        user = create_user(profile.email, profile.full_name)
+        user = create_user(profile.email, profile.full_name, email_confirmed=True)
     if not user.is_active_account:
         raise ProposalError(_("Ce compte est désactivé. Écrivez à l'équipe organisatrice."))
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()  # the link reached this mailbox
+    prove_address(user, via="co_speaker_invitation", actor=user)  # the link reached this mailbox
     other = db.session.scalar(
         sa.select(SpeakerProfile).where(
             SpeakerProfile.event_id == profile.event_id,
@@ -849,10 +849,23 @@ def accept_invitation(part: SessionSpeaker, user: User | None) -> User:
             )
         )
     profile.user_id = user.id
-    if part.invitation_state is not InvitationState.accepted:
+    first_answer = (
+        db.session.execute(
+            sa.update(SessionSpeaker)
+            .where(SessionSpeaker.id == part.id, SessionSpeaker.invitation_state == InvitationState.invited)
+            .values(invitation_state=InvitationState.accepted)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+    db.session.expire(part, ["invitation_state"])
+    if first_answer or part.invitation_state is not InvitationState.accepted:
         part.invitation_state = InvitationState.accepted
         log_action("invitation.accepted", actor=user, event=profile.event, target=part.session)
-    return user
+    sign_in = signed_out and first_answer and link_may_sign_in(user)
+    if sign_in:
+        record_login(user)
+    return user, sign_in
 
 
 def decline_invitation(part: SessionSpeaker, user: User | None) -> None:

@@ -410,7 +410,7 @@ def invitation(token: str):
         user = _me() if signed_in else None
         try:
             if action == "accept":
-                account = services.accept_invitation(part, user)
+                account, sign_in = services.accept_invitation(part, user)
             else:
                 services.decline_invitation(part, user)
             db.session.commit()
@@ -426,6 +426,15 @@ def invitation(token: str):
             flash(_("Votre réponse est enregistrée : vous ne participerez pas à cette session. Merci !"), "success")
             return redirect(url_for("proposals.invitation", token=token))
         if not signed_in:
+            if not sign_in:  # the link answers the invitation, it does not open this account
+                flash(
+                    _(
+                        "Merci ! Votre réponse est enregistrée. Connectez-vous avec votre compte pour compléter "
+                        "votre profil d'intervenant·e."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("accounts.login", next=url_for("proposals.profile")))
             login_user(account)
         flash(
             _("Merci ! Vous faites partie de la session. Complétez maintenant votre profil d'intervenant·e."),

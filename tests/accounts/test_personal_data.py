@@ -441,6 +441,7 @@ def _old_and_recent_rows(db, make_user):
     _message(db, "a@example.org", "vieux en attente", OutboxState.pending, age_days=200)  # never purged: not sent
 
     def account(email, *, age_days=31, **kw):
+        kw.setdefault("email_confirmed_at", None)  # never confirmed unless said
         return make_user(email, created_at=now - timedelta(days=age_days), **kw)
 
     stale = account("jamais-confirme@example.org")

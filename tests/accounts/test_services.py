@@ -57,7 +57,7 @@ def test_password_problems_short_password_and_email(app):
 
 
 def test_create_user_lowercases_email_and_hashes(app, db):
-    user = services.create_user("  Camille.Martin@Example.ORG ", "Camille Martin", PASSWORD)
+    user = services.create_user("  Camille.Martin@Example.ORG ", "Camille Martin", PASSWORD, email_confirmed=True)
     db.session.commit()
     assert user.email == "camille.martin@example.org"
     assert services.authenticate("CAMILLE.martin@example.org", PASSWORD) == user

@@ -261,10 +261,10 @@ def test_claim_link_within_30_days_still_works(db, event, profile, monkeypatch):
 
 
 def test_claim_with_link_creates_the_account_once(db, event, profile):
-    user = programming.claim_with_link(profile, None)
+    user, sign_in = programming.claim_with_link(profile, None)
     db.session.commit()
-    assert user.email == "mona@example.org" and profile.user_id == user.id
-    assert programming.claim_with_link(profile, user) is user  # again: nothing to do
+    assert user.email == "mona@example.org" and profile.user_id == user.id and sign_in
+    assert programming.claim_with_link(profile, user) == (user, False)  # again: nothing to do
     with pytest.raises(ProgrammingError):
         programming.send_claim_link(profile, None)
 

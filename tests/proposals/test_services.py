@@ -292,8 +292,9 @@ def _part(session, email) -> SessionSpeaker:
 
 def test_accept_invitation_creates_a_confirmed_account_without_password(db, event, submitted):
     part = _part(submitted, "paul@example.org")
-    user = services.accept_invitation(part, None)
+    user, sign_in = services.accept_invitation(part, None)
     db.session.commit()
+    assert sign_in  # the first answer, into an account the invitation made
     assert user.email == "paul@example.org" and user.full_name == "Paul Panéliste"
     assert user.password_hash is None and user.email_confirmed_at is not None
     assert part.invitation_state is InvitationState.accepted
@@ -304,7 +305,7 @@ def test_accept_invitation_creates_a_confirmed_account_without_password(db, even
 def test_accept_invitation_links_an_existing_account(db, event, submitted, make_user):
     paul = make_user("paul@example.org", full_name="Paul Déjà Inscrit")
     part = _part(submitted, "paul@example.org")
-    assert services.accept_invitation(part, None).id == paul.id
+    assert services.accept_invitation(part, None)[0].id == paul.id
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "paul@example.org")) == 1
     assert part.speaker.user_id == paul.id
@@ -415,7 +416,7 @@ def test_profile_is_created_from_the_account_once(db, event, speaker):
 
 
 def test_profile_made_for_an_invitee_is_claimed_only_with_a_proven_address(db, event, submitted, make_user):
-    unproven = make_user("paul@example.org", full_name="Paul")
+    unproven = make_user("paul@example.org", full_name="Paul", email_confirmed_at=None)
     with pytest.raises(ProposalError, match="lien d'invitation"):
         services.get_or_create_profile(event, unproven)
     db.session.rollback()
