@@ -191,7 +191,6 @@ def make_user(db):
 
     def factory(email: str | None = None, full_name: str = "Camille Martin", password: str | None = None, **kw):
         from nec.accounts.services import hash_password
-
         from nec.core.db import utcnow
 
         kw.setdefault("email_confirmed_at", utcnow())  # a proven account; pass None for one never confirmed

@@ -212,9 +212,9 @@ def test_signup_with_an_existing_address_answers_the_same_and_mails_the_owner(ap
     new = _sign_up(app.test_client(), email="dominique@example.org", password="un tout autre mot de passe")
     taken = _sign_up(client, email="CAMILLE@example.org", password="un tout autre mot de passe")
     assert taken.status_code == new.status_code == 200
-    assert _without_csrf(page_text(taken)).replace("camille@example.org", "X") == _without_csrf(
-        page_text(new)
-    ).replace("dominique@example.org", "X")
+    assert _without_csrf(page_text(taken)).replace("camille@example.org", "X") == _without_csrf(page_text(new)).replace(
+        "dominique@example.org", "X"
+    )
     assert "existe déjà" not in page_text(taken)
 
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "camille@example.org")) == 1

@@ -681,3 +681,62 @@ def test_a_proposal_can_ask_for_a_step_free_room(db, client, event, call, speake
     page = client.get(f"{EV}/me/proposals/{session.id}").get_data(as_text=True)
     (checkbox,) = re.findall(r"<input[^>]*name=\"needs_accessible_room\"[^>]*>", page)
     assert "checked" in checkbox
+
+
+# --- an invitation link is not a password-less login (issue 9, finding 2) -------------------------
+
+
+def _signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+def test_invitation_link_signs_in_only_the_first_client(app, db, client, event, submitted):
+    url = _invitation_path(_part(submitted, "paul@example.org"))
+    first, second = app.test_client(), app.test_client()
+    assert first.post(url, data={"action": "accept"}).headers["Location"].endswith("/me/profile")
+    assert _signed_in(first)
+    response = second.post(url, data={"action": "accept"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert not _signed_in(second)
+    # Declining then accepting again does not sign in either: only the first answer may.
+    second.post(url, data={"action": "decline"})
+    second.post(url, data={"action": "accept"})
+    assert not _signed_in(second)
+    db.session.expire_all()
+    assert _part(db.session.get(Session, submitted.id), "paul@example.org").invitation_state is InvitationState.accepted
+
+
+@pytest.mark.parametrize("kind", ["password", "organiser", "admin"])
+def test_invitation_link_never_signs_into_an_account_with_a_password_or_a_role(
+    app, db, client, event, submitted, make_user, kind
+):
+    from nec.accounts.models import EventRole, EventRoleKind
+
+    paul = make_user(
+        "paul@example.org", full_name="Paul", password="une phrase assez longue" if kind == "password" else None
+    )
+    if kind == "organiser":
+        db.session.add(EventRole(event_id=event.id, user_id=paul.id, role=EventRoleKind.organiser))
+    paul.is_admin = kind == "admin"
+    db.session.commit()
+    url = _invitation_path(_part(submitted, "paul@example.org"))
+    response = client.post(url, data={"action": "accept"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert not _signed_in(client)
+    db.session.expire_all()
+    part = _part(db.session.get(Session, submitted.id), "paul@example.org")
+    assert part.invitation_state is InvitationState.accepted and part.speaker.user_id == paul.id
+
+
+def test_invitation_accepted_on_an_account_someone_else_created_is_the_invitee_s(app, db, client, event, submitted):
+    hijacker = app.test_client()
+    data = {"full_name": "Faux Paul", "email": "paul@example.org", "password": "x" * 14, "password_confirm": "x" * 14}
+    hijacker.post("/signup", data=data)
+    url = _invitation_path(_part(submitted, "paul@example.org"))
+    assert client.post(url, data={"action": "accept"}).headers["Location"].endswith("/me/profile")
+    paul = db.session.scalar(sa.select(User).where(User.email == "paul@example.org"))
+    db.session.refresh(paul)
+    assert paul.password_hash is None and paul.email_confirmed_at is not None
+    hijacker.post("/login", data={"email": "paul@example.org", "password": "x" * 14})
+    assert not _signed_in(hijacker)
+    assert _signed_in(client)
