@@ -200,16 +200,32 @@ def open_call_event(live_server) -> dict[str, int]:
 
 
 @pytest.fixture
-def speaker_page(page):
-    """A new account, made through the real sign-up form."""
+def speaker_page(page, live_server):
+    """A new account, made through the real sign-up form and confirmed by the link it mails."""
+    email = f"intervenante.{uuid.uuid4().hex[:8]}@example.org"
     page.goto("/signup")
     page.get_by_label("Prénom et nom").fill("Intervenante d'essai")
-    page.get_by_label("Adresse e-mail").fill(f"intervenante.{uuid.uuid4().hex[:8]}@example.org")
+    page.get_by_label("Adresse e-mail").fill(email)
     page.locator("#password").fill("un-mot-de-passe-assez-long-2025")
     page.locator("#password_confirm").fill("un-mot-de-passe-assez-long-2025")
     with page.expect_navigation():
         page.get_by_role("button", name="Créer mon compte").click()
-    assert "/signup" not in page.url, "the sign-up form was refused"
+    assert page.get_by_role("heading", level=1).inner_text() == "Consultez votre messagerie", "sign-up refused"
+    from nec.core.models import OutboxMessage
+    from nec.extensions import db
+
+    with live_server.app.app_context():
+        body = db.session.scalar(
+            db.select(OutboxMessage.body_text).where(
+                OutboxMessage.to_address == email, OutboxMessage.template == "signup_confirmation"
+            )
+        )
+        db.session.remove()
+    page.goto(re.search(r"/signup/confirm/\S+", body).group(0))
+    page.get_by_label("Le mot de passe choisi à la création du compte").fill("un-mot-de-passe-assez-long-2025")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirmer et me connecter").click()
+    assert "/signup" not in page.url, "the confirmation was refused"
     return page
 
 

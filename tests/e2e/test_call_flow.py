@@ -182,6 +182,12 @@ def test_round_table_goes_from_proposal_to_confirmed_session_with_its_emails(
     claire.locator("#password").fill(PASSWORD)
     claire.locator("#password_confirm").fill(PASSWORD)
     submit(claire, "Créer mon compte")
+    # The account waits for the link mailed to its address, with the password chosen above.
+    expect(claire.get_by_role("heading", level=1)).to_have_text("Consultez votre messagerie")
+    received = assert_mails(mailbox.deliver(), {speaker[0]: "Confirmez votre adresse e-mail"})
+    visit(claire, link_in(received[speaker[0]], base, r"/signup/confirm/[^\s<>\"]+"))
+    claire.get_by_label("Le mot de passe choisi à la création du compte").fill(PASSWORD)
+    submit(claire, "Confirmer et me connecter")
     assert claire.url.startswith(f"{base}/{slug}/me/proposals/new"), claire.url  # back where the call led
 
     claire.get_by_label(re.compile(r"^Table ronde")).check()
