@@ -82,3 +82,17 @@ def test_create_organiser_unknown_event(app, db):
     assert result.exit_code != 0
     assert "Aucun événement" in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_create_organiser_confirms_an_unconfirmed_account_and_replaces_its_password(app, db, make_user):
+    """The administrator vouches for the address; a password someone chose at sign-up does not survive."""
+    make_user(email="orga@example.org", password="le mot de passe d'un inconnu", email_confirmed_at=None)
+    result = app.test_cli_runner().invoke(
+        args=["create-organiser", "--email", "orga@example.org", "--name", "Orga", "--password", PASSWORD]
+    )
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    user = _user(db, "orga@example.org")
+    assert user.email_confirmed_at is not None
+    assert services.authenticate("orga@example.org", PASSWORD) == user
+    assert services.authenticate("orga@example.org", "le mot de passe d'un inconnu") is None
