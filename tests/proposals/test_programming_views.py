@@ -345,6 +345,18 @@ def test_claim_by_an_existing_account_logs_it_in(db, client, make_user, event, u
         assert s["_user_id"] == user.get_id()
 
 
+def test_claim_link_does_not_sign_into_an_account_with_a_password_or_a_role(app, db, client, make_user, event, urls):
+    user = make_user("ana.invitee@example.org", full_name="Ana I.", password="une phrase assez longue")
+    path = _claim_path(db, event)
+    response = client.post(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert db.session.scalar(sa.select(SpeakerProfile.user_id)) == user.id  # claimed, not signed in
+    assert client.get("/account").status_code == 302
+    again = app.test_client()  # the link is spent: a second browser gets nothing either
+    assert again.post(path).status_code == 409
+    assert again.get("/account").status_code == 302
+
+
 def test_claim_by_the_signed_in_owner_of_the_address(db, client, make_user, event, urls):
     user = make_user("ana.invitee@example.org", full_name="Ana I.")
     log_in(client, user)
