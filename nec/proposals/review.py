@@ -208,13 +208,19 @@ def can_review(user, event: Event) -> bool:
 
 
 def _speaker_session_ids(user, event: Event) -> set[int]:
-    """Sessions of this event the person proposed or speaks in (they may not review those)."""
+    """Sessions of this event the person proposed or speaks in (they may not review those).
+
+    A speaker is matched by account and by address: a co-speaker named by e-mail who has not accepted
+    (or not yet claimed the profile) is this person as much as an accepted one."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
     spoken = (
         sa.select(SessionSpeaker.session_id)
         .join(SpeakerProfile, SpeakerProfile.id == SessionSpeaker.speaker_id)
-        .where(SpeakerProfile.user_id == user.id, SpeakerProfile.event_id == event.id)
+        .where(
+            SpeakerProfile.event_id == event.id,
+            sa.or_(SpeakerProfile.user_id == user.id, SpeakerProfile.email == normalise_email(user.email)),
+        )
     )
     query = sa.select(Session.id).where(
         Session.event_id == event.id, sa.or_(Session.submitted_by_id == user.id, Session.id.in_(spoken))

@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import OutboxMessage
 from nec.events import services as event_services
+from nec.proposals import review
 from nec.proposals.models import (
     Call,
     Decision,
+    InvitationState,
     Question,
     QuestionKind,
     QuestionTarget,
@@ -205,6 +207,35 @@ def test_a_reviewer_cannot_review_their_own_proposal(db, client, event, reviewer
     assert "dont vous êtes intervenant·e" in page_text(response)
     assert client.post(f"/{event.slug}/review/{own.id}", data=score_form(criteria, 5, 2)).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 0
+
+
+def test_a_reviewer_invited_as_co_speaker_by_address_neither_reviews_nor_reads_the_reviews(
+    db, client, event, reviewer, second_reviewer, criteria, make_session
+):
+    """Named by e-mail, invitation not answered, profile not tied to the account: still their proposal."""
+    invited = make_session(
+        "Avec le relecteur en co-intervenant",
+        speakers=[("Ana Modératrice", "ana@example.org", "EPN"), ("Rémi Relecteur", "relecteur@example.org", "")],
+    )
+    part = invited.speakers[1]
+    part.invitation_state = InvitationState.invited
+    db.session.commit()
+    assert part.speaker.user_id is None
+    give_review(db, invited, second_reviewer, {criteria[0]: 5, criteria[1]: 2}, "Avis confidentiel")
+    log_in(client, reviewer)
+
+    listing = page_text(client.get(f"/{event.slug}/review/"))
+    assert "vous ne l'évaluez pas" in listing
+    assert f"/review/{invited.id}" not in listing
+    response = client.get(f"/{event.slug}/review/{invited.id}")
+    assert response.status_code == 403
+    assert "Avis confidentiel" not in page_text(response)
+    response = client.post(f"/{event.slug}/review/{invited.id}", data=score_form(criteria, 5, 2))
+    assert response.status_code == 403
+    assert "Avis confidentiel" not in page_text(response)
+    assert db.session.scalar(sa.select(sa.func.count(Review.id)).where(Review.reviewer_id == reviewer.id)) == 0
+    with pytest.raises(review.ReviewError):
+        review.save_review(invited, reviewer, {criteria[0].id: 5, criteria[1].id: 2})
 
 
 # --- reviewers see and score -----------------------------------------------------------------------
