@@ -756,8 +756,6 @@ def _proposals_table(event: Event) -> tuple[list[str], list[list[object]]]:
     marks = review_marks(event)
     rows = []
     for session in programming.list_sessions(event):
-        if session.state == SessionState.draft:
-            continue
         people = [
             f"{p.speaker.full_name} ({p.role.title}{', ' + p.speaker.structure if p.speaker.structure else ''})"
             for p in session.speakers
