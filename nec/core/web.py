@@ -6,10 +6,10 @@ from datetime import datetime, time
 
 from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.time import to_local
 
 ERROR_MESSAGES = {
@@ -67,7 +67,7 @@ def error_messages(errors) -> list[str]:
         return [m for value in errors.values() for m in error_messages(value)]
     if isinstance(errors, list | tuple):
         return [m for value in errors for m in error_messages(value)]
-    return [errors] if errors else []  # as given: a lazy text stays one (join keeps it unescaped)
+    return [errors] if errors else []  # as given: a lazy text stays one (escaped where shown, translated late)
 
 
 def _error_page(error):

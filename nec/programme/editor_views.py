@@ -13,13 +13,13 @@ from datetime import date, datetime, time
 from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from nec.accounts.permissions import organiser_required
 from nec.core.actions import act, run, show_error
 from nec.core.audit import log_action
 from nec.core.errors import UserError
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.time import localize, to_local
 from nec.core.web import localised_pattern
 from nec.events.models import EventDay, Room

@@ -6,7 +6,6 @@ deadline) live in services.py and come back as ProposalError.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -25,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import AttendanceMode, Level, SpeakerRole, StructureType
 
 CO_SPEAKER_ROWS = 5

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from nec.accounts.models import User
@@ -21,6 +20,7 @@ from nec.accounts.services import AccountError, create_user, get_user_by_email, 
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.errors import UserError
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.links import external_url
 from nec.core.mail import queue_mail
 from nec.core.tokens import InvalidLink, sign, unsign

@@ -6,11 +6,11 @@ come back as ReviewError.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import ReviewCriterion
 from nec.proposals.review import MAX_COMMENT_LENGTH
 
