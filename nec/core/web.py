@@ -39,6 +39,19 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def parse_id(value) -> int | None:
+    """An id taken from a query string or a form, bounded as IdConverter bounds the routes' ids: None when
+    the text is not one (empty, not a whole number, 0, negative, or beyond the database's integers).
+
+    Every view reads ids with it (`request.args.get("format", type=parse_id)`): an unbounded number
+    reached the database, which refused it with a 500."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def reachable_by_link(view):
     """Marks a view that a signed link opens (invitation, confirmation, claim): it works even while
     its event is not published yet, since the link itself is the permission."""

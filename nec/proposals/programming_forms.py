@@ -38,7 +38,7 @@ class SpeakerRowForm(Form):
             Email(message=_l("Indiquez une adresse e-mail valide, par exemple nom@exemple.fr.")),
         ],
     )
-    role = SelectField(_l("Rôle"), validators=[Optional()])
+    role = SelectField(_l("Rôle"), validators=[Optional()], filters=[lambda value: (value or "").strip()])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -29,6 +29,7 @@ from nec.core.errors import UserError
 from nec.core.links import external_url
 from nec.core.mail_templates import queue_event_mail
 from nec.core.models import MailTemplateKind
+from nec.core.web import parse_id
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
 from nec.proposals.call import get_call
@@ -406,8 +407,8 @@ class TableQuery:
             sort=sort if sort in SORT_KEYS else "submitted",
             descending=args.get("order") == "desc",
             state=SessionState(state) if state in {s.value for s in TABLE_STATES} else None,
-            format_id=_positive_int(args.get("format")),
-            theme_id=_positive_int(args.get("theme")),
+            format_id=parse_id(args.get("format")),
+            theme_id=parse_id(args.get("theme")),
         )
 
     def args(self, **changes) -> dict[str, str]:
@@ -421,14 +422,6 @@ class TableQuery:
         }
         values.update(changes)
         return {k: str(v) for k, v in values.items() if v not in ("", None)}
-
-
-def _positive_int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def proposal_table(event: Event, query: TableQuery = TableQuery()) -> list[ProposalRow]:
@@ -509,7 +502,7 @@ class StagingReport:
 
 def stage_decisions(event: Event, actor: User, session_ids, decision: Decision | None) -> StagingReport:
     """Prepare (or with None, cancel) a decision for some proposals; only `submitted` ones can be decided."""
-    ids = {i for i in (_positive_int(v) for v in session_ids) if i is not None}
+    ids = {i for i in (parse_id(v) for v in session_ids) if i is not None}
     if not ids:
         raise ReviewError(_("Cochez au moins une proposition dans le tableau, puis choisissez l'action."))
     sessions = db.session.scalars(sa.select(Session).where(Session.event_id == event.id, Session.id.in_(ids))).all()

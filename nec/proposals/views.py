@@ -16,7 +16,7 @@ from nec.core import storage
 from nec.core.actions import conflict_message, run
 from nec.core.db import utcnow
 from nec.core.tokens import InvalidLink
-from nec.core.web import reachable_by_link
+from nec.core.web import parse_id, reachable_by_link
 from nec.events.models import FormatKind, SessionFormat
 from nec.extensions import db, login
 from nec.proposals import call as call_rules
@@ -249,7 +249,7 @@ def new_proposal():
         return login.unauthorized()
     event, now = g.event, utcnow()
     open_formats = call_rules.open_formats(event, now)
-    format_id = request.args.get("format", type=int)
+    format_id = request.args.get("format", type=parse_id)
     fmt = next((f for f in open_formats if f.id == format_id), None)
     if fmt is None:
         choose = ChooseFormatForm(formdata=None)
@@ -581,12 +581,11 @@ def profile_photo():
     `public.speaker_photo`, for the speakers they present)."""
     if not current_user.is_authenticated:
         return login.unauthorized()
-    speaker_id = request.args.get("speaker", type=int)
-    if speaker_id is not None:
+    speaker_id = request.args.get("speaker", type=parse_id)
+    if "speaker" in request.args:
         if not can_manage(current_user, g.event):
             abort(403)
-        # An id beyond the database's integers (a typed address) is simply unknown, not an error.
-        speaker = db.session.get(SpeakerProfile, speaker_id) if 0 < speaker_id < 2**31 else None
+        speaker = db.session.get(SpeakerProfile, speaker_id) if speaker_id is not None else None
         if speaker is None or speaker.event_id != g.event.id:
             abort(404)
     else:

@@ -496,3 +496,14 @@ def test_edit_of_a_proposal_under_review_keeps_its_state(db, client, organiser, 
     db.session.expire_all()
     session = db.session.get(Session, session.id)
     assert (session.title, session.state) == ("Ouverture corrigée", SessionState.submitted)
+
+
+def test_new_session_with_a_blank_role_is_explained(db, client, organiser, event):
+    """A role of spaces was a ValueError (a 500): it is a role not chosen."""
+    log_in(client, organiser)
+    response = client.post(
+        f"/{event.slug}/manage/sessions/new", data=round_table_form(event, **{"speakers-0-role": "   "})
+    )
+    assert response.status_code == 422
+    assert "Choisissez le rôle de cette personne." in page_text(response)
+    assert _count(db, Session) == 0

@@ -686,3 +686,36 @@ def test_event_home_links_reviewers_to_the_review_and_speakers_to_their_area(db,
     assert f'href="/{event.slug}/me/"' in page and "/review/" not in page
     page = home_as(visitor)
     assert "/review/" not in page and f'href="/{event.slug}/me/"' not in page
+
+
+HUGE = "9223372036854775808"  # beyond SQLite's 64 bits and PostgreSQL's integer
+
+
+def test_proposals_table_with_ids_too_large_shows_the_table(db, client, event, organiser, proposal):
+    log_in(client, organiser)
+    for query in (f"format={HUGE}", f"theme={HUGE}", f"format=-{HUGE}&theme=0"):
+        response = client.get(f"/{event.slug}/manage/proposals?{query}")
+        assert response.status_code == 200, query
+        assert "Le métier de médiateur numérique" in page_text(response)
+
+
+def test_staging_ids_too_large_is_explained_and_changes_nothing(db, client, event, organiser, proposal):
+    log_in(client, organiser)
+    response = client.post(
+        f"/{event.slug}/manage/proposals/stage", data={"session": HUGE, "action": "accept"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Cochez au moins une proposition" in page_text(response)
+    db.session.expire_all()
+    assert db.session.get(type(proposal), proposal.id).staged_decision is None
+
+
+def test_score_out_of_range_for_a_criterion_named_with_percent_is_explained(db, client, event, reviewer, proposal):
+    """The criterion's "%" was formatted again by the range check: a TypeError, a 500."""
+    criterion = review.add_criterion(event, reviewer, name="Utile à 100% pour le terrain", max_score=5, weight=1)
+    db.session.commit()
+    log_in(client, reviewer)
+    response = client.post(f"/{event.slug}/review/{proposal.id}", data={f"c_{criterion.id}": "9"})
+    assert response.status_code == 200
+    assert "Donnez une note entière de 0 à 5 pour « Utile à 100% pour le terrain »." in page_text(response)
+    assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 0

@@ -702,3 +702,13 @@ def test_a_proposal_can_ask_for_a_step_free_room(db, client, event, call, speake
     page = client.get(f"{EV}/me/proposals/{session.id}").get_data(as_text=True)
     (checkbox,) = re.findall(r"<input[^>]*name=\"needs_accessible_room\"[^>]*>", page)
     assert "checked" in checkbox
+
+
+def test_co_speaker_with_an_address_and_no_name_field_is_explained(db, client, event, call, speaker):
+    """The name field missing from the request (not only empty) was an AttributeError, a 500."""
+    log_in(client, speaker)
+    data = _proposal_form(**{"co_speakers-1-name": None})
+    response = client.post(f"{EV}/me/proposals/new?format={fmt(event, FormatKind.round_table).id}", data=data)
+    assert response.status_code == 400
+    assert "Indiquez à la fois le nom et l'adresse e-mail de la personne" in page_text(response)
+    assert _count(db, Session) == 0
