@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from nec.accounts.models import EventRoleKind
 from nec.accounts.services import PASSWORD_MAX_LENGTH, password_problems
+from nec.core.i18n import lazy_gettext as _l
 
 
 def _email_field(label=None):

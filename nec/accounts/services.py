@@ -17,13 +17,13 @@ from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from nec.accounts.models import EventRole, EventRoleKind, LoginToken, LoginTokenPurpose, User
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.links import external_url
 from nec.core.mail import DEFAULT_MAIL_LOCALE, queue_mail
 from nec.core.tokens import InvalidLink, sign, unsign

@@ -1,4 +1,4 @@
-"""Translation catalogs: compiled .mo files are not in git, so the app compiles what is missing.
+"""Translations: lazy texts that stay text, and catalogs compiled when missing.
 
 French is the language of the msgids and needs no catalog; nec/translations/<lang>/LC_MESSAGES/
 messages.po holds the other languages (English). scripts/test and scripts/run compile them too.
@@ -13,8 +13,27 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 
 log = logging.getLogger(__name__)
+
+
+class LazyText(LazyString):
+    """A translation made when it is shown, which is text and never markup.
+
+    Flask-Babel's lazy string declares itself HTML (`__html__` returns it as is), so a name put into it
+    (`_l("« %(name)s »", name=criterion.name)`) reached a label, an option or a mail unescaped. This
+    one is escaped wherever markup is made of it (Jinja, WTForms labels and options, markupsafe)."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """The project's `_l`: `from nec.core.i18n import lazy_gettext as _l` (never Flask-Babel's)."""
+    return LazyText(gettext, string, **variables)
 
 
 def compile_missing_catalogs(translations_dir: str | os.PathLike) -> list[Path]:

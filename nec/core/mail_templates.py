@@ -78,31 +78,60 @@ DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
 }
 
 
-class _KeepUnknown(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def placeholders_for(kind: MailTemplateKind) -> tuple[str, ...]:
     return COMMON_PLACEHOLDERS + PLACEHOLDERS[kind]
 
 
+def _fields(text: str):
+    """(literal, name, format spec, conversion) pieces of a wording; ValueError when braces do not pair."""
+    return list(string.Formatter().parse(text))
+
+
 def unknown_placeholders(kind: MailTemplateKind, text: str) -> list[str]:
-    """Names between braces that this kind does not offer, or a French message when braces do not pair."""
+    """Names between braces that this kind does not offer, or ["{"] when braces do not pair."""
     allowed = set(placeholders_for(kind))
     try:
-        names = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+        names = [field for _, field, _, _ in _fields(text) if field is not None]
     except ValueError:
         return ["{"]
     return sorted({n for n in names if n not in allowed})
 
 
-def fill(text: str, values: dict[str, object]) -> str:
-    """Replace {placeholders}; an unknown one stays as written rather than breaking the mail."""
+def _as_written(name: str, spec: str | None, conversion: str | None) -> str:
+    return "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+
+
+def decorated_placeholders(text: str) -> list[str]:
+    """Placeholders written with more than their name ({event_title:>1000}, {x!r}, {x.y}, {x[0]}):
+    a format specification could make a megabyte of one line, so a placeholder is its name alone."""
     try:
-        return string.Formatter().vformat(text, (), _KeepUnknown({k: str(v) for k, v in values.items()}))
-    except (ValueError, IndexError, AttributeError):
+        pieces = _fields(text)
+    except ValueError:
+        return []
+    return [
+        _as_written(name, spec, conversion)
+        for _, name, spec, conversion in pieces
+        if name is not None and (spec or conversion or not name.isidentifier())
+    ]
+
+
+def fill(text: str, values: dict[str, object]) -> str:
+    """Replace {placeholders} by their values; anything else between braces (an unknown name, a format
+    specification) stays as written: the mail is never longer than the wording and its values."""
+    try:
+        pieces = _fields(text)
+    except ValueError:
         return text
+    out = []
+    for literal, name, spec, conversion in pieces:
+        out.append(literal)
+        if name is None:
+            continue
+        if name in values and not spec and not conversion:
+            out.append(str(values[name]))
+        else:
+            out.append(_as_written(name, spec, conversion))
+    return "".join(out)
 
 
 def get_template(event, kind: MailTemplateKind) -> MailTemplate | None:

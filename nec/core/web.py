@@ -6,10 +6,10 @@ from datetime import datetime, time
 
 from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.time import to_local
 
 ERROR_MESSAGES = {
@@ -37,6 +37,19 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def parse_id(value) -> int | None:
+    """An id taken from a query string or a form, bounded as IdConverter bounds the routes' ids: None when
+    the text is not one (empty, not a whole number, 0, negative, or beyond the database's integers).
+
+    Every view reads ids with it (`request.args.get("format", type=parse_id)`): an unbounded number
+    reached the database, which refused it with a 500."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def reachable_by_link(view):
@@ -67,7 +80,7 @@ def error_messages(errors) -> list[str]:
         return [m for value in errors.values() for m in error_messages(value)]
     if isinstance(errors, list | tuple):
         return [m for value in errors for m in error_messages(value)]
-    return [errors] if errors else []  # as given: a lazy text stays one (join keeps it unescaped)
+    return [errors] if errors else []  # as given: a lazy text stays one (escaped where shown, translated late)
 
 
 def _error_page(error):

@@ -6,7 +6,6 @@ name, a room still in use) live in services.py and come back as SetupError.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.events.models import EventFormat, FormatKind, RoomKind
 
 # Time zones people of a French-speaking event are most likely to need (any valid one is accepted).

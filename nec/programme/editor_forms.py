@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import format_date, format_time
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.web import localised_pattern
 from nec.events.models import Event
 from nec.programme.editor import MAX_BREAK_TITLE, time_choices

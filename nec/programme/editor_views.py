@@ -13,15 +13,15 @@ from datetime import date, datetime, time
 from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from nec.accounts.permissions import organiser_required
 from nec.core.actions import act, run, show_error
 from nec.core.audit import log_action
 from nec.core.errors import UserError
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.time import localize, to_local
-from nec.core.web import localised_pattern
+from nec.core.web import localised_pattern, parse_id
 from nec.events.models import EventDay, Room
 from nec.programme import conflicts, editor, grid
 from nec.programme.editor_forms import BreakForm, PlaceForm
@@ -123,7 +123,7 @@ def move(session_id: int):
 
     def action():
         nonlocal day
-        room = editor.event_room(event, request.form.get("room", type=int))
+        room = editor.event_room(event, request.form.get("room", type=parse_id))
         day, starts_at = editor.parse_local(event, request.form.get("starts_at"))
         pinned = request.form.get("pinned", "1") != "0"  # a drop pins; undoing a drop restores the pin as it was
         editor.place_session(event, session, room, starts_at, pinned=pinned)
@@ -213,7 +213,7 @@ def preview(session_id: int):
 def _chosen_place(day: str | None, room: str | None, start: str | None) -> tuple[EventDay, Room, datetime]:
     """The day, room and start time chosen in the lists, checked (EditorError in French otherwise)."""
     chosen_day = editor.event_day(g.event, _iso_date(day))
-    chosen_room = editor.event_room(g.event, _int(room))
+    chosen_room = editor.event_room(g.event, parse_id(room))
     return chosen_day, chosen_room, _instant(chosen_day, editor.parse_clock(start))
 
 
@@ -314,13 +314,6 @@ def delete_break(break_id: int):
 def _iso_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value or "")
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value or "")
     except ValueError:
         return None
 

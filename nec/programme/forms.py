@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.events.forms import WholeNumberField
 from nec.programme.generation import MAX_TIME_LIMIT, MIN_TIME_LIMIT, WEIGHTED_TERMS
 from nec.programme.generator import Weights

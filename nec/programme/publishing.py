@@ -15,12 +15,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from nec.accounts.services import mail_locales, normalise_email
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.links import external_url
 from nec.core.mail import Attachment, queue_mail
 from nec.events.models import Event

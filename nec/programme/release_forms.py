@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.programme.publishing import NAME_MAX_LENGTH
 
 COMMENT_MAX_LENGTH = 2000

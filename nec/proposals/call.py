@@ -21,6 +21,7 @@ from nec.accounts.models import User
 from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.mail_templates import (
+    decorated_placeholders,
     fill,
     get_template,
     placeholders_for,
@@ -596,6 +597,16 @@ def check_wording(kind: MailTemplateKind, subject: str, body: str) -> None:
         if unknown == ["{"]:
             raise CallError(
                 _("Une accolade est seule : écrivez chaque repère entre { et }, par exemple {person_name}."), field
+            )
+        decorated = decorated_placeholders(text or "")
+        if decorated:
+            raise CallError(
+                _(
+                    "Un repère s'écrit avec son seul nom entre accolades, par exemple {event_title} : "
+                    "retirez ce qui suit le nom dans %(names)s.",
+                    names=", ".join(decorated),
+                ),
+                field,
             )
         if unknown:
             raise CallError(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.events.models import SessionFormat
 from nec.proposals.models import QuestionKind, QuestionTarget
 

@@ -6,7 +6,6 @@ deadline) live in services.py and come back as ProposalError.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -25,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import AttendanceMode, Level, SpeakerRole, StructureType
 
 CO_SPEAKER_ROWS = 5
@@ -61,11 +61,15 @@ class CoSpeakerForm(Form):
     )
     role = SelectField(_l("Rôle"), choices=[], validate_choice=False)
 
-    def validate_name(self, field):
-        if bool(field.data) != bool(self.email.data):
-            raise ValidationError(
-                _l("Indiquez à la fois le nom et l'adresse e-mail de la personne, ou aucun des deux.")
-            )
+    def validate(self, extra_validators=None) -> bool:
+        """Name and address go together; checked here, not on the field: a field missing from the
+        request stops its own validators (Optional), and a row with an address but no name got through."""
+        ok = super().validate(extra_validators)
+        if bool(self.name.data) != bool(self.email.data):
+            message = _l("Indiquez à la fois le nom et l'adresse e-mail de la personne, ou aucun des deux.")
+            self.name.errors = [*self.name.errors, message]
+            return False
+        return ok
 
     def is_blank(self) -> bool:
         return not self.name.data and not self.email.data

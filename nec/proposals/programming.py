@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from nec.accounts.models import User
@@ -30,6 +29,7 @@ from nec.accounts.services import (
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.errors import UserError
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.links import external_url
 from nec.core.mail import queue_mail
 from nec.core.tokens import InvalidLink, sign, unsign
@@ -75,10 +75,10 @@ class SessionDetails:
 
 
 def list_sessions(event: Event) -> list[Session]:
-    """Every session of the event, whatever its state, with its format, theme and speakers (4 queries)."""
+    """Every session of the event but drafts (their author's alone), with format, theme and speakers (4 queries)."""
     query = (
         sa.select(Session)
-        .where(Session.event_id == event.id)
+        .where(Session.event_id == event.id, Session.state != SessionState.draft)
         .options(
             joinedload(Session.format),
             joinedload(Session.theme),
@@ -90,8 +90,11 @@ def list_sessions(event: Event) -> list[Session]:
 
 
 def get_session(event: Event, session_id: int) -> Session | None:
+    """A session of the event for the organisers; a draft is its author's alone (None, as if absent)."""
     session = db.session.get(Session, session_id)
-    return session if session is not None and session.event_id == event.id else None
+    if session is None or session.event_id != event.id or session.state == SessionState.draft:
+        return None
+    return session
 
 
 def get_speaker(event: Event, speaker_id: int) -> SpeakerProfile | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.events.forms import WholeNumberField
 from nec.events.models import Event
 from nec.proposals.models import SessionState, SpeakerRole
@@ -38,7 +38,7 @@ class SpeakerRowForm(Form):
             Email(message=_l("Indiquez une adresse e-mail valide, par exemple nom@exemple.fr.")),
         ],
     )
-    role = SelectField(_l("Rôle"), validators=[Optional()])
+    role = SelectField(_l("Rôle"), validators=[Optional()], filters=[lambda value: (value or "").strip()])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -29,6 +29,7 @@ from nec.core.errors import UserError
 from nec.core.links import external_url
 from nec.core.mail_templates import queue_event_mail
 from nec.core.models import MailTemplateKind
+from nec.core.web import parse_id
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
 from nec.proposals.call import get_call
@@ -208,13 +209,19 @@ def can_review(user, event: Event) -> bool:
 
 
 def _speaker_session_ids(user, event: Event) -> set[int]:
-    """Sessions of this event the person proposed or speaks in (they may not review those)."""
+    """Sessions of this event the person proposed or speaks in (they may not review those).
+
+    A speaker is matched by account and by address: a co-speaker named by e-mail who has not accepted
+    (or not yet claimed the profile) is this person as much as an accepted one."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
     spoken = (
         sa.select(SessionSpeaker.session_id)
         .join(SpeakerProfile, SpeakerProfile.id == SessionSpeaker.speaker_id)
-        .where(SpeakerProfile.user_id == user.id, SpeakerProfile.event_id == event.id)
+        .where(
+            SpeakerProfile.event_id == event.id,
+            sa.or_(SpeakerProfile.user_id == user.id, SpeakerProfile.email == normalise_email(user.email)),
+        )
     )
     query = sa.select(Session.id).where(
         Session.event_id == event.id, sa.or_(Session.submitted_by_id == user.id, Session.id.in_(spoken))
@@ -400,8 +407,8 @@ class TableQuery:
             sort=sort if sort in SORT_KEYS else "submitted",
             descending=args.get("order") == "desc",
             state=SessionState(state) if state in {s.value for s in TABLE_STATES} else None,
-            format_id=_positive_int(args.get("format")),
-            theme_id=_positive_int(args.get("theme")),
+            format_id=parse_id(args.get("format")),
+            theme_id=parse_id(args.get("theme")),
         )
 
     def args(self, **changes) -> dict[str, str]:
@@ -415,14 +422,6 @@ class TableQuery:
         }
         values.update(changes)
         return {k: str(v) for k, v in values.items() if v not in ("", None)}
-
-
-def _positive_int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def proposal_table(event: Event, query: TableQuery = TableQuery()) -> list[ProposalRow]:
@@ -503,7 +502,7 @@ class StagingReport:
 
 def stage_decisions(event: Event, actor: User, session_ids, decision: Decision | None) -> StagingReport:
     """Prepare (or with None, cancel) a decision for some proposals; only `submitted` ones can be decided."""
-    ids = {i for i in (_positive_int(v) for v in session_ids) if i is not None}
+    ids = {i for i in (parse_id(v) for v in session_ids) if i is not None}
     if not ids:
         raise ReviewError(_("Cochez au moins une proposition dans le tableau, puis choisissez l'action."))
     sessions = db.session.scalars(sa.select(Session).where(Session.event_id == event.id, Session.id.in_(ids))).all()

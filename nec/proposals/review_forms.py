@@ -6,11 +6,13 @@ come back as ReviewError.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import ReviewCriterion
 from nec.proposals.review import MAX_COMMENT_LENGTH
 
@@ -90,6 +92,17 @@ class ReviewForm(FlaskForm):
         return {criterion_id: self[name].data for criterion_id, name in self._score_ids.items()}
 
 
+def _score_range(maximum: int, message) -> Callable:
+    """NumberRange without its `message % {min, max}`: the message holds the criterion's name, whose
+    own "%" made that formatting fail (a 500). The text is given as it is."""
+
+    def check(form, field):
+        if field.data is not None and not 0 <= field.data <= maximum:
+            raise ValidationError(message)
+
+    return check
+
+
 def review_form_class(criteria: list[ReviewCriterion]) -> type[ReviewForm]:
     """A ReviewForm with one field per criterion, named c_<criterion id>."""
     attrs = {"_score_names": [], "_score_ids": {}}
@@ -103,7 +116,7 @@ def review_form_class(criteria: list[ReviewCriterion]) -> type[ReviewForm]:
         attrs[name] = WholeNumberField(
             _l("%(name)s (note de 0 à %(max)d)", name=criterion.name, max=criterion.max_score),
             description=criterion.description or None,
-            validators=[InputRequired(message), NumberRange(0, criterion.max_score, message)],
+            validators=[InputRequired(message), _score_range(criterion.max_score, message)],
         )
         attrs["_score_names"].append(name)
         attrs["_score_ids"][criterion.id] = name

@@ -219,6 +219,22 @@ def profile_for(event: Event, user) -> SpeakerProfile | None:
     return profile
 
 
+def profile_refusal(event: Event, user: User) -> str | None:
+    """Why no profile can be made from this account (its address belongs to a profile it has not
+    proven), else None. Reads only: a page shows it before anything is created."""
+    if profile_for(event, user) is not None:
+        return None
+    taken = db.session.scalar(
+        sa.select(SpeakerProfile.id).where(SpeakerProfile.event_id == event.id, SpeakerProfile.email == user.email)
+    )
+    if taken is None:
+        return None
+    return _(
+        "Un profil d'intervenant·e existe déjà pour votre adresse e-mail. Pour le retrouver, "
+        "ouvrez le lien d'invitation reçu par e-mail, ou connectez-vous avec un lien de connexion."
+    )
+
+
 def get_or_create_profile(event: Event, user: User) -> SpeakerProfile:
     """The person's profile for this event, created from their account on first use.
 
@@ -230,16 +246,9 @@ def get_or_create_profile(event: Event, user: User) -> SpeakerProfile:
         if profile.user_id is None:
             profile.user_id = user.id
         return profile
-    taken = db.session.scalar(
-        sa.select(SpeakerProfile.id).where(SpeakerProfile.event_id == event.id, SpeakerProfile.email == user.email)
-    )
-    if taken is not None:
-        raise ProposalError(
-            _(
-                "Un profil d'intervenant·e existe déjà pour votre adresse e-mail. Pour le retrouver, "
-                "ouvrez le lien d'invitation reçu par e-mail, ou connectez-vous avec un lien de connexion."
-            )
-        )
+    refusal = profile_refusal(event, user)
+    if refusal is not None:
+        raise ProposalError(refusal)
     profile = SpeakerProfile(event_id=event.id, user_id=user.id, full_name=user.full_name, email=user.email)
     db.session.add(profile)
     db.session.flush()

@@ -1,6 +1,7 @@
 """Import of sessions and speakers from CSV or XLSX files, and exports of proposals, speakers and reviews.
 
-Files are checked by their content, never by their name alone, and read with pandas as text. Every row is
+Files are checked by their content, never by their name alone, and read row by row (csv, openpyxl
+read_only) with their limits counted as they are read. Every row is
 validated like the forms would, and each problem becomes a French sentence "Ligne N : ..." where N is
 the row number a spreadsheet shows (the header is row 1). Applying an import only adds to db.session:
 the view commits once, so an import is all or nothing.
@@ -8,15 +9,17 @@ the view commits once, so an import is all or nothing.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import statistics
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import openpyxl
 import pandas as pd
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -48,6 +51,8 @@ from nec.proposals.services import profile_is_complete
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_SIZE = 60 * 1024 * 1024  # a small XLSX that unzips to gigabytes is refused unread
 MAX_ROWS = 5000
+MAX_LINES = 2 * MAX_ROWS  # blank rows included: 500,000 empty lines stop here, while being read
+MAX_COLUMNS = 60
 MAX_SPEAKER_COLUMNS = programming.MAX_SPEAKERS
 LIMITS = {"title": 250, "summary": 600, "name": 200, "structure": 200, "territory": 200, "bio": 5000}
 IMPORT_KINDS = ("sessions", "speakers")
@@ -100,7 +105,10 @@ def column_key(header: str) -> str:
 
 
 def read_rows(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The file's column keys and its non-empty rows as (row number, {column key: stripped text})."""
+    """The file's column keys and its non-empty rows as (row number, {column key: stripped text}).
+
+    The limits hold while reading, never after: the size first, then each row read counts (blank ones
+    too) and is cut at MAX_COLUMNS, so a hostile file stops at its first row too many."""
     if not data:
         raise ImportFileError(_("Le fichier est vide. Choisissez le fichier à importer."))
     if len(data) > MAX_FILE_SIZE:
@@ -117,7 +125,7 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, di
                     "Ouvrez-le dans votre tableur et enregistrez-le au format « Classeur Excel (.xlsx) »."
                 )
             )
-        frame = _read_xlsx(data)
+        lines = _read_xlsx(data)
     elif name.endswith(".csv"):
         if is_zip or b"\x00" in data:
             raise ImportFileError(
@@ -126,27 +134,73 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, di
                     "Enregistrez-le au format « CSV UTF-8 » depuis votre tableur, ou envoyez-le en .xlsx."
                 )
             )
-        frame = _read_csv(data)
+        lines = _read_csv(data)
     elif name.endswith((".xls", ".ods")):
         raise ImportFileError(
             _("Ce format de tableur n'est pas lu ici. Enregistrez le fichier au format .xlsx ou CSV UTF-8.")
         )
     else:
         raise ImportFileError(_("Envoyez un fichier .csv ou .xlsx."))
+    return _rows_within_limits(lines)
 
-    frame = frame.fillna("")
-    keys = [column_key(c) for c in frame.columns]
-    if len(frame.index) > MAX_ROWS:
-        raise ImportFileError(_("Le fichier a plus de %(n)d lignes. Découpez-le en plusieurs fichiers.", n=MAX_ROWS))
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(_("Le fichier a plus de %(n)d lignes. Découpez-le en plusieurs fichiers.", n=MAX_ROWS))
+
+
+def _rows_within_limits(lines: Iterator[list]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and rows from an iterator of raw rows, counted one by one as they are read."""
+    header = next(lines, None)
+    if header is None or not any(_cell(v) for v in header):
+        raise ImportFileError(_("Le fichier est vide. Choisissez le fichier à importer."))
+    header = [_cell(v) for v in header]
+    while header and not header[-1]:
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise _too_many_columns()
+    keys = [column_key(c) for c in header]
     rows = []
-    for index, values in enumerate(frame.itertuples(index=False, name=None)):
-        row = {key: str(value).strip() for key, value in zip(keys, values, strict=True) if key}
+    for number, values in enumerate(lines, start=2):  # row 1 is the header
+        if number > MAX_LINES + 1 or (len(rows) >= MAX_ROWS and any(_cell(v) for v in values)):
+            raise _too_many_rows()
+        cells = [_cell(v) for v in values]
+        if any(cells[MAX_COLUMNS:]):
+            raise _too_many_columns()
+        if any(cells[len(keys) :]):
+            raise ImportFileError(_malformed())
+        row = {key: value for key, value in zip(keys, cells, strict=False) if key}
         if any(row.values()):
-            rows.append((index + 2, row))  # row 1 is the header
+            rows.append((number, row))
     return keys, rows
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _too_many_columns() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Le fichier a plus de %(n)d colonnes. Gardez seulement les colonnes décrites sur cette page.",
+            n=MAX_COLUMNS,
+        )
+    )
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        value = value.date()
+    return str(value).strip()
+
+
+def _malformed() -> str:
+    return _(
+        "Le fichier CSV est mal formé : une ligne n'a pas le même nombre de colonnes que l'en-tête, "
+        "ou un guillemet n'est pas refermé. Ouvrez-le dans un tableur, vérifiez-le, puis enregistrez-le."
+    )
+
+
+def _read_csv(data: bytes) -> Iterator[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -156,22 +210,25 @@ def _read_csv(data: bytes) -> pd.DataFrame:
                 "puis le type « CSV UTF-8 (délimité par des points-virgules) »."
             )
         ) from None
-    header = text.lstrip("\r\n").split("\n", 1)[0]
+    text = text.lstrip("\r\n")
+    header = text.split("\n", 1)[0]
     separator = ";" if header.count(";") >= header.count(",") and header.count(";") else ","
-    try:
-        return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except pd.errors.EmptyDataError:
-        raise ImportFileError(_("Le fichier est vide. Choisissez le fichier à importer.")) from None
-    except (pd.errors.ParserError, ValueError):
-        raise ImportFileError(
-            _(
-                "Le fichier CSV est mal formé : une ligne n'a pas le même nombre de colonnes que l'en-tête, "
-                "ou un guillemet n'est pas refermé. Ouvrez-le dans un tableur, vérifiez-le, puis enregistrez-le."
-            )
-        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+
+    def lines():
+        try:
+            for line in reader:
+                if any(cell.strip() for cell in line[MAX_COLUMNS:]):
+                    raise _too_many_columns()
+                yield line[:MAX_COLUMNS]
+        except csv.Error:
+            raise ImportFileError(_malformed()) from None
+
+    return lines()
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame:
+def _read_xlsx(data: bytes) -> Iterator[list]:
+    """The first sheet's rows, read as a stream (openpyxl read_only), at most MAX_COLUMNS + 1 wide."""
     unreadable = _(
         "Ce classeur Excel n'a pas pu être lu. Ouvrez-le dans votre tableur, enregistrez-le à nouveau "
         "au format .xlsx, puis réessayez."
@@ -181,14 +238,28 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
                 raise ImportFileError(unreadable)
+            # The sizes the archive declares bound what unzipping yields (zipfile stops there).
             if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_SIZE:
                 raise ImportFileError(_("Ce classeur est trop volumineux. Découpez-le en plusieurs fichiers."))
     except zipfile.BadZipFile:
         raise ImportFileError(unreadable) from None
     try:
-        return pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name=0, dtype=str, keep_default_na=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception:
         raise ImportFileError(unreadable) from None
+
+    def lines():
+        try:
+            yield from (list(r) for r in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
+        except ImportFileError:
+            raise
+        except Exception:
+            raise ImportFileError(unreadable) from None
+        finally:
+            workbook.close()
+
+    return lines()
 
 
 # --- the report ------------------------------------------------------------------------------------
@@ -756,8 +827,6 @@ def _proposals_table(event: Event) -> tuple[list[str], list[list[object]]]:
     marks = review_marks(event)
     rows = []
     for session in programming.list_sessions(event):
-        if session.state == SessionState.draft:
-            continue
         people = [
             f"{p.speaker.full_name} ({p.role.title}{', ' + p.speaker.structure if p.speaker.structure else ''})"
             for p in session.speakers

@@ -13,10 +13,10 @@ from wtforms import SelectChoice
 
 from nec.accounts.permissions import can_manage
 from nec.core import storage
-from nec.core.actions import conflict_message
+from nec.core.actions import conflict_message, run
 from nec.core.db import utcnow
 from nec.core.tokens import InvalidLink
-from nec.core.web import reachable_by_link
+from nec.core.web import parse_id, reachable_by_link
 from nec.events.models import FormatKind, SessionFormat
 from nec.extensions import db, login
 from nec.proposals import call as call_rules
@@ -249,7 +249,7 @@ def new_proposal():
         return login.unauthorized()
     event, now = g.event, utcnow()
     open_formats = call_rules.open_formats(event, now)
-    format_id = request.args.get("format", type=int)
+    format_id = request.args.get("format", type=parse_id)
     fmt = next((f for f in open_formats if f.id == format_id), None)
     if fmt is None:
         choose = ChooseFormatForm(formdata=None)
@@ -502,16 +502,13 @@ def confirm(token: str):
 
 
 def _profile_or_explain():
-    """(profile, None), or (None, a page explaining why there is none)."""
-    try:
-        profile = services.get_or_create_profile(g.event, _me())
-        db.session.commit()
-    except ProposalError as error:
-        db.session.rollback()
-        return None, (render_template("proposals/no_profile.html", event=g.event, message=error.message), 409)
-    except IntegrityError:
-        db.session.rollback()
-        return None, (render_template("proposals/no_profile.html", event=g.event, message=conflict_message()), 409)
+    """(the profile or None when there is none yet, None), or (None, a page explaining why none can be
+    made). Reads only: opening a page creates nothing; the first valid form sent creates the profile."""
+    me = _me()
+    profile = services.profile_for(g.event, me)
+    refusal = services.profile_refusal(g.event, me) if profile is None else None
+    if refusal is not None:
+        return None, (render_template("proposals/no_profile.html", event=g.event, message=refusal), 409)
     return profile, None
 
 
@@ -525,6 +522,9 @@ def profile():
     questions = call_rules.questions_for(g.event, QuestionTarget.speaker)
     form_class = call_rules.add_question_fields(ProfileForm, questions)
     if request.method == "GET":
+        if speaker is None:
+            form = form_class(data={"full_name": _me().full_name})
+            return _render_profile(form, speaker, questions)
         data = {
             "full_name": speaker.full_name,
             "structure": speaker.structure,
@@ -541,6 +541,7 @@ def profile():
         return _render_profile(form, speaker, questions, 400)
     new_path = previous = None
     try:
+        speaker = services.get_or_create_profile(g.event, _me())
         services.update_profile(
             speaker,
             full_name=form.full_name.data,
@@ -565,7 +566,7 @@ def profile():
             _show_error(form, error)
         else:
             form.form_errors.append(conflict_message())
-        return _render_profile(form, speaker, questions, 400)
+        return _render_profile(form, services.profile_for(g.event, _me()), questions, 400)
     if previous and previous != speaker.photo_path:
         storage.delete(previous)
     flash(_("Votre profil est enregistré."), "success")
@@ -579,7 +580,7 @@ def _render_profile(form, speaker, questions, status=200):
         form=form,
         speaker=speaker,
         question_fields=call_rules.question_fields(form, questions),
-        has_photo=storage.exists(speaker.photo_path),
+        has_photo=speaker is not None and storage.exists(speaker.photo_path),
     ), status
 
 
@@ -589,12 +590,11 @@ def profile_photo():
     `public.speaker_photo`, for the speakers they present)."""
     if not current_user.is_authenticated:
         return login.unauthorized()
-    speaker_id = request.args.get("speaker", type=int)
-    if speaker_id is not None:
+    speaker_id = request.args.get("speaker", type=parse_id)
+    if "speaker" in request.args:
         if not can_manage(current_user, g.event):
             abort(403)
-        # An id beyond the database's integers (a typed address) is simply unknown, not an error.
-        speaker = db.session.get(SpeakerProfile, speaker_id) if 0 < speaker_id < 2**31 else None
+        speaker = db.session.get(SpeakerProfile, speaker_id) if speaker_id is not None else None
         if speaker is None or speaker.event_id != g.event.id:
             abort(404)
     else:
@@ -638,8 +638,12 @@ def availability():
             abort(400)
         known = {p.key for p in periods}
         keys = known if form.whole_event.data else set(request.form.getlist("half_day")) & known
-        services.save_availability(speaker, g.event, keys)
-        db.session.commit()
+        _result, error = run(
+            lambda: services.save_availability(services.get_or_create_profile(g.event, _me()), g.event, keys)
+        )
+        if error is not None:
+            flash(error.message, "error")
+            return redirect(url_for("proposals.availability"))
         if keys:
             flash(_("Vos disponibilités sont enregistrées. Merci !"), "success")
         else:

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 import sqlalchemy as sa
 
@@ -113,7 +115,7 @@ def test_team_add_bad_address_explains(client, db, team):
     sign_in(client, organiser)
     response = client.post(f"/{event.slug}/manage/team", data={"email": "pas une adresse", "role": "reviewer"})
     assert response.status_code == 200
-    assert "n'est pas valide" in response.get_data(as_text=True)
+    assert "n'est pas valide" in html.unescape(response.get_data(as_text=True))
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 3
 
 

@@ -34,3 +34,25 @@ def test_an_id_too_large_for_the_database_is_a_404_everywhere(app, client, db, m
     answers = {(method, path): client.open(path, method=method).status_code for method, path in addresses}
     assert {key: code for key, code in answers.items() if code >= 500} == {}
     assert all(code in (404, 405) for code in answers.values()), answers
+
+
+def test_ids_from_query_strings_and_forms_are_read_with_parse_id():
+    """`type=int` or `int(...)` on a request value lets a number beyond the database's integers reach a query
+    (an OverflowError, a 500): views read ids with nec.core.web.parse_id, bounded as the routes are."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "nec"
+    unbounded = re.compile(r"type=int\b|int\(\s*request\.|int\(\s*(?:value|raw|room|wanted)\b")
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*views.py")
+        if unbounded.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_parse_id_is_bounded_like_the_routes():
+    from nec.core.web import MAX_ID, parse_id
+
+    assert [parse_id(v) for v in ("12", " 7 ", str(MAX_ID))] == [12, 7, MAX_ID]
+    assert [parse_id(v) for v in ("", None, "0", "-3", "1.5", "x", str(MAX_ID + 1), "9" * 5000)] == [None] * 8

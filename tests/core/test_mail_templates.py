@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from nec.core.mail_templates import (
     DEFAULTS,
     PLACEHOLDERS,
+    decorated_placeholders,
     fill,
     placeholders_for,
     queue_event_mail,
@@ -86,3 +87,13 @@ def test_html_part_escapes_the_wording_and_links_urls(db, make_event):
     message = db.session.scalars(sa.select(OutboxMessage)).one()
     assert "<script>" not in message.body_html and "&lt;script&gt;" in message.body_html
     assert '<a href="https://nec.example.org/c/abc"' in message.body_html
+
+
+def test_fill_takes_no_format_specification_nor_attribute_nor_index():
+    """{event_title:>10000000} made 10 MB of a 22-byte wording: a placeholder is replaced only when
+    written as its bare name; anything else stays as written."""
+    wording = "{event_title:>10000000}{event_title!r}{event_title.upper}{event_title[0]}{person_name:{event_title}}"
+    result = fill(wording, {"event_title": "NEC", "person_name": "Sam"})
+    assert result == wording
+    assert fill("{event_title} et {{accolades}}", {"event_title": "NEC"}) == "NEC et {accolades}"
+    assert decorated_placeholders("{a} {b:>9} {c!s} {d.e} {f[0]}") == ["{b:>9}", "{c!s}", "{d.e}", "{f[0]}"]

@@ -427,6 +427,8 @@ def test_mail_template_saves_and_resets(db, as_organiser, event):
             "Ces repères n'existent pas pour cet e-mail : {lien}, {nom}.",
         ),
         ({"body": "Bonjour {person_name"}, "Une accolade est seule"),
+        ({"subject": "{event_title:>10000000}"}, "retirez ce qui suit le nom dans {event_title:>10000000}"),
+        ({"body": "{person_name!r} {event_title.upper} {x[0]}"}, "{person_name!r}, {event_title.upper}, {x[0]}"),
         ({"subject": ""}, "Écrivez l'objet de l'e-mail."),
     ],
 )

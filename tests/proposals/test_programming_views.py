@@ -292,6 +292,39 @@ def test_unknown_session_is_not_found(client, organiser, event):
     assert client.post(f"/{event.slug}/manage/sessions/999999/cancel").status_code == 404
 
 
+DRAFT_GETS = [
+    "/{ev}/manage/sessions/{session}",
+    "/{ev}/manage/sessions/{session}/cancel",
+    "/{ev}/manage/proposals/{session}",
+    "/{ev}/manage/programme/sessions/{session}/place",
+    "/{ev}/manage/programme/sessions/{session}/preview",
+]
+DRAFT_POSTS = [
+    "/{ev}/manage/sessions/{session}",
+    "/{ev}/manage/sessions/{session}/cancel",
+    "/{ev}/manage/proposals/{session}/decision",
+    "/{ev}/manage/programme/sessions/{session}/place",
+    "/{ev}/manage/programme/sessions/{session}/move",
+    "/{ev}/manage/programme/sessions/{session}/unschedule",
+]
+
+
+def test_a_speakers_draft_is_not_found_on_any_organiser_page(db, client, organiser, event, urls):
+    """A draft is its author's alone: no organiser route that takes a session id opens or changes it."""
+    session = db.session.scalar(sa.select(Session))
+    session.title, session.state = "Brouillon secret", SessionState.draft
+    db.session.commit()
+    log_in(client, organiser)
+    for page in DRAFT_GETS:
+        assert client.get(urls(page)).status_code == 404, page
+    for page in DRAFT_POSTS:
+        data = {"title": "Changé", "room": "1", "starts_at": "2025-01-01T10:00", "decision": "accept"}
+        assert client.post(urls(page), data=data).status_code == 404, page
+    assert "Brouillon secret" not in page_text(client.get(f"/{event.slug}/manage/sessions"))
+    db.session.expire_all()
+    assert (session.title, session.state, session.staged_decision) == ("Brouillon secret", SessionState.draft, None)
+
+
 # --- speakers and claim links ---------------------------------------------------------------------
 
 
@@ -475,3 +508,14 @@ def test_edit_of_a_proposal_under_review_keeps_its_state(db, client, organiser, 
     db.session.expire_all()
     session = db.session.get(Session, session.id)
     assert (session.title, session.state) == ("Ouverture corrigée", SessionState.submitted)
+
+
+def test_new_session_with_a_blank_role_is_explained(db, client, organiser, event):
+    """A role of spaces was a ValueError (a 500): it is a role not chosen."""
+    log_in(client, organiser)
+    response = client.post(
+        f"/{event.slug}/manage/sessions/new", data=round_table_form(event, **{"speakers-0-role": "   "})
+    )
+    assert response.status_code == 422
+    assert "Choisissez le rôle de cette personne." in page_text(response)
+    assert _count(db, Session) == 0

@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import OutboxMessage
 from nec.events import services as event_services
+from nec.proposals import review
 from nec.proposals.models import (
     Call,
     Decision,
+    InvitationState,
     Question,
     QuestionKind,
     QuestionTarget,
@@ -205,6 +207,35 @@ def test_a_reviewer_cannot_review_their_own_proposal(db, client, event, reviewer
     assert "dont vous êtes intervenant·e" in page_text(response)
     assert client.post(f"/{event.slug}/review/{own.id}", data=score_form(criteria, 5, 2)).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 0
+
+
+def test_a_reviewer_invited_as_co_speaker_by_address_neither_reviews_nor_reads_the_reviews(
+    db, client, event, reviewer, second_reviewer, criteria, make_session
+):
+    """Named by e-mail, invitation not answered, profile not tied to the account: still their proposal."""
+    invited = make_session(
+        "Avec le relecteur en co-intervenant",
+        speakers=[("Ana Modératrice", "ana@example.org", "EPN"), ("Rémi Relecteur", "relecteur@example.org", "")],
+    )
+    part = invited.speakers[1]
+    part.invitation_state = InvitationState.invited
+    db.session.commit()
+    assert part.speaker.user_id is None
+    give_review(db, invited, second_reviewer, {criteria[0]: 5, criteria[1]: 2}, "Avis confidentiel")
+    log_in(client, reviewer)
+
+    listing = page_text(client.get(f"/{event.slug}/review/"))
+    assert "vous ne l'évaluez pas" in listing
+    assert f"/review/{invited.id}" not in listing
+    response = client.get(f"/{event.slug}/review/{invited.id}")
+    assert response.status_code == 403
+    assert "Avis confidentiel" not in page_text(response)
+    response = client.post(f"/{event.slug}/review/{invited.id}", data=score_form(criteria, 5, 2))
+    assert response.status_code == 403
+    assert "Avis confidentiel" not in page_text(response)
+    assert db.session.scalar(sa.select(sa.func.count(Review.id)).where(Review.reviewer_id == reviewer.id)) == 0
+    with pytest.raises(review.ReviewError):
+        review.save_review(invited, reviewer, {criteria[0].id: 5, criteria[1].id: 2})
 
 
 # --- reviewers see and score -----------------------------------------------------------------------
@@ -655,3 +686,36 @@ def test_event_home_links_reviewers_to_the_review_and_speakers_to_their_area(db,
     assert f'href="/{event.slug}/me/"' in page and "/review/" not in page
     page = home_as(visitor)
     assert "/review/" not in page and f'href="/{event.slug}/me/"' not in page
+
+
+HUGE = "9223372036854775808"  # beyond SQLite's 64 bits and PostgreSQL's integer
+
+
+def test_proposals_table_with_ids_too_large_shows_the_table(db, client, event, organiser, proposal):
+    log_in(client, organiser)
+    for query in (f"format={HUGE}", f"theme={HUGE}", f"format=-{HUGE}&theme=0"):
+        response = client.get(f"/{event.slug}/manage/proposals?{query}")
+        assert response.status_code == 200, query
+        assert "Le métier de médiateur numérique" in page_text(response)
+
+
+def test_staging_ids_too_large_is_explained_and_changes_nothing(db, client, event, organiser, proposal):
+    log_in(client, organiser)
+    response = client.post(
+        f"/{event.slug}/manage/proposals/stage", data={"session": HUGE, "action": "accept"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Cochez au moins une proposition" in page_text(response)
+    db.session.expire_all()
+    assert db.session.get(type(proposal), proposal.id).staged_decision is None
+
+
+def test_score_out_of_range_for_a_criterion_named_with_percent_is_explained(db, client, event, reviewer, proposal):
+    """The criterion's "%" was formatted again by the range check: a TypeError, a 500."""
+    criterion = review.add_criterion(event, reviewer, name="Utile à 100% pour le terrain", max_score=5, weight=1)
+    db.session.commit()
+    log_in(client, reviewer)
+    response = client.post(f"/{event.slug}/review/{proposal.id}", data={f"c_{criterion.id}": "9"})
+    assert response.status_code == 200
+    assert "Donnez une note entière de 0 à 5 pour « Utile à 100% pour le terrain »." in page_text(response)
+    assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 0

@@ -445,17 +445,38 @@ def _profile_form(**overrides):
     return data
 
 
-def test_profile_is_created_on_first_visit_and_saved(db, client, event, speaker):
+def test_profile_is_created_by_the_first_valid_form_sent_not_by_the_visit(db, client, event, speaker):
     log_in(client, speaker)
     text = page_text(client.get(f"{EV}/me/profile"))
     assert 'value="Sophie Submitter"' in text
-    profile = db.session.scalar(sa.select(SpeakerProfile))
-    assert profile.user_id == speaker.id and profile.publish_consent is False
+    assert db.session.scalar(sa.select(sa.func.count(SpeakerProfile.id))) == 0
+    assert client.post(f"{EV}/me/profile", data=_profile_form(full_name="  ")).status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(SpeakerProfile.id))) == 0
     assert client.post(f"{EV}/me/profile", data=_profile_form(publish_consent="y")).status_code == 302
     db.session.expire_all()
-    profile = db.session.get(SpeakerProfile, profile.id)
+    profile = db.session.scalar(sa.select(SpeakerProfile))
+    assert profile.user_id == speaker.id
     assert profile.structure == "Centre social de Barbezieux" and profile.publish_consent is True
     assert profile.structure_type.value == "social_centre"
+
+
+def test_a_visitor_opening_the_speaker_pages_is_no_speaker(db, client, event, speaker, organiser):
+    """Opening /me/profile and /me/availability writes nothing: the visitor is in no organiser's list."""
+    log_in(client, speaker)
+    assert client.get(f"{EV}/me/profile").status_code == 200
+    assert client.get(f"{EV}/me/availability").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count(SpeakerProfile.id))) == 0
+    log_in(client, organiser)
+    assert "Sophie Submitter" not in page_text(client.get(f"{EV}/manage/speakers"))
+    export = client.get(f"{EV}/manage/export/speakers.csv")
+    assert export.status_code == 200 and speaker.email not in export.get_data(as_text=True)
+
+
+def test_availability_sent_creates_the_profile(db, client, event, speaker):
+    log_in(client, speaker)
+    assert client.post(f"{EV}/me/availability", data={"whole_event": "y"}).status_code == 302
+    profile = db.session.scalar(sa.select(SpeakerProfile))
+    assert profile.user_id == speaker.id and profile.availabilities
 
 
 def test_photo_upload_accepted_and_served_to_owner_and_organisers(db, client, event, speaker, organiser, stranger):
@@ -488,7 +509,7 @@ def test_photo_upload_accepted_and_served_to_owner_and_organisers(db, client, ev
 )
 def test_photo_upload_refused_changes_nothing(db, client, event, speaker, payload, message):
     log_in(client, speaker)
-    client.get(f"{EV}/me/profile")
+    assert client.post(f"{EV}/me/profile", data=_profile_form(structure="")).status_code == 302
     if payload is None:
         payload = png_bytes(size=(4100, 20))
     data = _profile_form(structure="Nouvelle structure", photo=(io.BytesIO(payload), "photo.png"))
@@ -740,3 +761,13 @@ def test_invitation_accepted_on_an_account_someone_else_created_is_the_invitee_s
     hijacker.post("/login", data={"email": "paul@example.org", "password": "x" * 14})
     assert not _signed_in(hijacker)
     assert _signed_in(client)
+
+
+def test_co_speaker_with_an_address_and_no_name_field_is_explained(db, client, event, call, speaker):
+    """The name field missing from the request (not only empty) was an AttributeError, a 500."""
+    log_in(client, speaker)
+    data = _proposal_form(**{"co_speakers-1-name": None})
+    response = client.post(f"{EV}/me/proposals/new?format={fmt(event, FormatKind.round_table).id}", data=data)
+    assert response.status_code == 400
+    assert "Indiquez à la fois le nom et l'adresse e-mail de la personne" in page_text(response)
+    assert _count(db, Session) == 0

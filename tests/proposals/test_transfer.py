@@ -512,3 +512,55 @@ def test_export_of_the_demo_event_has_every_session_in_its_state(db):
     assert len(marked) == 5
     reviews = _csv_rows(transfer.render(*transfer.export_table(event, "reviews"), "csv", "evaluations"))
     assert len(reviews) == 5 and {r["Relecteur ou relectrice"] for r in reviews} == {demo.REVIEWER_NAME}
+
+
+# --- hostile files: refused while being read -------------------------------------------------------
+
+
+def _zip_bomb() -> bytes:
+    """A small .xlsx whose sheet unzips to 70 MB (of zeros)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (70 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def _many_rows_xlsx() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["titre", "format"])
+    for i in range(transfer.MAX_LINES + 5):
+        sheet.append([None, None] if i % 2 else ["", " "])
+    sheet.append(["Dernière", "Table ronde"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+HOSTILE = [
+    ("empty-lines.csv", lambda: HEADER.encode() + b"\n" * 500_000, "plus de 5000 lignes"),
+    ("rows.csv", lambda: csv_bytes(HEADER, *(["x;y"] * 6000)), "plus de 5000 lignes"),
+    ("columns.csv", lambda: (";".join(f"c{i}" for i in range(100_000)) + "\nA;B\n").encode(), "plus de 60 colonnes"),
+    ("wide-row.csv", lambda: csv_bytes("titre;format", "A;B" + ";" * 200_000 + "x"), "plus de 60 colonnes"),
+    ("bomb.xlsx", _zip_bomb, "trop volumineux"),
+    ("rows.xlsx", _many_rows_xlsx, "plus de 5000 lignes"),
+]
+
+
+@pytest.mark.parametrize(("filename", "make", "message"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_import_page_refuses_hostile_files_while_reading(db, client, event, organiser, filename, make, message):
+    data = make()
+    assert len(data) <= transfer.MAX_FILE_SIZE
+    log_in(client, organiser)
+    response = client.post(
+        f"/{event.slug}/manage/import",
+        data={"kind": "sessions", "only_valid": "y", "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert message in page_text(response)
+    assert sessions(db, event) == []
