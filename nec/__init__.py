@@ -44,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    from nec.core import ratelimit  # noqa: F401  (registers the database:// storage of the rate limits)
+
     limiter.init_app(app)
     from nec.core.i18n import compile_missing_catalogs
 

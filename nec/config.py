@@ -25,7 +25,8 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_MAIL_MAX_ATTEMPTS": ("NEC_MAIL_MAX_ATTEMPTS", 8, int),
     # PEM bundle of the authorities trusted for the mail server's certificate; "" = the system's store.
     "NEC_MAIL_CA_FILE": ("NEC_MAIL_CA_FILE", "", str),
-    "NEC_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", "memory://", str),
+    # database://: the counters in the application's database, shared by all its processes (nec.core.ratelimit).
+    "NEC_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", "database://", str),
     "NEC_STORAGE_PATH": ("NEC_STORAGE_PATH", None, str),
     "NEC_MAGIC_LINK_MAX_AGE": ("NEC_MAGIC_LINK_MAX_AGE", 15 * 60, int),
     "NEC_PASSWORD_RESET_MAX_AGE": ("NEC_PASSWORD_RESET_MAX_AGE", 60 * 60, int),
@@ -91,6 +92,9 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
     config["BABEL_TRANSLATION_DIRECTORIES"] = "translations"  # nec/translations (French needs no catalog)
     config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
     config["RATELIMIT_HEADERS_ENABLED"] = True
+    # A counter that cannot be read or written (database locked, Redis down) lets the request through,
+    # logged, rather than failing it: the page answers, or says "réessayez" itself.
+    config["RATELIMIT_SWALLOW_ERRORS"] = True
     config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024
     return config
 
