@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import Flask, current_app, render_template, request
+from flask import Request as FlaskRequest
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
+from nec.core.text import clean_data, clean_text
 from nec.core.time import to_local
 from nec.extensions import db
 
@@ -49,6 +53,29 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class Request(FlaskRequest):
+    """Every request of the application: what a client sends in the query string, the form fields and a
+    JSON body reaches the views without control characters (nec.core.text.clean_text), whether a form
+    class reads it or a view does (search boxes, filters, buttons)."""
+
+    @cached_property
+    def args(self) -> MultiDict:
+        return _cleaned(super().args)
+
+    def _load_form_data(self) -> None:
+        loaded = "form" in self.__dict__
+        super()._load_form_data()
+        if not loaded and "form" in self.__dict__:  # cleaned once, whichever of form, files, values asked
+            self.__dict__["form"] = _cleaned(self.__dict__["form"])
+
+    def get_json(self, *args, **kwargs):
+        return clean_data(super().get_json(*args, **kwargs))
+
+
+def _cleaned(values: MultiDict) -> MultiDict:
+    return type(values)([(clean_text(key), clean_text(value)) for key, value in values.items(multi=True)])
+
+
 def reachable_by_link(view):
     """Marks a view that a signed link opens (invitation, confirmation, claim): it works even while
     its event is not published yet, since the link itself is the permission."""
@@ -57,6 +84,7 @@ def reachable_by_link(view):
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     for code in ERROR_MESSAGES:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)

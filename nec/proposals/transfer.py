@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from nec.accounts.models import User
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.text import clean_text, without_control
 from nec.core.time import to_local
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
@@ -140,7 +141,7 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, di
         raise ImportFileError(_("Le fichier a plus de %(n)d lignes. Découpez-le en plusieurs fichiers.", n=MAX_ROWS))
     rows = []
     for index, values in enumerate(frame.itertuples(index=False, name=None)):
-        row = {key: str(value).strip() for key, value in zip(keys, values, strict=True) if key}
+        row = {key: clean_text(str(value)).strip() for key, value in zip(keys, values, strict=True) if key}
         if any(row.values()):
             rows.append((index + 2, row))  # row 1 is the header
     return keys, rows
@@ -850,9 +851,15 @@ def export_table(event: Event, what: str) -> tuple[list[str], list[list[object]]
     return EXPORT_TABLES[what](event)
 
 
+def _cell(value: object) -> object:
+    """A cell a spreadsheet opens as text, never as a formula, without the control characters openpyxl
+    refuses (IllegalCharacterError) and CSV readers stumble on."""
+    return neutralise(without_control(value) if isinstance(value, str) else value)
+
+
 def _frame(columns: list[str], rows: Iterable[list[object]]) -> pd.DataFrame:
-    safe = [[neutralise(value) for value in row] for row in rows]
-    return pd.DataFrame(safe, columns=[neutralise(c) for c in columns], dtype=object)
+    safe = [[_cell(value) for value in row] for row in rows]
+    return pd.DataFrame(safe, columns=[_cell(c) for c in columns], dtype=object)
 
 
 def to_csv(columns: list[str], rows: Iterable[list[object]]) -> bytes:
