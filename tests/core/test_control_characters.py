@@ -153,3 +153,13 @@ def test_nul_in_every_text_field_of_the_organisers_forms_is_no_500(db, client, o
         response = client.post(path, data=data)
         assert response.status_code < 500, (path, data)
     assert "\x00" not in "".join(db.session.scalars(sa.select(Theme.name)))
+
+
+def test_a_cli_option_loses_its_control_characters(app, db):
+    from nec.accounts.models import User
+
+    result = app.test_cli_runner().invoke(
+        args=["create-organiser", "--email", "jo@example.org", "--name", "Jo\x00 Mar\x01tin\n", "--password", "x" * 16]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalars(sa.select(User.full_name)).one() == "Jo Martin"
