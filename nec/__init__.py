@@ -8,7 +8,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from nec.config import load_config
+from nec.config import load_config, with_engine_options
 from nec.core.db import render_migration_item
 from nec.extensions import babel, csrf, db, limiter, login, migrate
 
@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = with_engine_options(app.config)
 
     if app.config["NEC_PROXY_COUNT"]:
         n = app.config["NEC_PROXY_COUNT"]
@@ -43,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    from nec.core import ratelimit  # noqa: F401  (registers the database:// storage of the rate limits)
+
     limiter.init_app(app)
     from nec.core.i18n import compile_missing_catalogs
 

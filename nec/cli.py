@@ -18,8 +18,21 @@ from nec import demo
 from nec.accounts import services as accounts
 from nec.core import mail
 from nec.core.models import OutboxState
+from nec.core.text import clean_text
 from nec.events.services import get_event_by_slug
 from nec.extensions import db
+
+
+class _Text(click.ParamType):
+    """A one-line text option, without control characters (as a form's text field: nec.core.forms)."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx) -> str:
+        return clean_text(value, single_line=True) if isinstance(value, str) else value
+
+
+TEXT = _Text()
 
 
 def init_app(app: Flask) -> None:
@@ -73,9 +86,9 @@ def demo_load(reset):
 
 
 @click.command("create-organiser")
-@click.option("--email", required=True, help="Adresse e-mail du compte.")
-@click.option("--name", "full_name", required=True, help="Prénom et nom.")
-@click.option("--event", "event_slug", default=None, help="Slug de l'événement à confier à cette personne.")
+@click.option("--email", required=True, type=TEXT, help="Adresse e-mail du compte.")
+@click.option("--name", "full_name", required=True, type=TEXT, help="Prénom et nom.")
+@click.option("--event", "event_slug", default=None, type=TEXT, help="Slug de l'événement à confier à cette personne.")
 @click.option("--admin", is_flag=True, help="Administrateur de la plateforme (peut créer des événements).")
 @click.option("--password", default=None, help="Mot de passe (demandé, masqué, s'il n'est pas donné).")
 @with_appcontext
@@ -312,7 +325,7 @@ def programme_solve(instance_path: str, output_path: str, time_limit: float, wor
     help="Génère le brouillon du programme d'un événement (les sessions épinglées et le programme publié ne "
     "changent pas), avec les poids de sa dernière génération.",
 )
-@click.option("--event", "event_slug", required=True, help="Slug de l'événement.")
+@click.option("--event", "event_slug", required=True, type=TEXT, help="Slug de l'événement.")
 @click.option(
     "--time-limit", default=30, show_default=True, type=click.IntRange(min=1, max=3600), help="Secondes de recherche."
 )

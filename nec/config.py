@@ -26,7 +26,8 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_MAIL_MAX_ATTEMPTS": ("NEC_MAIL_MAX_ATTEMPTS", 8, int),
     # PEM bundle of the authorities trusted for the mail server's certificate; "" = the system's store.
     "NEC_MAIL_CA_FILE": ("NEC_MAIL_CA_FILE", "", str),
-    "NEC_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", "memory://", str),
+    # database://: the counters in the application's database, shared by all its processes (nec.core.ratelimit).
+    "NEC_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", "database://", str),
     "NEC_STORAGE_PATH": ("NEC_STORAGE_PATH", None, str),
     "NEC_MAGIC_LINK_MAX_AGE": ("NEC_MAGIC_LINK_MAX_AGE", 15 * 60, int),
     "NEC_PASSWORD_RESET_MAX_AGE": ("NEC_PASSWORD_RESET_MAX_AGE", 60 * 60, int),
@@ -56,6 +57,8 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_HOSTING_PROVIDER": ("NEC_HOSTING_PROVIDER", "Hébergeur (nom, adresse, téléphone, à renseigner)", str),
     "NEC_DPO_CONTACT": ("NEC_DPO_CONTACT", "dpo@nec.localhost", str),
     "NEC_PROXY_COUNT": ("NEC_PROXY_COUNT", 0, int),
+    # How long a write waits for another process's write to end on SQLite (seconds), then a 503 "réessayez".
+    "NEC_SQLITE_BUSY_TIMEOUT": ("NEC_SQLITE_BUSY_TIMEOUT", 10.0, float),
     # False: a generator run is computed in a thread of the web process that received the request (one
     # machine); true: the request only queues it and `flask programme work --loop` processes compute it.
     "NEC_GENERATOR_WORKER": ("NEC_GENERATOR_WORKER", False, _parse_bool),
@@ -95,8 +98,21 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
     config["BABEL_TRANSLATION_DIRECTORIES"] = "translations"  # nec/translations (French needs no catalog)
     config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
     config["RATELIMIT_HEADERS_ENABLED"] = True
+    # A counter that cannot be read or written (database locked, Redis down) lets the request through,
+    # logged, rather than failing it: the page answers, or says "réessayez" itself.
+    config["RATELIMIT_SWALLOW_ERRORS"] = True
     config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024
     return config
+
+
+def with_engine_options(config: dict) -> dict:
+    """The engine options for the chosen database (called once the settings are final): on SQLite, how
+    long a write waits for the lock (sqlite3's `timeout`, its busy timeout) before the page says "réessayez"."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        connect_args = {"timeout": config.get("NEC_SQLITE_BUSY_TIMEOUT", 10.0), **options.get("connect_args", {})}
+        options["connect_args"] = connect_args
+    return options
 
 
 def normalise_database_url(url: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from nec.accounts.models import EventRoleKind
 from nec.accounts.services import PASSWORD_MAX_LENGTH, password_problems
+from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 
 
@@ -51,7 +51,7 @@ def _check_new_password(field, email: str | None) -> None:
         raise ValidationError(" ".join(problems))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(NecForm):
     full_name = StringField(
         _l("Prénom et nom"),
         validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200, message=_l("Ce nom est trop long."))],
@@ -66,7 +66,7 @@ class SignupForm(FlaskForm):
         _check_new_password(field, self.email.data)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(NecForm):
     email = _email_field()
     password = PasswordField(
         _l("Mot de passe"),
@@ -77,18 +77,18 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(NecForm):
     """Ask for a login link or a password reset link."""
 
     email = _email_field()
     next = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(NecForm):
     """A single button (the CSRF token travels with it)."""
 
 
-class ConfirmSignupForm(FlaskForm):
+class ConfirmSignupForm(NecForm):
     """The sign-up's link: the password chosen at sign-up, which the account keeps."""
 
     password = PasswordField(
@@ -98,12 +98,12 @@ class ConfirmSignupForm(FlaskForm):
     )
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(NecForm):
     password = _new_password_field(_l("Nouveau mot de passe"))
     password_confirm = _confirm_field("password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(NecForm):
     full_name = StringField(
         _l("Prénom et nom"),
         validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200, message=_l("Ce nom est trop long."))],
@@ -115,7 +115,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(NecForm):
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         render_kw={"autocomplete": "current-password"},
@@ -137,7 +137,7 @@ class ChangePasswordForm(FlaskForm):
         _check_new_password(field, self.user.email if self.user else "")
 
 
-class TeamMemberForm(FlaskForm):
+class TeamMemberForm(NecForm):
     email = _email_field(_l("Adresse e-mail de la personne"))
     full_name = StringField(
         _l("Prénom et nom (si la personne n'a pas encore de compte)"),
@@ -153,7 +153,7 @@ class TeamMemberForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(NecForm):
     """Deleting one's account: the password again, or (without a password) a typed word."""
 
     password = PasswordField(_l("Votre mot de passe"), render_kw={"autocomplete": "current-password"})

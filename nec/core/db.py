@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from wtforms import SelectChoice
 
+from nec.core import text  # noqa: F401  (its guard strips control characters from every flush)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -21,12 +23,13 @@ NAMING_CONVENTION = {
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite enforces foreign keys only when asked, per connection; WAL lets readers and a writer overlap."""
+    """SQLite enforces foreign keys only when asked, per connection; WAL lets readers and a writer overlap.
+
+    The busy timeout is sqlite3's `timeout` argument (NEC_SQLITE_BUSY_TIMEOUT, nec.config.with_engine_options)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
 

@@ -34,6 +34,7 @@ from flask_babel import force_locale
 
 from nec.core.db import claim, utcnow
 from nec.core.models import OutboxMessage, OutboxState
+from nec.core.text import clean_text
 from nec.extensions import db
 
 #: A message claimed longer ago than this, still `sending`, belongs to a worker that probably died.
@@ -115,10 +116,13 @@ def build_message(outbox, sender: str) -> EmailMessage:
     """
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = Address(display_name=outbox.to_name or "", addr_spec=outbox.to_address)
+    # A header is one line without control characters: a CR or LF in a name or a title (a session's, an
+    # event's) would inject a header, or make the message refused for good.
+    to_name = clean_text(outbox.to_name or "", single_line=True)
+    message["To"] = Address(display_name=to_name, addr_spec=outbox.to_address)
     if outbox.reply_to:
         message["Reply-To"] = outbox.reply_to
-    message["Subject"] = outbox.subject
+    message["Subject"] = clean_text(outbox.subject, single_line=True)
     message["Date"] = format_datetime(outbox.created_at or utcnow())
     message["Message-ID"] = outbox.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to robots, please

@@ -1,4 +1,4 @@
-"""Cross-cutting tables: the mail outbox and the audit log."""
+"""Cross-cutting tables: the mail outbox, the audit log, mail wordings and the rate-limit counters."""
 
 from __future__ import annotations
 
@@ -110,3 +110,17 @@ class MailTemplate(Base):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RateLimitCounter(Base):
+    """One rate-limit counter (fixed window) shared by every process on the database: nec.core.ratelimit.
+
+    `key` is Flask-Limiter's key (the limit, the client address or the submitted address), `expires_at` the
+    end of its window in seconds since the epoch; a counter past its window is reset or deleted."""
+
+    __tablename__ = "rate_limit_counters"
+    __table_args__ = (sa.CheckConstraint("count >= 0", name="count_positive"),)
+
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    expires_at: Mapped[float] = mapped_column(sa.Double, index=True)
+    count: Mapped[int] = mapped_column(default=0)

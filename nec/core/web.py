@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
+from flask import Request as FlaskRequest
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import OperationalError
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 from nec.core.i18n import lazy_gettext as _l
+from nec.core.text import clean_data, clean_text
 from nec.core.time import to_local
+from nec.extensions import db
 
 ERROR_MESSAGES = {
     400: _l("La demande n'a pas pu être comprise. Revenez en arrière et réessayez."),
@@ -22,7 +29,14 @@ ERROR_MESSAGES = {
     413: _l("Le fichier envoyé est trop volumineux."),
     429: _l("Trop de demandes en peu de temps. Patientez quelques minutes puis réessayez."),
     500: _l("Une erreur inattendue s'est produite de notre côté. Réessayez dans un instant."),
+    503: _l(
+        "Le site est très sollicité et n'a pas pu enregistrer votre demande. Rien n'a été modifié : "
+        "réessayez dans un instant."
+    ),
 }
+
+#: Seconds a client is asked to wait after a 503 (the database was busy): a few busy timeouts' worth.
+RETRY_AFTER_SECONDS = 5
 
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every id
@@ -52,6 +66,29 @@ def parse_id(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+class Request(FlaskRequest):
+    """Every request of the application: what a client sends in the query string, the form fields and a
+    JSON body reaches the views without control characters (nec.core.text.clean_text), whether a form
+    class reads it or a view does (search boxes, filters, buttons)."""
+
+    @cached_property
+    def args(self) -> MultiDict:
+        return _cleaned(super().args)
+
+    def _load_form_data(self) -> None:
+        loaded = "form" in self.__dict__
+        super()._load_form_data()
+        if not loaded and "form" in self.__dict__:  # cleaned once, whichever of form, files, values asked
+            self.__dict__["form"] = _cleaned(self.__dict__["form"])
+
+    def get_json(self, *args, **kwargs):
+        return clean_data(super().get_json(*args, **kwargs))
+
+
+def _cleaned(values: MultiDict) -> MultiDict:
+    return type(values)([(clean_text(key), clean_text(value)) for key, value in values.items(multi=True)])
+
+
 def reachable_by_link(view):
     """Marks a view that a signed link opens (invitation, confirmation, claim): it works even while
     its event is not published yet, since the link itself is the permission."""
@@ -60,9 +97,11 @@ def reachable_by_link(view):
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     for code in ERROR_MESSAGES:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or "fr"))
     app.jinja_env.filters.update(
@@ -89,14 +128,48 @@ def _error_page(error):
     description = getattr(error, "description", None) if code in (400, 403, 429) else None
     if code == 429 or description == getattr(type(error), "description", None):
         description = None  # Werkzeug's default description is English and says nothing more
-    return render_template("errors.html", code=code, message=message, detail=description), code
+    return _render_error(code, message, description)
 
 
 def _csrf_error(error):
     message = _l(
         "Le formulaire a expiré ou n'a pas été envoyé depuis ce site. Rechargez la page, puis envoyez-le à nouveau."
     )
-    return render_template("errors.html", code=400, message=message, detail=None), 400
+    return _render_error(400, message, None)
+
+
+def _database_unavailable(error):
+    """The database did not answer in time (SQLite locked beyond its busy timeout, a server gone away):
+    nothing was kept, and the person is asked to try again in a moment rather than shown a crash."""
+    current_app.logger.warning("database unavailable: %s", error)
+    response = _render_error(503, ERROR_MESSAGES[503], None)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _render_error(code: int, message, detail):
+    """The error page, after the session is rolled back: the page (its menu, the signed-in person) reads
+    the database, which refuses a session whose flush failed (PendingRollbackError). Should the page
+    still fail (the database gone), a bare page in the same words rather than gunicorn's empty 500."""
+    _rollback()
+    try:
+        body = render_template("errors.html", code=code, message=message, detail=detail)
+    except Exception:
+        current_app.logger.exception("the error page could not be rendered")
+        _rollback()
+        home = escape(str(_l("Revenir à l'accueil")))
+        body = (
+            '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>NEC</title></head>'
+            f'<body><main><h1>{escape(str(message))}</h1><p><a href="/">{home}</a></p></main></body></html>'
+        )
+    return current_app.make_response((body, code))
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone: nothing to undo, the page must still answer
+        current_app.logger.exception("rollback failed")
 
 
 def _security_headers(response):

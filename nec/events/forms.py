@@ -6,7 +6,6 @@ name, a room still in use) live in services.py and come back as SetupError.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.events.models import EventFormat, FormatKind, RoomKind
 
@@ -46,7 +46,7 @@ COMMON_TIMEZONES = (
 )
 
 
-class EventForm(FlaskForm):
+class EventForm(NecForm):
     title = StringField(
         _l("Titre de l'événement"),
         validators=[InputRequired(_l("Indiquez le titre de l'événement.")), Length(max=200)],
@@ -148,7 +148,7 @@ class EventForm(FlaskForm):
         }
 
 
-class DayForm(FlaskForm):
+class DayForm(NecForm):
     opens_at = TimeField(
         _l("Ouverture"),
         validators=[InputRequired(_l("Indiquez l'heure d'ouverture."))],
@@ -204,7 +204,7 @@ def _name_field(label):
     )
 
 
-class RoomForm(FlaskForm):
+class RoomForm(NecForm):
     name = _name_field(_l("Nom de la salle"))
     kind = SelectField(_l("Type de salle"), default=RoomKind.physical.value)
     capacity = WholeNumberField(
@@ -240,7 +240,7 @@ class RoomForm(FlaskForm):
         }
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(NecForm):
     name = _name_field(_l("Nom du thème"))
     description = TextAreaField(_l("Description"), validators=[Optional()])
     colour = StringField(
@@ -258,7 +258,7 @@ class ThemeForm(FlaskForm):
         return {"name": self.name.data, "description": self.description.data or "", "colour": self.colour.data}
 
 
-class FormatForm(FlaskForm):
+class FormatForm(NecForm):
     kind = SelectField(_l("Type de session"))
     name = _name_field(_l("Nom du format"))
     description = TextAreaField(_l("Description"), validators=[Optional()])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import format_date, format_time
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.web import localised_pattern
 from nec.events.models import Event
@@ -24,7 +24,7 @@ def _time_choices(event: Event, keep: list[time]) -> list[SelectChoice]:
     return [SelectChoice(at.strftime("%H:%M"), format_time(at, pattern)) for at in time_choices(event, keep)]
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(NecForm):
     """Day, room and start time from lists: the editor's way that needs no dragging.
 
     The lists do not check their own values (validate_choice=False): the editor's parsers do, and say
@@ -51,7 +51,7 @@ class PlaceForm(FlaskForm):
         self.start.choices = _time_choices(event, list(keep))
 
 
-class BreakForm(FlaskForm):
+class BreakForm(NecForm):
     """A break across all rooms (coffee, lunch): a name, a day, a start and an end."""
 
     title = StringField(

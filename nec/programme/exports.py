@@ -35,6 +35,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from nec.core.slugs import slugify
+from nec.core.text import clean_text, without_control
 from nec.events.models import Event, Room, RoomKind
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.public import by_day, is_public_slot
@@ -49,8 +50,6 @@ TIMESLOT_MINUTES = 15
 GUID_NAMESPACE = uuid.UUID("5b0f4c2e-8a1d-5d3e-9c61-2f7e0a4b6d18")
 JSON_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 
-# Characters XML 1.0 does not allow (pasted text sometimes carries them).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _XML_TRACK_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")
 _JSON_SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
@@ -234,7 +233,8 @@ def schedule_days(schedule: ReleasedSchedule) -> list[ScheduleDay]:
 
 
 def _clean(text: str | None) -> str:
-    return _XML_ILLEGAL.sub("", text or "")
+    """Without the characters XML 1.0 does not allow (pasted text sometimes carries them)."""
+    return without_control(text or "")
 
 
 def _iso(instant: datetime) -> str:
@@ -512,7 +512,7 @@ class ICalExporter(Exporter):
         event = schedule.event
         calendar = icalendar.Calendar.new(
             prodid=f"-//Numérique en Communs//{GENERATOR_NAME}//FR",
-            name=event.title,
+            name=clean_text(event.title),
             method="PUBLISH",
             calscale="GREGORIAN",
             url=schedule.url(f"/{event.slug}/"),
@@ -533,16 +533,17 @@ class ICalExporter(Exporter):
         for slot in schedule.slots:
             session = slot.session
             categories = [session.format.name] + ([session.theme.name] if session.theme else [])
+            # Texts without control characters: iCalendar allows none but tab, and a lone CR breaks the line.
             entry = icalendar.Event.new(
                 uid=f"{session_guid(event, session.id)}@{event.slug}",
                 stamp=stamp,
                 start=schedule.local(slot.starts_at),
                 end=schedule.local(slot.ends_at),
-                summary=session.title,
-                location=slot.room.name if slot.room else unplaced_room_name(),
-                description=_ics_description(session),
+                summary=clean_text(session.title, single_line=True),
+                location=clean_text(slot.room.name if slot.room else unplaced_room_name(), single_line=True),
+                description=clean_text(_ics_description(session)),
                 url=session_url(schedule, session),
-                categories=categories,
+                categories=[clean_text(name, single_line=True) for name in categories],
             )
             yield entry
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.events.forms import WholeNumberField
 from nec.programme.generation import MAX_TIME_LIMIT, MIN_TIME_LIMIT, WEIGHTED_TERMS
@@ -24,7 +24,7 @@ def _weight(label, description):
     )
 
 
-class GeneratorForm(FlaskForm):
+class GeneratorForm(NecForm):
     """How much each wish of the organiser counts, and how long the generator may search."""
 
     wishes = _weight(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.programme.publishing import NAME_MAX_LENGTH
 
 COMMENT_MAX_LENGTH = 2000
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(NecForm):
     name = StringField(
         _l("Nom de la version"),
         description=_l("Par exemple « v2 » ou « Programme définitif ». Chaque version a un nom différent."),

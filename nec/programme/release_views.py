@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
 from nec.core.links import external_url
+from nec.core.text import without_control
 from nec.extensions import db
 from nec.programme import changelog, conflicts, editor, publishing
 from nec.programme.release_forms import ReleaseForm
@@ -103,9 +104,10 @@ def _urn(*parts: object) -> str:
 
 
 def _child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
+    """An element whose text and attributes hold only what XML allows (titles may carry control characters)."""
+    element = ET.SubElement(parent, tag, {name: without_control(value) for name, value in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = without_control(str(text))
     return element
 
 

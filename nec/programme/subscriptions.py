@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from nec.accounts.models import User
+from nec.core.text import clean_text
 from nec.core.time import to_local
 from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event
@@ -71,7 +72,7 @@ def revoke_subscriptions(user: User) -> None:
 
 def personal_calendar(user: User, event: Event, base_url: str) -> bytes:
     """The person's favourites in the latest release, as iCalendar (an empty calendar before it)."""
-    title = _("Mon programme – %(event)s", event=event.title)
+    title = clean_text(_("Mon programme – %(event)s", event=event.title), single_line=True)
     version = latest_release(event)
     if version is None:
         calendar = icalendar.Calendar.new(prodid=f"-//Numérique en Communs//{exports.GENERATOR_NAME}//FR", name=title)

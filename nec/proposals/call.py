@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from nec.accounts.models import User
 from nec.core.audit import log_action
 from nec.core.errors import UserError
+from nec.core.forms import NecForm
 from nec.core.mail_templates import (
     decorated_placeholders,
     fill,
@@ -285,7 +285,7 @@ def field_name(question: Question) -> str:
     return f"q_{question.id}"
 
 
-def add_question_fields(form_class: type[FlaskForm], questions: list[Question]) -> type[FlaskForm]:
+def add_question_fields(form_class: type[NecForm], questions: list[Question]) -> type[NecForm]:
     """A subclass of form_class with one field per question, named q_<id>, in the questions' order."""
     attrs = {field_name(q): _field_for(q) for q in questions}
     return type(f"{form_class.__name__}WithQuestions", (form_class,), attrs)

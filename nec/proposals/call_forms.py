@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.events.models import SessionFormat
 from nec.proposals.models import QuestionKind, QuestionTarget
@@ -30,7 +30,7 @@ class LocalDateTimeField(DateTimeLocalField):
         super().__init__(label, validators or [Optional()], **kwargs)
 
 
-class CallForm(FlaskForm):
+class CallForm(NecForm):
     opens_at = LocalDateTimeField(
         _l("Ouverture de l'appel"),
         description=_l("Date et heure, à l'heure de l'événement. Laissez vide tant que l'appel ne doit pas ouvrir."),
@@ -96,7 +96,7 @@ def local_value(instant: datetime | None, tz) -> datetime | None:
     return instant.astimezone(tz).replace(tzinfo=None) if instant is not None else None
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(NecForm):
     target = RadioField(
         _l("À qui la question est posée"),
         default=QuestionTarget.proposal.value,
@@ -153,7 +153,7 @@ class QuestionForm(FlaskForm):
         }
 
 
-class MailWordingForm(FlaskForm):
+class MailWordingForm(NecForm):
     subject = StringField(
         _l("Objet"),
         validators=[

@@ -6,13 +6,11 @@ deadline) live in services.py and come back as ProposalError.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -24,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from nec.core.forms import NecForm, NecSubForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import AttendanceMode, Level, SpeakerRole, StructureType
 
@@ -49,7 +48,7 @@ def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
-class CoSpeakerForm(Form):
+class CoSpeakerForm(NecSubForm):
     """One row of the lineup; a row left blank is ignored. (A plain Form: the page has one CSRF token.)"""
 
     name = StringField(_l("Prénom et nom"), validators=[Optional(), Length(max=200)], filters=[_strip])
@@ -75,7 +74,7 @@ class CoSpeakerForm(Form):
         return not self.name.data and not self.email.data
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(NecForm):
     title = StringField(
         _l("Titre de la session"),
         description=_l("Quelques mots qui donnent envie de venir, par exemple « Le métier de médiateur numérique »."),
@@ -206,11 +205,11 @@ class ProposalForm(FlaskForm):
                 raise ValidationError(_l("Choisissez le rôle de chaque co-intervenant·e dans la liste."))
 
 
-class ChooseFormatForm(FlaskForm):
+class ChooseFormatForm(NecForm):
     format = RadioField(_l("Quel format proposez-vous ?"), choices=[], validate_choice=False)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(NecForm):
     full_name = StringField(
         _l("Prénom et nom"),
         validators=[
@@ -262,7 +261,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Choisissez un type de structure dans la liste."))
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(NecForm):
     """The half-day checkboxes are read from request.form directly (their keys are dates)."""
 
     whole_event = BooleanField(_l("Je suis disponible pendant tout l'événement"))
@@ -271,7 +270,7 @@ class AvailabilityForm(FlaskForm):
 CONSENT_CHOICES = (("yes", _l("Oui, j'accepte")), ("no", _l("Non, je refuse")))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(NecForm):
     recording = RadioField(
         _l("Enregistrement vidéo de la session"),
         choices=choices_of(CONSENT_CHOICES),
@@ -292,5 +291,5 @@ class ConsentForm(FlaskForm):
     )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(NecForm):
     """A form that is only a button (and its CSRF token): withdraw, accept, decline, confirm."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     RadioField,
     SelectChoice,
@@ -17,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from nec.core.forms import NecForm, NecSubForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.events.forms import WholeNumberField
 from nec.events.models import Event
@@ -24,7 +23,7 @@ from nec.proposals.models import SessionState, SpeakerRole
 from nec.proposals.programming import DIRECT_STATES, MAX_SPEAKERS, SessionDetails, SpeakerEntry
 
 
-class SpeakerRowForm(Form):
+class SpeakerRowForm(NecSubForm):
     """One line of the speakers' table; an empty line is ignored."""
 
     full_name = StringField(
@@ -64,7 +63,7 @@ class SpeakerRowForm(Form):
         return ok
 
 
-class SessionForm(FlaskForm):
+class SessionForm(NecForm):
     format_id = SelectField(_l("Format"), coerce=int, validators=[InputRequired(_l("Choisissez le format."))])
     theme_id = SelectField(_l("Thème"), coerce=int, validators=[Optional()])
     title = StringField(
@@ -144,7 +143,7 @@ class SessionForm(FlaskForm):
             entry.form.role.data = part.role.value
 
 
-class ImportForm(FlaskForm):
+class ImportForm(NecForm):
     kind = RadioField(
         _l("Ce que contient le fichier"),
         choices=[

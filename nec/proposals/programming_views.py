@@ -8,11 +8,11 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
 from nec.core.actions import conflict_message, run
+from nec.core.forms import NecForm
 from nec.core.time import to_local, utcnow
 from nec.core.tokens import InvalidLink
 from nec.core.web import reachable_by_link
@@ -139,7 +139,7 @@ def edit_session(session_id: int):
 @organiser_required
 def cancel_session(session_id: int):
     session = _session_or_404(session_id)
-    form = FlaskForm()
+    form = NecForm()
     if form.validate_on_submit():
         title = session.title
         problem = _commit(lambda: programming.cancel_session(session, _me()))
@@ -162,7 +162,7 @@ def speakers():
         event=g.event,
         speakers=programming.list_speakers(g.event),
         is_complete=profile_is_complete,
-        form=FlaskForm(),
+        form=NecForm(),
     )
 
 
@@ -172,7 +172,7 @@ def send_claim_link(speaker_id: int):
     profile = programming.get_speaker(g.event, speaker_id)
     if profile is None:
         abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not NecForm().validate_on_submit():
         abort(400)
     problem = _commit(lambda: programming.send_claim_link(profile, _me()))
     if problem is None:
@@ -198,7 +198,7 @@ def claim(token: str):
     except InvalidLink as error:
         return render_template("proposals/programming/claim_invalid.html", event=g.event, message=str(error)), 400
     user = _me() if current_user.is_authenticated else None
-    form = FlaskForm()
+    form = NecForm()
     problem = None
     if profile.user_id is not None and (user is None or profile.user_id != user.id):
         problem = _(

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import ReviewCriterion
 from nec.proposals.review import MAX_COMMENT_LENGTH
@@ -31,7 +31,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(_l("Écrivez un nombre entier, sans virgule ni lettre.")) from error
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(NecForm):
     name = StringField(
         _l("Nom du critère"),
         description=_l("Par exemple « Utilité pour les médiateurs numériques » ou « Clarté de la proposition »."),
@@ -72,7 +72,7 @@ class CriterionForm(FlaskForm):
         }
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(NecForm):
     comment = TextAreaField(
         _l("Commentaire"),
         description=_l("Ce qui vous a convaincu ou ce qui manque. L'équipe organisatrice le lit avant de décider."),

@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from nec.accounts.models import User
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.text import clean_text, without_control
 from nec.core.time import to_local
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
@@ -151,9 +152,9 @@ def _too_many_rows() -> ImportFileError:
 def _rows_within_limits(lines: Iterator[list]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Header and rows from an iterator of raw rows, counted one by one as they are read."""
     header = next(lines, None)
-    if header is None or not any(_cell(v) for v in header):
+    if header is None or not any(_read_cell(v) for v in header):
         raise ImportFileError(_("Le fichier est vide. Choisissez le fichier à importer."))
-    header = [_cell(v) for v in header]
+    header = [_read_cell(v) for v in header]
     while header and not header[-1]:
         header.pop()
     if len(header) > MAX_COLUMNS:
@@ -161,9 +162,9 @@ def _rows_within_limits(lines: Iterator[list]) -> tuple[list[str], list[tuple[in
     keys = [column_key(c) for c in header]
     rows = []
     for number, values in enumerate(lines, start=2):  # row 1 is the header
-        if number > MAX_LINES + 1 or (len(rows) >= MAX_ROWS and any(_cell(v) for v in values)):
+        if number > MAX_LINES + 1 or (len(rows) >= MAX_ROWS and any(_read_cell(v) for v in values)):
             raise _too_many_rows()
-        cells = [_cell(v) for v in values]
+        cells = [_read_cell(v) for v in values]
         if any(cells[MAX_COLUMNS:]):
             raise _too_many_columns()
         if any(cells[len(keys) :]):
@@ -183,14 +184,14 @@ def _too_many_columns() -> ImportFileError:
     )
 
 
-def _cell(value) -> str:
+def _read_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         value = value.date()
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 def _malformed() -> str:
@@ -919,9 +920,15 @@ def export_table(event: Event, what: str) -> tuple[list[str], list[list[object]]
     return EXPORT_TABLES[what](event)
 
 
+def _cell(value: object) -> object:
+    """A cell a spreadsheet opens as text, never as a formula, without the control characters openpyxl
+    refuses (IllegalCharacterError) and CSV readers stumble on."""
+    return neutralise(without_control(value) if isinstance(value, str) else value)
+
+
 def _frame(columns: list[str], rows: Iterable[list[object]]) -> pd.DataFrame:
-    safe = [[neutralise(value) for value in row] for row in rows]
-    return pd.DataFrame(safe, columns=[neutralise(c) for c in columns], dtype=object)
+    safe = [[_cell(value) for value in row] for row in rows]
+    return pd.DataFrame(safe, columns=[_cell(c) for c in columns], dtype=object)
 
 
 def to_csv(columns: list[str], rows: Iterable[list[object]]) -> bytes:

@@ -276,8 +276,24 @@ def test_recipient_refused_with_5xx_fails_at_once(smtp_app, db, smtp_server):
     assert received_ids(smtp_server) == [accepted.message_id]  # the connection went on after the refusal
 
 
-def test_header_injection_fails_at_once_and_sends_nothing(smtp_app, db, smtp_server):
-    injected = queue(subject="Bonjour\nBcc: victime@example.org")
+def test_a_line_break_in_a_subject_or_name_is_sent_on_one_line_without_injecting_a_header(smtp_app, db, smtp_server):
+    """A title pasted with its line break (CR, LF) once made the message fail for good; it goes, on one line."""
+    injected = queue(subject="Bonjour\r\nBcc: victime@example.org", to_name="Camille\rX-Evil: 1\x01")
+    db.session.commit()
+
+    report = deliver_due()
+
+    assert (report.sent, report.failed) == (1, 0)
+    assert fresh(injected).state == OutboxState.sent
+    [received] = smtp_server.messages()
+    assert received["Subject"] == "Bonjour Bcc: victime@example.org"
+    assert received["Bcc"] is None and received["X-Evil"] is None
+    assert received["To"].addresses[0].display_name == "Camille X-Evil: 1"
+    assert [e["rcpt_tos"] for e in smtp_server.envelopes()] == [["camille@example.org"]]
+
+
+def test_an_address_no_header_can_carry_fails_at_once_and_sends_nothing(smtp_app, db, smtp_server):
+    injected = queue("camille@example.org\nbcc: victime@example.org")
     good = queue("dominique@example.org")
     db.session.commit()
 

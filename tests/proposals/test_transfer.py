@@ -564,3 +564,32 @@ def test_import_page_refuses_hostile_files_while_reading(db, client, event, orga
     assert response.status_code == 422
     assert message in page_text(response)
     assert sessions(db, event) == []
+
+
+def test_exports_answer_with_control_characters_stored_in_the_database(db, client, event, organiser, reviewed):
+    """Text stored before the input layer existed (or by raw SQL) with control characters: the XLSX writer
+    once refused it (openpyxl IllegalCharacterError, a 500); the cells lose them instead."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE sessions SET title = :t WHERE id = :id"), {"t": "Mon\x01atelier\x0b", "id": reviewed.id}
+        )
+        conn.execute(sa.text("UPDATE speaker_profiles SET full_name = :n"), {"n": "Léa\x1f Formule"})
+    db.session.expire_all()
+    log_in(client, organiser)
+    for name in ("proposals", "speakers"):
+        response = client.get(f"/{event.slug}/manage/export/{name}.xlsx")
+        assert response.status_code == 200, name
+        cells = [
+            c
+            for row in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)
+            for c in row
+        ]
+        assert not any(isinstance(c, str) and ("\x01" in c or "\x1f" in c) for c in cells)
+        assert ("Monatelier" if name == "proposals" else "Léa Formule") in cells
+
+
+def test_an_imported_cell_loses_its_control_characters(db, event, organiser):
+    data = csv_bytes(HEADER, ROUND_TABLE.replace("Financer la", "Financer\x01 la\x1b", 1))
+    _keys, read = transfer.read_rows(data, "programme.csv")
+    assert read[0][1]["titre"] == "Financer la médiation"
+    assert all("\x01" not in value for _number, row in read for value in row.values())

@@ -34,9 +34,10 @@ def _free_port() -> int:
 
 
 class AppServer:
-    """`gunicorn wsgi:app` (one worker) on 127.0.0.1 and a free port: `.url`, `.start()`, `.stop()`."""
+    """`gunicorn wsgi:app` (one worker unless told) on 127.0.0.1 and a free port: `.url`, `.start()`, `.stop()`."""
 
-    def __init__(self, folder: Path, environ: dict[str, str]) -> None:
+    def __init__(self, folder: Path, environ: dict[str, str], workers: int = 1) -> None:
+        self.workers = workers
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = _free_port()
@@ -54,7 +55,7 @@ class AppServer:
         cmd = [
             sys.executable, "-m", "gunicorn",
             "--bind", f"127.0.0.1:{self.port}",
-            "--workers", "1",
+            "--workers", str(self.workers),
             "--no-control-socket",
             "wsgi:app",
         ]  # fmt: skip
