@@ -152,8 +152,11 @@ def time_choices(event: Event, keep: list[time] = ()) -> list[time]:
 
 
 def event_session(event: Event, session_id: int) -> Session | None:
+    """A session of this event that the editor may show; a draft belongs to its author alone (None)."""
     return db.session.scalar(
-        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id).options(*_session_options())
+        sa.select(Session)
+        .where(Session.id == session_id, Session.event_id == event.id, Session.state != SessionState.draft)
+        .options(*_session_options())
     )
 
 
