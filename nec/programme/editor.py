@@ -152,7 +152,7 @@ def time_choices(event: Event, keep: list[time] = ()) -> list[time]:
 
 
 def event_session(event: Event, session_id: int) -> Session | None:
-    """A session of this event that the editor may show; a draft belongs to its author alone (None)."""
+    """A session of the event for the editor; a draft is its author's alone (None, as if absent)."""
     return db.session.scalar(
         sa.select(Session)
         .where(Session.id == session_id, Session.event_id == event.id, Session.state != SessionState.draft)
