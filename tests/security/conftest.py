@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -43,7 +44,8 @@ def send(app, world):
             response = client.open(url, method=method, data=data, **kw)
         except Exception as exc:  # TESTING propagates the application's exceptions: each one is a 500
             db.session.rollback()
-            return Answer(500, "", b"", "", f"{type(exc).__name__}: {str(exc)[:300]}")
+            text = re.sub(r"\(raised as a result of Query-invoked autoflush;[^)]*\)", "", " ".join(str(exc).split()))
+            return Answer(500, "", b"", "", f"{type(exc).__name__}: {text.strip()[:160]}")
         finally:
             db.session.expire_all()
         return Answer(
