@@ -68,6 +68,9 @@ class SetupError(UserError):
 
 
 def get_event_by_slug(slug: str) -> Event | None:
+    """None for an address no event has; a control character (NUL) never reaches PostgreSQL, which refuses it."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in slug):
+        return None
     return db.session.scalar(sa.select(Event).where(Event.slug == slug))
 
 

@@ -274,3 +274,11 @@ def test_index_offers_creation_and_unpublished_events_to_their_organiser(db, cli
     html = page_text(client.get("/"))
     assert "/manage/events/new" in html
     assert f"/{event.slug}/manage/" in html
+
+
+@pytest.mark.parametrize("path", ["/nec%00charente/", "/nec%01charente/programme/", "/api/v1/events/nec%00charente"])
+def test_an_event_address_with_a_control_character_is_not_found(client, event, path):
+    """PostgreSQL refuses a NUL in a query: the address is simply unknown (it was a 500 on PostgreSQL)."""
+    response = client.get(path)
+
+    assert response.status_code == 404

@@ -590,6 +590,29 @@ def test_place_refuses_a_rejected_session_in_french(client, organiser, small, pl
     assert all_slots(small.event) == before
 
 
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "place"), ("POST", "place"), ("GET", "preview"), ("POST", "move"), ("POST", "unschedule")],
+)
+def test_editor_does_not_open_a_speakers_draft(client, organiser, small, placed, method, path):
+    """A draft belongs to its author alone: the editor answers 404, as for a session of another event."""
+    draft = add_session(small, "Mon brouillon secret", state=SessionState.draft)
+    log_in(client, organiser)
+    before = all_slots(small.event)
+    data = {"day": "2026-03-29", "room": small.rooms["Grande salle"].id, "start": "14:00"}
+    url = f"{_base(small)}/sessions/{draft.id}/{path}"
+    if path == "move":
+        data = {"room": small.rooms["Grande salle"].id, "starts_at": "2026-03-29T14:00"}
+
+    response = client.open(
+        url, method=method, data=data if method == "POST" else None, query_string=(data if method == "GET" else None)
+    )
+
+    assert response.status_code == 404
+    assert "Mon brouillon secret" not in page_text(response)
+    assert all_slots(small.event) == before
+
+
 def test_place_page_lists_the_warnings_at_the_current_place(client, organiser, small, placed):
     plenary = add_session(small, "Grande ouverture", kind=FormatKind.plenary)
     put(small, plenary, "Petite salle", SUMMER, time(10, 30), time(11, 30))

@@ -1,0 +1,184 @@
+"""Every route of the application, classified: who may use it, and with which objects of the world.
+
+A new route must be added here (both guards fail on a route they do not know): say who may use it
+and which objects its address takes. The names of the objects are those of `world._ids`; a value that
+names no object is used as written (a format, a page name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.security.world import ROLES
+
+# Who may use a route. The roles are those of world.ROLES; "speaker" is the speaker whose objects the
+# case uses (their proposal, their photo), "organiser" and "reviewer" are those of event A.
+PUBLIC = frozenset(ROLES)  # anyone, signed in or not
+LINK = frozenset(ROLES)  # whoever holds the signed link in the address: the link is the permission
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+OWNER = frozenset({"speaker"})  # the person the object belongs to, and nobody else
+REVIEWER = frozenset({"reviewer", "organiser"})
+ORGANISER = frozenset({"organiser"})
+ANY_ORGANISER = frozenset({"organiser", "other_organiser"})  # organises some event (creating one)
+NOBODY = frozenset()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way to call a route: who may, and the objects (by name) its address takes."""
+
+    allowed: frozenset
+    values: dict = field(default_factory=dict)
+    query: str = ""  # added to the address (names of the world's objects in {braces})
+    # A refused POST may answer with a redirect back to a page (and change nothing) instead of a 403/404.
+    refusal_redirects: bool = False
+    # The route's answer is a 404 for everyone (the API's unknown addresses): not a refusal.
+    answers_404: bool = False
+
+
+def case(allowed, query: str = "", refusal_redirects: bool = False, answers_404: bool = False, **values) -> list[Case]:
+    return [Case(allowed, values, query, refusal_redirects, answers_404)]
+
+
+ACCESS: dict[str, list[Case]] = {
+    # --- no event ---------------------------------------------------------------------------------------
+    "events.index": case(PUBLIC),
+    "core.healthz": case(PUBLIC),
+    "core.legal": case(PUBLIC, page="mentions-legales"),
+    "core.set_language": case(PUBLIC),
+    "static": case(PUBLIC, filename="css/nec.css"),
+    "events.create_event": case(ANY_ORGANISER),
+    # accounts
+    "accounts.signup": case(PUBLIC),
+    "accounts.login": case(PUBLIC),
+    "accounts.request_magic_link": case(PUBLIC),
+    "accounts.magic_link": case(LINK, token="magic_token"),
+    "accounts.logout": case(PUBLIC),
+    "accounts.password_reset_request": case(PUBLIC),
+    "accounts.password_reset": case(LINK, token="reset_token"),
+    "accounts.account": case(SIGNED_IN),
+    "accounts.change_password": case(SIGNED_IN),
+    "accounts.download_data": case(SIGNED_IN),
+    "accounts.delete_account_confirm": case(SIGNED_IN),
+    "accounts.delete_account": case(SIGNED_IN),
+    # the read-only API: public data of published events
+    "api.events": case(PUBLIC),
+    "api.event": case(PUBLIC, slug="ev"),
+    "api.rooms": case(PUBLIC, slug="ev"),
+    "api.sessions": case(PUBLIC, slug="ev"),
+    "api.speakers": case(PUBLIC, slug="ev"),
+    "api.unknown": case(PUBLIC, answers_404=True, _rest="nothing/here"),
+    # --- an event's public pages ---------------------------------------------------------------------------
+    "events.home": case(PUBLIC),
+    "proposals.call_page": case(PUBLIC),
+    "public.programme": case(PUBLIC),
+    "public.session": case(PUBLIC, session_id="released"),
+    "public.speakers": case(PUBLIC),
+    "public.speaker": case(PUBLIC, speaker_id="public_speaker"),
+    "public.speaker_photo": case(PUBLIC, speaker_id="public_speaker", digest="digest"),
+    "public.mine": case(PUBLIC),
+    "public.add_favourite": case(SIGNED_IN, session_id="released", refusal_redirects=True),
+    "public.remove_favourite": case(SIGNED_IN, session_id="released", refusal_redirects=True),
+    "releases.changes": case(PUBLIC),
+    "releases.changes_atom": case(PUBLIC),
+    "programme.schedule_ics": case(PUBLIC),
+    "programme.schedule_json": case(PUBLIC),
+    "programme.schedule_pdf": case(PUBLIC),
+    "programme.schedule_xml": case(PUBLIC),
+    "programme.session_ics": case(PUBLIC, session_id="released"),
+    "subscriptions.mine_ics": case(LINK, query="token={subscription_token}"),
+    "subscriptions.subscribe": case(SIGNED_IN),
+    "subscriptions.reset_subscription": case(SIGNED_IN),
+    # --- links sent by e-mail --------------------------------------------------------------------------------
+    "proposals.invitation": case(LINK, token="invitation_token"),
+    "proposals.confirm": case(OWNER, token="confirmation_token"),
+    "programming.claim": case(LINK, token="claim_token"),
+    # --- the speaker's area ----------------------------------------------------------------------------------
+    "proposals.area": case(SIGNED_IN),
+    "proposals.new_proposal": case(SIGNED_IN, query="format={format}"),
+    "proposals.profile": case(SIGNED_IN),
+    "proposals.availability": case(SIGNED_IN),
+    "proposals.profile_photo": [
+        Case(OWNER),  # one's own photo
+        Case(ORGANISER, query="speaker={public_speaker}"),  # a speaker's photo, for the organisers
+    ],
+    "proposals.edit_proposal": case(OWNER, session_id="own"),
+    "proposals.consents": case(OWNER, session_id="own"),
+    "proposals.withdraw_proposal": case(OWNER, session_id="own"),
+    # --- review -----------------------------------------------------------------------------------------------
+    "review.index": case(REVIEWER),
+    "review.review_session": case(REVIEWER, session_id="proposal"),
+    # --- the organisers' pages ------------------------------------------------------------------------------
+    "events.manage_dashboard": case(ORGANISER),
+    "events.manage_event": case(ORGANISER),
+    "events.manage_days": case(ORGANISER),
+    "events.edit_day": case(ORGANISER, day_id="day"),
+    "events.manage_rooms": case(ORGANISER),
+    "events.edit_room": case(ORGANISER, room_id="room"),
+    "events.delete_room": case(ORGANISER, room_id="room"),
+    "events.move_room": case(ORGANISER, room_id="room"),
+    "events.manage_themes": case(ORGANISER),
+    "events.edit_theme": case(ORGANISER, theme_id="theme"),
+    "events.delete_theme": case(ORGANISER, theme_id="theme"),
+    "events.move_theme": case(ORGANISER, theme_id="theme"),
+    "events.manage_formats": case(ORGANISER),
+    "events.edit_format": case(ORGANISER, format_id="format"),
+    "events.delete_format": case(ORGANISER, format_id="format"),
+    "accounts.team": case(ORGANISER),
+    "accounts.team_add": case(ORGANISER),
+    "accounts.team_remove": case(ORGANISER, refusal_redirects=True, role_id="role"),
+    "call.manage_call": case(ORGANISER),
+    "call.manage_questions": case(ORGANISER),
+    "call.edit_question": case(ORGANISER, question_id="question"),
+    "call.delete_question": case(ORGANISER, question_id="question"),
+    "call.move_question": case(ORGANISER, question_id="question"),
+    "call.mail_templates": case(ORGANISER),
+    "call.edit_mail_template": case(ORGANISER, kind="mail_kind"),
+    "call.reset_mail_template": case(ORGANISER, kind="mail_kind"),
+    "review.criteria": case(ORGANISER),
+    "review.edit_criterion": case(ORGANISER, criterion_id="criterion"),
+    "review.delete_criterion": case(ORGANISER, criterion_id="criterion"),
+    "review.move_criterion": case(ORGANISER, criterion_id="criterion"),
+    "review.proposals": case(ORGANISER),
+    "review.proposal": case(ORGANISER, session_id="proposal"),
+    "review.stage_one": case(ORGANISER, session_id="proposal"),
+    "review.stage": case(ORGANISER),
+    "review.decisions": case(ORGANISER),
+    "review.apply": case(ORGANISER),
+    "review.remind": case(ORGANISER),
+    "programming.sessions": case(ORGANISER),
+    "programming.new_session": case(ORGANISER),
+    "programming.edit_session": case(ORGANISER, session_id="proposal"),
+    "programming.cancel_session": case(ORGANISER, session_id="proposal"),
+    "programming.speakers": case(ORGANISER),
+    "programming.send_claim_link": case(ORGANISER, speaker_id="unclaimed"),
+    "programming.import_file": case(ORGANISER),
+    "programming.import_example": case(ORGANISER, fmt="csv"),
+    "programming.import_example_speakers": case(ORGANISER, fmt="xlsx"),
+    "programming.export": case(ORGANISER, what="speakers", fmt="xlsx"),
+    "subscriptions.programme_table": case(ORGANISER, fmt="csv"),
+    "editor.board": case(ORGANISER),
+    "editor.grid_css": case(ORGANISER),
+    "editor.move": case(ORGANISER, session_id="released"),
+    "editor.place": case(ORGANISER, session_id="released"),
+    "editor.preview": case(ORGANISER, session_id="released", query="day={day_date}&room={room}&start=10:00"),
+    "editor.unschedule": case(ORGANISER, session_id="released"),
+    "editor.new_break": case(ORGANISER),
+    "editor.edit_break": case(ORGANISER, break_id="break"),
+    "editor.delete_break": case(ORGANISER, break_id="break"),
+    "generator.index": case(ORGANISER),
+    "generator.draft": case(ORGANISER),
+    "generator.run": case(ORGANISER, run_id="run"),
+    "releases.manage": case(ORGANISER),
+}
+
+# POST routes whose form the world's pages do not show: what a browser (or the page's script) sends.
+KNOWN_FORMS: dict[str, list[tuple[str, str]]] = {
+    "editor.move": [("room", "{room}"), ("starts_at", "{day_date}T10:00"), ("pinned", "1")],  # the grid's script
+    "review.apply": [],  # a button, shown once a decision is prepared
+    "call.reset_mail_template": [],  # a button, shown once a wording is customised
+}
+
+# Ids of one event's objects: in a cross-event case, event B's ids go into event A's addresses.
+ID_ARGUMENTS = {"session_id", "speaker_id", "day_id", "room_id", "theme_id", "format_id", "role_id",
+                "question_id", "criterion_id", "break_id", "run_id"}  # fmt: skip
