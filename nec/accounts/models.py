@@ -50,6 +50,9 @@ class User(UserMixin, Base):
     # Bumped on logout, on a password change or drop, and when a link proves the address of an account
     # nobody had proven: every session and remember cookie carries it (get_id), so all of them end.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # In the calendar subscription links ("Mon programme"): bumped by "Changer le lien" and when the password
+    # changes, not at logout, so that a calendar app keeps its link while its owner signs in and out.
+    calendar_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     roles: Mapped[list[EventRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -125,6 +125,7 @@ def set_password(user: User, password: str) -> None:
         raise AccountError(" ".join(problems))
     user.password_hash = hash_password(password)
     end_every_session(user)
+    user.calendar_version = (user.calendar_version or 1) + 1  # a stolen account's calendar links die too
 
 
 def change_password(user: User, current_password: str | None, new_password: str) -> None:
@@ -320,6 +321,7 @@ def prove_address(user: User, *, via: str, actor: User | None) -> None:
     user.email_confirmed_at = utcnow()
     if user.password_hash is not None:
         user.password_hash = None
+        user.calendar_version = (user.calendar_version or 1) + 1  # links made by whoever chose it die
         log_action("account.unproven_password_dropped", actor=actor, target=user, via=via)
     end_every_session(user)
     log_action("account.email_confirmed", actor=actor, target=user, via=via)

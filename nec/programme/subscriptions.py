@@ -1,9 +1,9 @@
 """A person's "Mon programme" as a calendar to subscribe to, and the programme as a table for organisers.
 
 The subscription link carries a signed token (nec.core.tokens, its own purpose) naming the person,
-the event and the person's `session_version`. It never expires, since a calendar app polls it for
-months, but it is revocable: "Changer le lien" bumps `session_version`, which makes every older link
-(and every other signed-in session of the person) invalid. No column was added for this.
+the event and the person's `calendar_version`. It never expires, since a calendar app polls it for
+months, but it is revocable: "Changer le lien" bumps `calendar_version`, which makes every older link
+(and every other signed-in session of the person) invalid; logging out does not touch it.
 
 The organisers' table (CSV, XLSX) lists every slot of a version, breaks and cancelled sessions
 included, with every speaker taking part (an internal document, not a public one).
@@ -40,7 +40,7 @@ NO_EXPIRY = None
 
 
 def subscription_token(user: User, event: Event) -> str:
-    return sign({"u": user.id, "e": event.id, "v": user.session_version}, TOKEN_PURPOSE)
+    return sign({"u": user.id, "e": event.id, "v": user.calendar_version}, TOKEN_PURPOSE)
 
 
 def user_for_token(token: str | None, event: Event) -> User | None:
@@ -57,13 +57,14 @@ def user_for_token(token: str | None, event: Event) -> User | None:
     if not isinstance(user_id, int) or not isinstance(version, int):
         return None
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active_account or user.session_version != version:
+    if user is None or not user.is_active_account or user.calendar_version != version:
         return None
     return user
 
 
 def revoke_subscriptions(user: User) -> None:
     """Make every earlier subscription link of the person invalid (their other sessions end too)."""
+    user.calendar_version = (user.calendar_version or 1) + 1
     user.session_version = (user.session_version or 1) + 1
 
 

@@ -144,7 +144,7 @@ def test_personal_calendar_refuses_a_token_of_another_event(client, db, make_eve
 
 
 def test_personal_calendar_refuses_a_token_signed_for_another_purpose(client, programme, fan):
-    data = {"u": fan.id, "e": programme.event.id, "v": fan.session_version}
+    data = {"u": fan.id, "e": programme.event.id, "v": fan.calendar_version}
     token = sign(data, "programme.something-else")
     assert client.get(EV + "/programme/mine.ics", query_string={"token": token}).status_code == 404
 
@@ -173,6 +173,21 @@ def test_changing_the_link_revokes_the_old_one_and_keeps_this_browser(app, clien
     _webcal, new = _links(page.get_data(as_text=True))
     assert parse_qs(urlsplit(new).query)["token"] != parse_qs(urlsplit(old).query)["token"]
     assert calendar_app.get(_path(new)).status_code == 200
+
+
+def test_logging_out_keeps_the_calendar_link_and_a_new_password_ends_it(app, client, db, programme, fan):
+    """Logout ends every session (issue 9), not the link a calendar app polls; a password change does."""
+    from nec.accounts.services import set_password
+
+    calendar_app = app.test_client()
+    _log_in(client, fan)
+    _webcal, link = _links(client.get(EV + "/programme/subscribe").get_data(as_text=True))
+    client.post("/logout")
+    db.session.expire_all()
+    assert calendar_app.get(_path(link)).status_code == 200
+    set_password(db.session.get(type(fan), fan.id), "une toute nouvelle phrase secrète")
+    db.session.commit()
+    assert calendar_app.get(_path(link)).status_code == 404
 
 
 def test_changing_the_link_needs_a_login(client, db, programme, fan):
