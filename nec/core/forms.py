@@ -14,7 +14,8 @@ from functools import partial
 
 import wtforms
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import FileField, PasswordField, StringField, TextAreaField
 
 from nec.core.text import clean_text
 
@@ -35,10 +36,26 @@ class _CleanTextMeta:
         return super().bind_field(form, unbound_field, options)
 
 
+class _PageMeta(_CleanTextMeta, FlaskForm.Meta):
+    def wrap_formdata(self, form, formdata):
+        """Flask-WTF offers every uploaded file to every field: a file sent under a text field's name
+        reached its validators (`len(FileStorage)`, a 500). Only file fields get files."""
+        formdata = super().wrap_formdata(form, formdata)
+        if not isinstance(formdata, CombinedMultiDict):
+            return formdata
+        file_names = {name for name, field in form._fields.items() if isinstance(field, FileField)}
+        parts = []
+        for part in formdata.dicts:
+            if part is not None and any(hasattr(value, "stream") for value in part.values()):
+                part = MultiDict([(key, value) for key, value in part.items(multi=True) if key in file_names])
+            parts.append(part)
+        return CombinedMultiDict(parts)
+
+
 class NecForm(FlaskForm):
     """A page's form (CSRF-protected)."""
 
-    Meta = _CleanTextMeta
+    Meta = _PageMeta
 
 
 class NecSubForm(wtforms.Form):

@@ -163,3 +163,19 @@ def test_a_cli_option_loses_its_control_characters(app, db):
     )
     assert result.exit_code == 0, result.output
     assert db.session.scalars(sa.select(User.full_name)).one() == "Jo Martin"
+
+
+def test_a_file_sent_under_a_text_field_s_name_is_no_500(db, client, organiser):  # noqa: F811
+    """Flask-WTF offers uploaded files to every field: `len(FileStorage)` in a validator was a 500."""
+    import io
+
+    event = nec_event(organiser)
+    log_in(client, organiser)
+    response = client.post(
+        f"/{event.slug}/manage/themes",
+        data={"name": (io.BytesIO(b"x"), "nom.txt"), "description": "", "colour": "#123456"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200  # the form again, with the reason next to the name
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert db.session.scalars(sa.select(Theme)).all() == []
