@@ -53,6 +53,7 @@ ACCESS: dict[str, list[Case]] = {
     "accounts.login": case(PUBLIC),
     "accounts.request_magic_link": case(PUBLIC),
     "accounts.magic_link": case(LINK, token="magic_token"),
+    "accounts.confirm_signup": case(LINK, token="signup_token"),
     "accounts.logout": case(PUBLIC),
     "accounts.password_reset_request": case(PUBLIC),
     "accounts.password_reset": case(LINK, token="reset_token"),

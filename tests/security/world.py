@@ -183,6 +183,8 @@ def build_world() -> World:
     stranger = _user("inconnu@example.org", "Inès Inconnue")
     speaker = _user("sophie.speaker@example.org", "Sophie Speaker")
     other_speaker = _user("otto.autre@example.org", "Otto Autre-Intervenant")
+    newcomer = _user("nina.nouvelle@example.org", "Nina Nouvelle")  # signed up, address not confirmed yet
+    newcomer.email_confirmed_at = None
     for each in (event, other):
         _open_call(each)
         _add_break(each)
@@ -234,6 +236,7 @@ def build_world() -> World:
         claim_token=programming.claim_token(unclaimed),
         reset_token=issue_login_token(stranger, LoginTokenPurpose.password_reset),
         magic_token=issue_login_token(stranger, LoginTokenPurpose.magic_link),
+        signup_token=issue_login_token(newcomer, LoginTokenPurpose.magic_link),
         subscription_token=subscriptions.subscription_token(speaker, event),
     )
     b_ids = _ids(other)
