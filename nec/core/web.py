@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from html import escape
 
 from flask import Flask, current_app, render_template, request
 from flask import Request as FlaskRequest
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_wtf.csrf import CSRFError
-from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter

@@ -12,6 +12,7 @@ from flask import g
 
 from nec import create_app
 from nec.accounts.models import User
+from nec.core.db import utcnow
 from nec.events.models import Theme
 from nec.extensions import db
 from tests.conftest import TEST_SETTINGS, FreshGlobalsClient
@@ -60,7 +61,7 @@ def write_lock(busy_app):
 
 
 def test_a_write_while_the_database_is_locked_answers_503_in_french(busy_app, write_lock):
-    organiser = User(email="orga@example.org", full_name="Odile Organisatrice")
+    organiser = User(email="orga@example.org", full_name="Odile Organisatrice", email_confirmed_at=utcnow())
     db.session.add(organiser)
     db.session.commit()
     event = nec_event(organiser)
@@ -88,7 +89,7 @@ def test_a_write_while_the_database_is_locked_answers_503_in_french(busy_app, wr
 def test_the_500_page_renders_after_a_failed_flush(busy_app):
     """A bug that leaves the session failed (here a row the database refuses, never rolled back): the 500
     page still renders its menu (the event, the signed-in person) instead of crashing on PendingRollbackError."""
-    organiser = User(email="orga@example.org", full_name="Odile Organisatrice")
+    organiser = User(email="orga@example.org", full_name="Odile Organisatrice", email_confirmed_at=utcnow())
     db.session.add(organiser)
     db.session.commit()
     event = nec_event(organiser)
