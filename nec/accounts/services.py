@@ -254,18 +254,29 @@ def sign_up(email: str, full_name: str, password: str, *, locale: str = "fr", ne
 def send_signup_confirmation(user: User, *, next_url: str | None = None) -> None:
     """Mail the link that confirms a new account's address (single use, like a login link)."""
     max_age = current_app.config["NEC_SIGNUP_CONFIRMATION_MAX_AGE"]
+    _mail_link(
+        user,
+        "signup_confirmation",
+        "accounts.confirm_signup",
+        subject=_l("Confirmez votre adresse e-mail"),
+        max_age=max_age,
+        next_url=next_url,
+        hours=max(1, round(max_age / 3600)),
+    )
+
+
+def _mail_link(user: User, template: str, endpoint: str, *, subject, max_age: int, next_url: str | None, **context):
+    """Queue a mail carrying a new single-use link (purpose magic_link) to `endpoint`, in the person's language."""
     token = issue_login_token(user, LoginTokenPurpose.magic_link, max_age=max_age)
-    values = {"token": token}
-    if next_url:
-        values["next"] = next_url
+    values = {"token": token, **({"next": next_url} if next_url else {})}
     queue_mail(
         user.email,
-        "signup_confirmation",
-        subject=_l("Confirmez votre adresse e-mail"),
+        template,
+        subject=subject,
         to_name=user.full_name,
         locale=user.locale,
-        url=external_url("accounts.confirm_signup", **values),
-        hours=max(1, round(max_age / 3600)),
+        url=external_url(endpoint, **values),
+        **context,
     )
 
 
@@ -494,18 +505,15 @@ def request_magic_link(email: str, *, next_url: str | None = None) -> None:
     user = get_user_by_email(email)
     if user is None or not user.is_active_account:
         return
-    token = issue_login_token(user, LoginTokenPurpose.magic_link)
-    values = {"token": token}
-    if next_url:
-        values["next"] = next_url
-    queue_mail(
-        user.email,
+    max_age = _max_age(LoginTokenPurpose.magic_link)
+    _mail_link(
+        user,
         "magic_link",
+        "accounts.magic_link",
         subject=_l("Votre lien de connexion"),
-        to_name=user.full_name,
-        locale=user.locale,
-        url=external_url("accounts.magic_link", **values),
-        minutes=_minutes(_max_age(LoginTokenPurpose.magic_link)),
+        max_age=max_age,
+        next_url=next_url,
+        minutes=_minutes(max_age),
     )
 
 
