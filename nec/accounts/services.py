@@ -118,6 +118,12 @@ def end_every_session(user: User) -> None:
     user.session_version = (user.session_version or 1) + 1
 
 
+def end_calendar_links(user: User) -> None:
+    """End every calendar subscription link of this person ("Mon programme"): they carry
+    `calendar_version`, which logging out leaves alone so that a calendar app keeps polling."""
+    user.calendar_version = (user.calendar_version or 1) + 1
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every other session of this person."""
     problems = password_problems(password, email=user.email)
@@ -125,7 +131,7 @@ def set_password(user: User, password: str) -> None:
         raise AccountError(" ".join(problems))
     user.password_hash = hash_password(password)
     end_every_session(user)
-    user.calendar_version = (user.calendar_version or 1) + 1  # a stolen account's calendar links die too
+    end_calendar_links(user)  # a stolen account's calendar links die too
 
 
 def change_password(user: User, current_password: str | None, new_password: str) -> None:
@@ -332,7 +338,7 @@ def prove_address(user: User, *, via: str, actor: User | None) -> None:
     user.email_confirmed_at = utcnow()
     if user.password_hash is not None:
         user.password_hash = None
-        user.calendar_version = (user.calendar_version or 1) + 1  # links made by whoever chose it die
+        end_calendar_links(user)  # links made by whoever chose it die
         log_action("account.unproven_password_dropped", actor=actor, target=user, via=via)
     end_every_session(user)
     log_action("account.email_confirmed", actor=actor, target=user, via=via)

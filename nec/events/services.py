@@ -18,6 +18,7 @@ from nec.accounts.models import EventRole, EventRoleKind, User
 from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.slugs import RESERVED_SLUGS, SLUG_PATTERN, slugify
+from nec.core.text import CONTROL_CHARACTERS
 from nec.core.time import is_valid_timezone, localize
 from nec.events.models import (
     DEFAULT_DURATIONS,
@@ -69,7 +70,7 @@ class SetupError(UserError):
 
 def get_event_by_slug(slug: str) -> Event | None:
     """None for an address no event has; a control character (NUL) never reaches PostgreSQL, which refuses it."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in slug):
+    if CONTROL_CHARACTERS.search(slug):
         return None
     return db.session.scalar(sa.select(Event).where(Event.slug == slug))
 

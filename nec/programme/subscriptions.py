@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from nec.accounts.models import User
+from nec.accounts.services import end_calendar_links, end_every_session
 from nec.core.text import clean_text
 from nec.core.time import to_local
 from nec.core.tokens import InvalidLink, sign, unsign
@@ -64,8 +65,8 @@ def user_for_token(token: str | None, event: Event) -> User | None:
 
 def revoke_subscriptions(user: User) -> None:
     """Make every earlier subscription link of the person invalid (their other sessions end too)."""
-    user.calendar_version = (user.calendar_version or 1) + 1
-    user.session_version = (user.session_version or 1) + 1
+    end_calendar_links(user)
+    end_every_session(user)
 
 
 # --- the personal calendar -----------------------------------------------------------------------------

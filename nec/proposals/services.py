@@ -220,10 +220,9 @@ def profile_for(event: Event, user) -> SpeakerProfile | None:
 
 
 def profile_refusal(event: Event, user: User) -> str | None:
-    """Why no profile can be made from this account (its address belongs to a profile it has not
-    proven), else None. Reads only: a page shows it before anything is created."""
-    if profile_for(event, user) is not None:
-        return None
+    """For an account without a profile in this event (profile_for gave None): why none can be made
+    (its address belongs to a profile it has not proven), else None. Reads only: a page shows it
+    before anything is created."""
     taken = db.session.scalar(
         sa.select(SpeakerProfile.id).where(SpeakerProfile.event_id == event.id, SpeakerProfile.email == user.email)
     )
@@ -868,7 +867,7 @@ def accept_invitation(part: SessionSpeaker, user: User | None) -> tuple[User, bo
         == 1
     )
     db.session.expire(part, ["invitation_state"])
-    if first_answer or part.invitation_state is not InvitationState.accepted:
+    if first_answer or part.invitation_state is not InvitationState.accepted:  # or declined before, accepted now
         part.invitation_state = InvitationState.accepted
         log_action("invitation.accepted", actor=user, event=profile.event, target=part.session)
     sign_in = signed_out and first_answer and link_may_sign_in(user)
