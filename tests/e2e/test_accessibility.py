@@ -199,15 +199,17 @@ def open_call_event(live_server) -> dict[str, int]:
     return formats
 
 
-@pytest.fixture
-def speaker_page(page, live_server):
-    """A new account, made through the real sign-up form and confirmed by the link it mails."""
+SIGNUP_PASSWORD = "un-mot-de-passe-assez-long-2025"
+
+
+def _sign_up(page, live_server) -> str:
+    """Sign up through the real form, as a new person; returns the confirmation link it mailed."""
     email = f"intervenante.{uuid.uuid4().hex[:8]}@example.org"
     page.goto("/signup")
     page.get_by_label("Prénom et nom").fill("Intervenante d'essai")
     page.get_by_label("Adresse e-mail").fill(email)
-    page.locator("#password").fill("un-mot-de-passe-assez-long-2025")
-    page.locator("#password_confirm").fill("un-mot-de-passe-assez-long-2025")
+    page.locator("#password").fill(SIGNUP_PASSWORD)
+    page.locator("#password_confirm").fill(SIGNUP_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Créer mon compte").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Consultez votre messagerie", "sign-up refused"
@@ -221,8 +223,49 @@ def speaker_page(page, live_server):
             )
         )
         db.session.remove()
-    page.goto(re.search(r"/signup/confirm/\S+", body).group(0))
-    page.get_by_label("Le mot de passe choisi à la création du compte").fill("un-mot-de-passe-assez-long-2025")
+    return re.search(r"/signup/confirm/\S+", body).group(0)
+
+
+def _no_horizontal_scroll(page) -> None:
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
+    )
+    assert widths["scroll"] <= widths["client"], f"{page.url}: {widths['scroll']}px wide in a narrower window"
+
+
+def test_sign_up_confirmation_by_keyboard_at_375px_has_no_serious_accessibility_violation(page, live_server):
+    """The pages the sign-up added (check your mail, the confirmation with and without an error), on a
+    phone-sized window, used from the keyboard alone."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    link = _sign_up(page, live_server)
+    for state in ("check your mail", "confirmation", "wrong password"):
+        if state == "confirmation":
+            page.goto(link)
+        elif state == "wrong password":
+            page.get_by_label("Le mot de passe choisi à la création du compte").focus()
+            page.keyboard.type("pas le bon mot de passe")
+            with page.expect_navigation() as navigation:
+                page.keyboard.press("Enter")
+            assert navigation.value.status == 400
+            assert "Ce n'est pas le mot de passe choisi" in page.locator("main").inner_text()
+        violations = scan(page)
+        assert not violations, f"{state}: serious/critical axe violations\n{describe(violations)}"
+        _no_horizontal_scroll(page)
+    # The right password, typed and sent from the keyboard, confirms and signs in.
+    field = page.get_by_label("Le mot de passe choisi à la création du compte")
+    field.fill("")
+    field.focus()
+    page.keyboard.type(SIGNUP_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/signup" not in page.url and page.get_by_role("button", name="Se déconnecter").count() >= 1
+
+
+@pytest.fixture
+def speaker_page(page, live_server):
+    """A new account, made through the real sign-up form and confirmed by the link it mails."""
+    page.goto(_sign_up(page, live_server))
+    page.get_by_label("Le mot de passe choisi à la création du compte").fill(SIGNUP_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Confirmer et me connecter").click()
     assert "/signup" not in page.url, "the confirmation was refused"
@@ -323,7 +366,4 @@ def test_skip_link_is_hidden_until_focused(page):
 def test_page_has_no_horizontal_scroll_at_320px(page, path):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(path)
-    widths = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
-    )
-    assert widths["scroll"] <= widths["client"], f"{path}: content {widths['scroll']}px wide in a 320px window"
+    _no_horizontal_scroll(page)
