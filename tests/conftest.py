@@ -4,7 +4,7 @@ Fixtures:
 - `app`: the application bound to a fresh database, parametrised over sqlite and postgresql;
 - `client`: its test client; `db`: the Flask-SQLAlchemy object (inside an app context);
 - `count_queries`: counts the SQL statements run inside a `with` block (N+1 guard);
-- `make_user`, `make_event`: small factories.
+- `make_user`, `make_event`: small factories; `organiser`, `make_session`, `make_slot` in tests/support/factories.py.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from flask.testing import FlaskClient
 from nec import create_app
 from nec.extensions import db as _db
 from tests.support.postgres import ExternalPostgres, PostgresServer
-from tests.support.redis_server import redis_server  # noqa: F401  (the fixture: a real Redis server process)
-from tests.support.smtp import smtp_server  # noqa: F401  (the fixture: a real SMTP server process)
+
+# Fixtures shared by every folder: a real SMTP server, a real Redis server, the model factories.
+pytest_plugins = ["tests.support.smtp", "tests.support.redis_server", "tests.support.factories"]
 
 DATABASES = ["sqlite", "postgresql"]
 

@@ -11,10 +11,11 @@ import hashlib
 import json
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from nec.api import serializers
+from nec.core.links import base_url
 from nec.events.models import Event
 from nec.events.services import get_event_by_slug
 from nec.extensions import db
@@ -23,10 +24,6 @@ from nec.programme.releases import latest_release, release_slots
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 CACHE_SECONDS = 300
-
-
-def _base_url() -> str:
-    return current_app.config["NEC_BASE_URL"].rstrip("/")
 
 
 def _json(data: dict, status: int = 200) -> Response:
@@ -78,8 +75,8 @@ def _cors(response: Response) -> Response:
 @bp.get("/events")
 def events():
     query = sa.select(Event).where(Event.is_published.is_(True)).order_by(Event.start_date, Event.id)
-    base_url = _base_url()
-    return _json({"events": [serializers.event_summary(event, base_url) for event in db.session.scalars(query)]})
+    root = base_url()
+    return _json({"events": [serializers.event_summary(event, root) for event in db.session.scalars(query)]})
 
 
 @bp.get("/events/<slug>")
@@ -87,7 +84,7 @@ def event(slug: str):
     found = _published_event(slug)
     if found is None:
         return _unknown_event()
-    return _json(serializers.event_detail(found, latest_release(found), _base_url()))
+    return _json(serializers.event_detail(found, latest_release(found), base_url()))
 
 
 @bp.get("/events/<slug>/sessions")
@@ -98,7 +95,7 @@ def sessions(slug: str):
     version = latest_release(found)
     if version is None:
         return _not_released()
-    return _json(serializers.sessions(found, version, release_slots(version), _base_url()))
+    return _json(serializers.sessions(found, version, release_slots(version), base_url()))
 
 
 @bp.get("/events/<slug>/speakers")
@@ -109,7 +106,7 @@ def speakers(slug: str):
     version = latest_release(found)
     if version is None:
         return _not_released()
-    return _json(serializers.speakers(found, version, release_slots(version), _base_url()))
+    return _json(serializers.speakers(found, version, release_slots(version), base_url()))
 
 
 @bp.get("/events/<slug>/rooms")

@@ -15,8 +15,9 @@ from functools import partial
 import wtforms
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import FileField, PasswordField, StringField, TextAreaField
+from wtforms import FileField, IntegerField, PasswordField, StringField, TextAreaField
 
+from nec.core.i18n import lazy_gettext as _l
 from nec.core.text import clean_text
 
 
@@ -62,3 +63,17 @@ class NecSubForm(wtforms.Form):
     """A row inside a form (FormField, FieldList of FormField): no CSRF token of its own."""
 
     Meta = _CleanTextMeta
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; an empty box is None (left to InputRequired or Optional), anything else a plain message."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(str(_l("Indiquez un nombre entier, en chiffres, sans virgule ni lettre."))) from None

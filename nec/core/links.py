@@ -7,6 +7,11 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 
+def base_url() -> str:
+    """NEC_BASE_URL without its trailing slash, to put before a path built by url_for."""
+    return current_app.config["NEC_BASE_URL"].rstrip("/")
+
+
 def external_url(endpoint: str, **values) -> str:
     """An absolute link built from NEC_BASE_URL (never from the request's Host header)."""
     base = urlsplit(current_app.config["NEC_BASE_URL"])

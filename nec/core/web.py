@@ -89,6 +89,13 @@ def _cleaned(values: MultiDict) -> MultiDict:
     return type(values)([(clean_text(key), clean_text(value)) for key, value in values.items(multi=True)])
 
 
+def current_actor():
+    """The signed-in user as a model, for services' `actor` (they store it in relationships: a proxy will not do)."""
+    from flask_login import current_user
+
+    return current_user._get_current_object()
+
+
 def reachable_by_link(view):
     """Marks a view that a signed link opens (invitation, confirmation, claim): it works even while
     its event is not published yet, since the link itself is the permission."""

@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from nec.core.forms import NecForm
+from nec.core.forms import NecForm, WholeNumberField
 from nec.core.i18n import lazy_gettext as _l
 from nec.events.models import EventFormat, FormatKind, RoomKind
 
@@ -178,20 +177,6 @@ class DayForm(NecForm):
             "lunch_start": self.lunch_start.data,
             "lunch_end": self.lunch_end.data,
         }
-
-
-class WholeNumberField(IntegerField):
-    """A whole number; an empty box is None (left to InputRequired or Optional), letters get a plain message."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        try:
-            self.data = int(str(valuelist[0]).strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(str(_l("Indiquez un nombre entier, sans lettres ni espaces, par exemple 40."))) from None
 
 
 def _name_field(label):

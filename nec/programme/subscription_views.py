@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from nec.accounts.permissions import organiser_required
 from nec.core.audit import log_action
+from nec.core.links import base_url
 from nec.extensions import db
 from nec.programme import subscriptions
 from nec.programme.releases import latest_release
@@ -21,10 +22,6 @@ MIME_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _base_url() -> str:
-    return current_app.config["NEC_BASE_URL"].rstrip("/")
 
 
 def _error(message: str, code: int = 404):
@@ -45,7 +42,7 @@ def mine_ics():
                 "nouveau lien depuis la page « S'abonner à mon programme »."
             )
         )
-    body = subscriptions.personal_calendar(user, g.event, _base_url())
+    body = subscriptions.personal_calendar(user, g.event, base_url())
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{g.event.slug}-mon-programme.ics"'
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
@@ -60,7 +57,7 @@ def mine_ics():
 def subscribe():
     event = g.event
     token = subscriptions.subscription_token(current_user, event)
-    https_url = _base_url() + url_for(".mine_ics", token=token)
+    https_url = base_url() + url_for(".mine_ics", token=token)
     webcal_url = "webcal://" + https_url.partition("://")[2]
     response = Response(
         render_template(

@@ -8,27 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from nec.core.forms import NecForm
+from nec.core.forms import NecForm, WholeNumberField
 from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import ReviewCriterion
 from nec.proposals.review import MAX_COMMENT_LENGTH
-
-
-class WholeNumberField(IntegerField):
-    """An IntegerField whose "not a number" message is in plain French."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or valuelist[0] in ("", None):
-            self.data = None
-            return
-        try:
-            self.data = int(str(valuelist[0]).strip())
-        except ValueError as error:
-            self.data = None
-            raise ValueError(_l("Écrivez un nombre entier, sans virgule ni lettre.")) from error
 
 
 class CriterionForm(NecForm):

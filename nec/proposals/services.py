@@ -24,7 +24,7 @@ from nec.core import storage
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.errors import UserError
-from nec.core.links import external_url
+from nec.core.links import base_url, external_url
 from nec.core.mail_templates import queue_event_mail
 from nec.core.models import MailTemplateKind
 from nec.core.time import localize
@@ -87,10 +87,6 @@ class ProposalError(UserError):
 
 def _normalise_email(email: str) -> str:
     return (email or "").strip().lower()
-
-
-def _base_url() -> str:
-    return current_app.config["NEC_BASE_URL"]
 
 
 # --- the rules of an NEC ---------------------------------------------------------------------------
@@ -686,7 +682,7 @@ def _queue_invitation(part: SessionSpeaker, inviter: User) -> None:
         MailTemplateKind.co_speaker_invitation,
         part.speaker.email,
         to_name=part.speaker.full_name,
-        base_url=_base_url(),
+        base_url=base_url(),
         locale=mail_locale(part.speaker.email, part.speaker.user_id),
         session_title=part.session.title,
         inviter_name=inviter.full_name,
@@ -748,7 +744,7 @@ def save_proposal(
             MailTemplateKind.acknowledgement,
             user.email,
             to_name=user.full_name,
-            base_url=_base_url(),
+            base_url=base_url(),
             locale=user.locale,
             session_title=session.title,
             proposal_url=proposal_url(session),

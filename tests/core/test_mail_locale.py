@@ -26,7 +26,7 @@ from tests.support.web import log_in, page_text
 ROOT = Path(__file__).resolve().parents[2]
 
 # The review tests' fixtures: an event (with its formats) organised by Odile Organisatrice, proposals.
-organiser, event, make_session = support.organiser, support.event, support.make_session
+event = support.event
 
 
 def _speaks_english(message) -> None:

@@ -11,7 +11,7 @@ from tests.support.web import (
     page_text,  # noqa: F401 (re-exported to the tests)
 )
 
-organiser, reviewer = shared.organiser, shared.reviewer
+reviewer = shared.reviewer
 
 
 @pytest.fixture

@@ -151,7 +151,7 @@ def test_generator_page_says_why_it_cannot_work_yet(client, organiser, small):
     ("field", "value", "message"),
     [
         ("wishes", "-1", "Indiquez un poids entre 0 et 1000."),
-        ("themes", "beaucoup", "Indiquez un nombre entier, sans lettres ni espaces"),
+        ("themes", "beaucoup", "Indiquez un nombre entier, en chiffres, sans virgule ni lettre"),
         ("changes", "", "Indiquez un poids (0 pour ne pas en tenir compte)."),
         ("max_parallel", "0", "Indiquez un nombre entre 1 et 50, ou laissez vide."),
         ("min_break", "500", "Indiquez une pause entre 0 et 120 minutes."),

@@ -13,7 +13,7 @@ from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tes
 from tests.support.events import nec_event
 from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
 
-organiser, reviewer = shared.organiser, shared.reviewer
+reviewer = shared.reviewer
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from nec.events.models import FormatKind
 from nec.proposals import services
 from nec.proposals.models import Call, CallFormat, Session, SessionState
 from nec.proposals.services import LineupEntry, ProposalData
-from tests.support import events as shared
 from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
 from tests.support.events import nec_event
 from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
@@ -70,9 +69,6 @@ def submit_round_table(db, event, user, **overrides) -> Session:
     )
     db.session.commit()
     return session
-
-
-organiser = shared.organiser
 
 
 @pytest.fixture

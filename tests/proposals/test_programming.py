@@ -25,7 +25,7 @@ from nec.proposals.services import profile_is_complete
 from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, outbox
 
-organiser, event = support.organiser, support.event
+event = support.event
 
 R = SpeakerRole
 

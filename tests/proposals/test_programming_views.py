@@ -16,7 +16,7 @@ from tests.proposals.programming_support import fmt, outbox, page_text
 from tests.support.web import log_in
 
 # The fixtures shared by the programming tests.
-organiser, event, reviewer = support.organiser, support.event, support.reviewer
+event, reviewer = support.event, support.reviewer
 
 PAGES = [
     "/{ev}/manage/sessions",

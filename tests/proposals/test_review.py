@@ -26,13 +26,12 @@ from tests.proposals import review_support as support
 from tests.proposals.review_support import format_of, give_review, outbox
 
 # The fixtures shared by the review tests.
-organiser, event, reviewer, second_reviewer = (
-    support.organiser,
+event, reviewer, second_reviewer = (
     support.event,
     support.reviewer,
     support.second_reviewer,
 )
-criteria, make_session = support.criteria, support.make_session
+criteria = support.criteria
 
 
 # --- criteria -------------------------------------------------------------------------------------

@@ -29,9 +29,9 @@ from tests.proposals.review_support import give_review, outbox
 from tests.support.web import log_in
 
 # The fixtures shared by the review tests.
-organiser, event = support.organiser, support.event
+event = support.event
 reviewer, second_reviewer = support.reviewer, support.second_reviewer
-criteria, make_session = support.criteria, support.make_session
+criteria = support.criteria
 
 
 @pytest.fixture
@@ -294,8 +294,8 @@ def test_reviewer_sees_the_proposals_and_scores_one(db, client, event, reviewer,
         ("-1", "1", "Donnez une note entière de 0 à 5 pour « Utilité »."),
         ("3", "3", "Donnez une note entière de 0 à 2 pour « Clarté »."),
         ("3", "", "Donnez une note entière de 0 à 2 pour « Clarté »."),
-        ("trois", "1", "Écrivez un nombre entier, sans virgule ni lettre."),
-        ("2.5", "1", "Écrivez un nombre entier, sans virgule ni lettre."),
+        ("trois", "1", "Indiquez un nombre entier, en chiffres, sans virgule ni lettre."),
+        ("2.5", "1", "Indiquez un nombre entier, en chiffres, sans virgule ni lettre."),
     ],
 )
 def test_scores_out_of_range_are_refused_in_french_and_nothing_is_saved(
@@ -453,7 +453,7 @@ def test_organiser_adds_edits_moves_and_deletes_a_criterion(db, client, event, o
         ({"name": "Utilité", "max_score": "5", "weight": "1"}, "Un critère s'appelle déjà « Utilité »"),
         ({"name": "X", "max_score": "11", "weight": "1"}, "La note maximale doit être un nombre entre 1 et 10."),
         ({"name": "X", "max_score": "5", "weight": "0"}, "Le poids doit être un nombre entre 1 et 10."),
-        ({"name": "X", "max_score": "cinq", "weight": "1"}, "Écrivez un nombre entier"),
+        ({"name": "X", "max_score": "cinq", "weight": "1"}, "Indiquez un nombre entier"),
     ],
 )
 def test_bad_criterion_is_refused_in_french(db, client, event, organiser, criteria, data, message):

@@ -31,7 +31,7 @@ from tests.proposals import speaker_support as support
 from tests.proposals.speaker_support import close_call, fmt, outbox, png_bytes, round_table_data, submit_round_table
 
 # The fixtures shared by the speaker tests.
-organiser, event, call, other_event = support.organiser, support.event, support.call, support.other_event
+event, call, other_event = support.event, support.call, support.other_event
 speaker, stranger, submitted = support.speaker, support.stranger, support.submitted
 
 R = SpeakerRole

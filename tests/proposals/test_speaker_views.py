@@ -34,7 +34,7 @@ from tests.proposals.speaker_support import (
 )
 from tests.support.web import log_in
 
-organiser, event, call, other_event = support.organiser, support.event, support.call, support.other_event
+event, call, other_event = support.event, support.call, support.other_event
 speaker, stranger, submitted = support.speaker, support.stranger, support.submitted
 
 EV = "/nec-sud-charente"

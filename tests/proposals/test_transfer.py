@@ -30,7 +30,7 @@ from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, page_text
 from tests.support.web import log_in
 
-organiser, event, reviewer = support.organiser, support.event, support.reviewer
+event, reviewer = support.event, support.reviewer
 
 HEADER = "titre;format;thème;résumé;durée;places;état;intervenant_1_nom;intervenant_1_email;intervenant_1_rôle;" + (
     "intervenant_2_nom;intervenant_2_email;intervenant_2_rôle;intervenant_3_nom;intervenant_3_email;intervenant_3_rôle"

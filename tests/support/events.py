@@ -35,11 +35,6 @@ def nec_event(organiser, *, days_ahead: int = 30, **fields) -> Event:
 
 
 @pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
-
-
-@pytest.fixture
 def reviewer(db, make_user, event):
     user = make_user("relecteur@example.org", full_name="Rémi Relecteur")
     db.session.add(EventRole(event_id=event.id, user_id=user.id, role=EventRoleKind.reviewer))
