@@ -18,7 +18,7 @@ from nec.core.forms import NecForm, NecSubForm
 from nec.core.text import clean_text
 from nec.events.models import Theme
 from tests.programme.exports_support import build_programme
-from tests.support.events import nec_event, organiser  # noqa: F401  (fixture)
+from tests.support.events import nec_event
 from tests.support.web import log_in
 
 HOSTILE = "Mon\x00 ate\x01lier\x7f\r\nsuite\x0b"
@@ -60,7 +60,7 @@ def test_clean_text_keeps_tab_and_newline_only():
     assert clean_text("a\tb\u2028c\x85d\ud800") == "a\tb\ncd"
 
 
-def test_a_hostile_name_through_the_real_form_is_stored_clean(db, client, organiser):  # noqa: F811
+def test_a_hostile_name_through_the_real_form_is_stored_clean(db, client, organiser):
     event = nec_event(organiser)
     log_in(client, organiser)
     response = client.post(
@@ -72,14 +72,14 @@ def test_a_hostile_name_through_the_real_form_is_stored_clean(db, client, organi
     assert theme.description == "Mon atelier\nsuite"  # its line break kept, as LF
 
 
-def test_nul_in_a_query_string_is_no_500(db, client, organiser):  # noqa: F811
+def test_nul_in_a_query_string_is_no_500(db, client, organiser):
     event = nec_event(organiser)
     log_in(client, organiser)
     for path in (f"/{event.slug}/manage/proposals?q=%00&theme=%00x", f"/{event.slug}/programme/?day=%00&room=%01"):
         assert client.get(path).status_code < 500, path
 
 
-def test_the_database_guard_strips_what_a_service_writes(db, organiser):  # noqa: F811
+def test_the_database_guard_strips_what_a_service_writes(db, organiser):
     event = nec_event(organiser)
     db.session.add(Theme(event_id=event.id, name="Mon\x00atelier\x01", description="a\x02\nb"))
     db.session.commit()
@@ -136,7 +136,7 @@ def _hostile_submission(page: bytes) -> dict[str, str]:
     return data
 
 
-def test_nul_in_every_text_field_of_the_organisers_forms_is_no_500(db, client, organiser):  # noqa: F811
+def test_nul_in_every_text_field_of_the_organisers_forms_is_no_500(db, client, organiser):
     """PostgreSQL refuses NUL in text: each of these once answered 500 there."""
     event = nec_event(organiser)
     log_in(client, organiser)
@@ -165,7 +165,7 @@ def test_a_cli_option_loses_its_control_characters(app, db):
     assert db.session.scalars(sa.select(User.full_name)).one() == "Jo Martin"
 
 
-def test_a_file_sent_under_a_text_field_s_name_is_no_500(db, client, organiser):  # noqa: F811
+def test_a_file_sent_under_a_text_field_s_name_is_no_500(db, client, organiser):
     """Flask-WTF offers uploaded files to every field: `len(FileStorage)` in a validator was a 500."""
     import io
 
