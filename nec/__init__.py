@@ -67,10 +67,10 @@ def create_app(config: dict | None = None) -> Flask:
     from nec.programme.public_views import bp as public_bp
     from nec.programme.release_views import bp as releases_bp
     from nec.programme.views import bp as programme_bp
-    from nec.proposals.call_views import bp as call_bp
-    from nec.proposals.programming_views import bp as programming_bp
-    from nec.proposals.review_views import bp as review_bp
-    from nec.proposals.views import bp as proposals_bp
+    from nec.proposals.call.manage_views import bp as call_bp
+    from nec.proposals.review.manage_views import bp as review_bp
+    from nec.proposals.sessions.manage_views import bp as programming_bp
+    from nec.proposals.speaker.views import bp as proposals_bp
 
     blueprints = (
         *(proposals_bp, call_bp, review_bp, programming_bp),

@@ -30,7 +30,7 @@ from nec.programme import agenda, exports
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.public import taking_part
 from nec.programme.releases import latest_release, release_slots
-from nec.proposals import transfer
+from nec.proposals.sessions import transfer
 
 TOKEN_PURPOSE = "programme.subscription"  # noqa: S105 (a purpose, not a secret)
 # The subscription link does not expire (itsdangerous checks no age when given None).

@@ -15,9 +15,10 @@ from nec.accounts.services import mail_locale, mail_locales
 from nec.core.mail import queue_mail
 from nec.core.mail_templates import queue_event_mail, save_wording
 from nec.core.models import MailTemplateKind
-from nec.proposals import programming, review
 from nec.proposals.models import SpeakerProfile
-from nec.proposals.review import Decision
+from nec.proposals.review import services as review
+from nec.proposals.review.services import Decision
+from nec.proposals.sessions import services as programming
 from tests.programme.public_support import DAY_ONE, build_programme, paris
 from tests.proposals import review_support as support
 from tests.support.data import outbox

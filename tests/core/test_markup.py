@@ -19,8 +19,8 @@ from nec.accounts.services import add_team_member
 from nec.core.mail_templates import queue_event_mail
 from nec.core.models import MailTemplate, MailTemplateKind, OutboxMessage
 from nec.extensions import db as _db
-from nec.proposals import programming
 from nec.proposals.models import Question, ReviewCriterion, SpeakerProfile
+from nec.proposals.sessions import services as programming
 from tests.support.pages import addresses, seed_demo
 from tests.support.web import log_in, log_out
 

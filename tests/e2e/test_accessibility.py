@@ -156,7 +156,7 @@ def open_call_event(live_server) -> dict[str, int]:
     from nec.events import services as events
     from nec.events.models import Event
     from nec.extensions import db
-    from nec.proposals import call
+    from nec.proposals.call import services as call
     from nec.proposals.models import QuestionKind, QuestionTarget
 
     with live_server.app.app_context():

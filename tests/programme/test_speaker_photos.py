@@ -12,8 +12,8 @@ from PIL import Image
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core import storage
 from nec.programme.cache import page_cache
-from nec.proposals import services
 from nec.proposals.models import SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
+from nec.proposals.speaker import services
 from tests.programme.public_support import build_programme
 from tests.proposals.speaker_support import png_bytes
 from tests.support.web import log_in, log_out, page_text

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import OutboxMessage
 from nec.events.models import FormatKind, SessionFormat
-from nec.proposals import review
 from nec.proposals.models import Review, ReviewScore
+from nec.proposals.review import services as review
 from tests.support import events as shared
 from tests.support.events import nec_event
 

@@ -13,9 +13,9 @@ import pytest
 from nec.core.db import utcnow
 from nec.events import services as event_services
 from nec.events.models import FormatKind
-from nec.proposals import services
 from nec.proposals.models import Call, CallFormat, Session, SessionState
-from nec.proposals.services import LineupEntry, ProposalData
+from nec.proposals.speaker import services
+from nec.proposals.speaker.services import LineupEntry, ProposalData
 from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
 from tests.support.events import nec_event
 from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)

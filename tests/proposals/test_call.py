@@ -13,8 +13,8 @@ from wtforms import RadioField, StringField, TextAreaField
 from nec.core.models import AuditLogEntry, MailTemplate, MailTemplateKind
 from nec.events import services as event_services
 from nec.events.models import FormatKind
-from nec.proposals import call as calls
-from nec.proposals.call import CallError, MultiCheckboxField
+from nec.proposals.call import services as calls
+from nec.proposals.call.services import CallError, MultiCheckboxField
 from nec.proposals.models import (
     Answer,
     Call,

@@ -11,7 +11,7 @@ from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import AuditLogEntry, MailTemplate, MailTemplateKind
 from nec.events import services as event_services
 from nec.events.models import FormatKind
-from nec.proposals import call as calls
+from nec.proposals.call import services as calls
 from nec.proposals.models import (
     Answer,
     Call,

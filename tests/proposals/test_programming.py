@@ -11,7 +11,6 @@ from itsdangerous import TimestampSigner
 from nec.core.models import AuditLogEntry
 from nec.core.tokens import InvalidLink
 from nec.events.models import FormatKind
-from nec.proposals import programming
 from nec.proposals.models import (
     InvitationState,
     Session,
@@ -20,8 +19,9 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
-from nec.proposals.programming import ProgrammingError, SessionDetails, SpeakerEntry
-from nec.proposals.services import profile_is_complete
+from nec.proposals.sessions import services as programming
+from nec.proposals.sessions.services import ProgrammingError, SessionDetails, SpeakerEntry
+from nec.proposals.speaker.services import profile_is_complete
 from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, outbox
 

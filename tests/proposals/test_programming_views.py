@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from nec.accounts.models import User
 from nec.core.models import AuditLogEntry
 from nec.events.models import FormatKind
-from nec.proposals import programming
 from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
-from nec.proposals.programming import SessionDetails, SpeakerEntry
+from nec.proposals.sessions import services as programming
+from nec.proposals.sessions.services import SessionDetails, SpeakerEntry
 from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, outbox, page_text
 from tests.support.web import log_in

@@ -11,7 +11,6 @@ from nec.core.mail_templates import save_wording
 from nec.core.models import AuditLogEntry, MailTemplateKind
 from nec.events import services as event_services
 from nec.events.models import FormatKind
-from nec.proposals import review
 from nec.proposals.models import (
     Availability,
     Call,
@@ -21,7 +20,8 @@ from nec.proposals.models import (
     ReviewScore,
     SessionState,
 )
-from nec.proposals.review import ReviewError, TableQuery
+from nec.proposals.review import services as review
+from nec.proposals.review.services import ReviewError, TableQuery
 from tests.proposals import review_support as support
 from tests.proposals.review_support import format_of, give_review, outbox
 

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import OutboxMessage
 from nec.events import services as event_services
-from nec.proposals import review
 from nec.proposals.models import (
     Call,
     Decision,
@@ -23,6 +22,7 @@ from nec.proposals.models import (
     ReviewScore,
     SessionState,
 )
+from nec.proposals.review import services as review
 from tests.events.conftest import page_text
 from tests.proposals import review_support as support
 from tests.proposals.review_support import give_review, outbox

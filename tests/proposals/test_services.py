@@ -16,7 +16,6 @@ from nec.core.models import OutboxMessage
 from nec.core.tokens import InvalidLink
 from nec.events import services as event_services
 from nec.events.models import FormatKind
-from nec.proposals import services
 from nec.proposals.models import (
     Availability,
     InvitationState,
@@ -26,7 +25,8 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
-from nec.proposals.services import LineupEntry, ProposalData, ProposalError
+from nec.proposals.speaker import services
+from nec.proposals.speaker.services import LineupEntry, ProposalData, ProposalError
 from tests.proposals import speaker_support as support
 from tests.proposals.speaker_support import close_call, fmt, outbox, png_bytes, round_table_data, submit_round_table
 

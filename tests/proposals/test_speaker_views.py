@@ -14,7 +14,6 @@ from PIL import Image
 from nec.accounts.models import User
 from nec.core import storage
 from nec.events.models import FormatKind
-from nec.proposals import services
 from nec.proposals.models import (
     Availability,
     InvitationState,
@@ -22,6 +21,7 @@ from nec.proposals.models import (
     SessionState,
     SpeakerProfile,
 )
+from nec.proposals.speaker import services
 from tests.proposals import speaker_support as support
 from tests.proposals.speaker_support import (
     close_call,

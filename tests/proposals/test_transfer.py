@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from nec.core.db import utcnow
 from nec.events.models import FormatKind
-from nec.proposals import programming, transfer
 from nec.proposals.models import (
     Call,
     Review,
@@ -24,8 +23,10 @@ from nec.proposals.models import (
     SpeakerRole,
     StructureType,
 )
-from nec.proposals.programming import SessionDetails, SpeakerEntry
-from nec.proposals.transfer import ImportFileError
+from nec.proposals.sessions import services as programming
+from nec.proposals.sessions import transfer
+from nec.proposals.sessions.services import SessionDetails, SpeakerEntry
+from nec.proposals.sessions.transfer import ImportFileError
 from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, page_text
 from tests.support.web import log_in

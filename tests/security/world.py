@@ -24,9 +24,7 @@ from nec.extensions import db
 from nec.programme import editor, subscriptions
 from nec.programme.models import Favourite, GeneratorRun, ScheduleVersion, Slot
 from nec.programme.releases import latest_release
-from nec.proposals import call as call_rules
-from nec.proposals import programming
-from nec.proposals import services as proposals
+from nec.proposals.call import services as call_rules
 from nec.proposals.models import (
     CallFormat,
     InvitationState,
@@ -38,7 +36,9 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
-from nec.proposals.services import LineupEntry, ProposalData
+from nec.proposals.sessions import services as programming
+from nec.proposals.speaker import services as proposals
+from nec.proposals.speaker.services import LineupEntry, ProposalData
 
 PASSWORD = "mot-de-passe-du-monde-1"
 ROLES = ("anonymous", "stranger", "speaker", "reviewer", "other_organiser", "organiser")

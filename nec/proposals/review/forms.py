@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from nec.core.forms import NecForm, WholeNumberField
 from nec.core.i18n import lazy_gettext as _l
 from nec.proposals.models import ReviewCriterion
-from nec.proposals.review import MAX_COMMENT_LENGTH
+from nec.proposals.review.services import MAX_COMMENT_LENGTH
 
 
 class CriterionForm(NecForm):

@@ -19,17 +19,7 @@ from nec.core.tokens import InvalidLink
 from nec.core.web import parse_id, reachable_by_link
 from nec.events.models import FormatKind, SessionFormat
 from nec.extensions import db, login
-from nec.proposals import call as call_rules
-from nec.proposals import services
-from nec.proposals.forms import (
-    CO_SPEAKER_ROWS,
-    AvailabilityForm,
-    ButtonForm,
-    ChooseFormatForm,
-    ConsentForm,
-    ProfileForm,
-    ProposalForm,
-)
+from nec.proposals.call import services as call_rules
 from nec.proposals.models import (
     AttendanceMode,
     InvitationState,
@@ -39,7 +29,17 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
-from nec.proposals.services import LineupEntry, ProposalData, ProposalError
+from nec.proposals.speaker import services
+from nec.proposals.speaker.forms import (
+    CO_SPEAKER_ROWS,
+    AvailabilityForm,
+    ButtonForm,
+    ChooseFormatForm,
+    ConsentForm,
+    ProfileForm,
+    ProposalForm,
+)
+from nec.proposals.speaker.services import LineupEntry, ProposalData, ProposalError
 
 bp = Blueprint("proposals", __name__)
 

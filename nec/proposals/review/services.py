@@ -32,7 +32,7 @@ from nec.core.models import MailTemplateKind
 from nec.core.web import parse_id
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
-from nec.proposals.call import get_call
+from nec.proposals.call.services import get_call
 from nec.proposals.models import (
     Availability,
     Call,
@@ -46,7 +46,7 @@ from nec.proposals.models import (
     SessionState,
     SpeakerProfile,
 )
-from nec.proposals.services import confirmation_url
+from nec.proposals.speaker.services import confirmation_url
 
 #: Reviewers see these proposals; only `submitted` ones can still be scored and decided.
 REVIEW_STATES = (

@@ -36,7 +36,7 @@ from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event, FormatKind, SessionFormat, Theme
 from nec.extensions import db
 from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
-from nec.proposals.services import lineup_problems, roles_for
+from nec.proposals.speaker.services import lineup_problems, roles_for
 
 CLAIM_PURPOSE = "speaker-claim"
 MAX_SPEAKERS = 6  # a round table: one moderator and at most five panelists

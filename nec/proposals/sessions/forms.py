@@ -20,7 +20,7 @@ from nec.core.i18n import lazy_gettext as _l
 from nec.events.forms import WholeNumberField
 from nec.events.models import Event
 from nec.proposals.models import SessionState, SpeakerRole
-from nec.proposals.programming import DIRECT_STATES, MAX_SPEAKERS, SessionDetails, SpeakerEntry
+from nec.proposals.sessions.services import DIRECT_STATES, MAX_SPEAKERS, SessionDetails, SpeakerEntry
 
 
 class SpeakerRowForm(NecSubForm):

@@ -12,11 +12,11 @@ from nec.accounts.permissions import can_manage, organiser_required, require_eve
 from nec.core import mail_templates
 from nec.core.actions import run, show_error
 from nec.core.models import MailTemplateKind
-from nec.proposals import review
-from nec.proposals.call import answers_of, display_answer, questions_for
+from nec.proposals.call.services import answers_of, display_answer, questions_for
 from nec.proposals.models import Decision, QuestionTarget, SessionState
-from nec.proposals.review import TableQuery
-from nec.proposals.review_forms import CriterionForm, review_form_class
+from nec.proposals.review import services as review
+from nec.proposals.review.forms import CriterionForm, review_form_class
+from nec.proposals.review.services import TableQuery
 
 bp = Blueprint("review", __name__)
 

@@ -32,8 +32,7 @@ from nec.core.text import clean_text, without_control
 from nec.core.time import to_local
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
-from nec.proposals import programming
-from nec.proposals.call import display_answer
+from nec.proposals.call.services import display_answer
 from nec.proposals.models import (
     Answer,
     Question,
@@ -46,8 +45,9 @@ from nec.proposals.models import (
     SpeakerRole,
     StructureType,
 )
-from nec.proposals.review import review_total
-from nec.proposals.services import profile_is_complete
+from nec.proposals.review.services import review_total
+from nec.proposals.sessions import services as programming
+from nec.proposals.speaker.services import profile_is_complete
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_SIZE = 60 * 1024 * 1024  # a small XLSX that unzips to gigabytes is refused unread

@@ -31,7 +31,7 @@ from nec.core.time import localize
 from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event, FormatKind, SessionFormat, Theme
 from nec.extensions import db
-from nec.proposals import call as call_rules
+from nec.proposals.call import services as call_rules
 from nec.proposals.models import (
     AttendanceMode,
     Availability,

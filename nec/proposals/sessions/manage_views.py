@@ -17,11 +17,12 @@ from nec.core.time import to_local, utcnow
 from nec.core.tokens import InvalidLink
 from nec.core.web import reachable_by_link
 from nec.extensions import db
-from nec.proposals import programming, transfer
 from nec.proposals.models import SessionState
-from nec.proposals.programming import DIRECT_STATES
-from nec.proposals.programming_forms import ImportForm, SessionForm
-from nec.proposals.services import profile_is_complete
+from nec.proposals.sessions import services as programming
+from nec.proposals.sessions import transfer
+from nec.proposals.sessions.forms import ImportForm, SessionForm
+from nec.proposals.sessions.services import DIRECT_STATES
+from nec.proposals.speaker.services import profile_is_complete
 
 bp = Blueprint("programming", __name__)
 
