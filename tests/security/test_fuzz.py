@@ -45,11 +45,11 @@ NO_INPUT = {
     "core.healthz": "a constant answer",
     "events.manage_dashboard": "counts only",
     "events.manage_days": "a list",
-    "call.mail_templates": "a list",
-    "review.index": "a list",
-    "review.decisions": "a list",
-    "programming.sessions": "a list",
-    "programming.speakers": "a list",
+    "proposals_call.mail_templates": "a list",
+    "proposals_review.index": "a list",
+    "proposals_review.decisions": "a list",
+    "proposals_sessions.sessions": "a list",
+    "proposals_sessions.speakers": "a list",
     "accounts.team": "a list (its form posts to accounts.team_add)",
     "editor.grid_css": "a stylesheet",
     "generator.draft": "a read-only table",
@@ -60,24 +60,24 @@ NO_INPUT = {
     "public.speaker": "a page (the id is bounded by the converter)",
     "public.session": "a page (the id is bounded by the converter)",
     "events.home": "a page",
-    "proposals.area": "a page",
-    "proposals.call_page": "a page",
+    "proposals_speaker.area": "a page",
+    "proposals_speaker.call_page": "a page",
     "programme.schedule_ics": "an export of the release",
     "programme.schedule_json": "an export of the release",
     "programme.schedule_pdf": "an export of the release",
     "programme.schedule_xml": "an export of the release",
     "programme.session_ics": "an export (the id is bounded by the converter)",
     "api.events": "public JSON",
-    "review.proposal": "a page (the id is bounded by the converter)",
+    "proposals_review.proposal": "a page (the id is bounded by the converter)",
     "accounts.delete_account_confirm": "a page (its form posts to accounts.delete_account)",
     "subscriptions.subscribe": "a page (its form posts to subscriptions.reset_subscription)",
     "events.index": "a list",
     # buttons: a form with nothing but its CSRF token (off in the tests)
     "accounts.download_data": "a button",
-    "programming.cancel_session": "a button",
-    "programming.send_claim_link": "a button",
-    "proposals.withdraw_proposal": "a button",
-    "review.apply": "a button",
+    "proposals_sessions.cancel_session": "a button",
+    "proposals_sessions.send_claim_link": "a button",
+    "proposals_speaker.withdraw_proposal": "a button",
+    "proposals_review.apply": "a button",
 }
 
 
@@ -181,7 +181,7 @@ def view_input_names(view) -> set[str]:
 def test_view_input_names_finds_parameters_no_page_links():
     """The source reading reaches what the pages do not show (a parser's names, a JSON endpoint's)."""
     from nec.programme import editor_views
-    from nec.proposals.review.services import manage_views as review_views
+    from nec.proposals.review import manage_views as review_views
 
     assert {"day", "room", "start"} <= view_input_names(editor_views.preview)
     assert {"sort", "order", "state", "format", "theme"} <= view_input_names(review_views.proposals)

@@ -19,7 +19,7 @@ from nec.proposals.call.forms import MailWordingForm, QuestionForm, call_form_cl
 from nec.proposals.call.services import CallError
 from nec.proposals.models import QuestionTarget
 
-bp = Blueprint("call", __name__)
+bp = Blueprint("proposals_call", __name__)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def manage_call():
             form,
             lambda: calls.update_call(event, _me(), **settings),
             _("Les réglages de l'appel à participation sont enregistrés."),
-            url_for("call.manage_call"),
+            url_for("proposals_call.manage_call"),
         )
         if response is not None:
             return response
@@ -79,12 +79,9 @@ def manage_call():
     )
 
 
-def _public_call_url() -> str | None:
-    """The public call page (the speakers' side), once it exists."""
-    for endpoint in ("proposals.call", "proposals.call_page"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint)
-    return None
+def _public_call_url() -> str:
+    """The public call page (the speakers' side), linked from the settings."""
+    return url_for("proposals_speaker.call_page")
 
 
 # --- custom questions ------------------------------------------------------------------------------
@@ -113,7 +110,7 @@ def manage_questions():
             form,
             lambda: calls.add_question(g.event, _me(), **fields),
             _("La question « %(label)s » est ajoutée.", label=fields["label"].strip()),
-            url_for("call.manage_questions"),
+            url_for("proposals_call.manage_questions"),
         )
         if response is not None:
             return response
@@ -150,7 +147,7 @@ def edit_question(question_id: int):
             form,
             lambda: calls.update_question(question, _me(), **fields),
             _("La question « %(label)s » est enregistrée.", label=fields["label"].strip()),
-            url_for("call.manage_questions"),
+            url_for("proposals_call.manage_questions"),
         )
         if response is not None:
             return response
@@ -181,14 +178,14 @@ def delete_question(question_id: int):
             "events/manage/confirm_delete.html",
             question=_("Supprimer la question « %(label)s » ?", label=question.label),
             warning=warning,
-            cancel_url=url_for("call.manage_questions"),
+            cancel_url=url_for("proposals_call.manage_questions"),
             section="questions",
         )
     label = question.label
     return act(
         lambda: calls.delete_question(question, _me()),
         _("La question « %(label)s » est supprimée.", label=label),
-        url_for("call.manage_questions"),
+        url_for("proposals_call.manage_questions"),
     )
 
 
@@ -197,7 +194,7 @@ def delete_question(question_id: int):
 def move_question(question_id: int):
     question = _question_or_404(question_id)
     direction = request.form.get("direction", "")
-    return act(lambda: calls.move_question(question, _me(), direction), "", url_for("call.manage_questions"))
+    return act(lambda: calls.move_question(question, _me(), direction), "", url_for("proposals_call.manage_questions"))
 
 
 # --- e-mail wordings -------------------------------------------------------------------------------
@@ -238,7 +235,7 @@ def edit_mail_template(kind: str):
                 form,
                 lambda: calls.update_wording(g.event, _me(), kind, form.subject.data, form.body.data),
                 _("Le texte de l'e-mail « %(title)s » est enregistré.", title=kind.title),
-                url_for("call.mail_templates"),
+                url_for("proposals_call.mail_templates"),
             )
             if response is not None:
                 return response
@@ -266,5 +263,5 @@ def reset_mail_template(kind: str):
     return act(
         lambda: calls.restore_default_wording(g.event, _me(), kind),
         _("L'e-mail « %(title)s » reprend le texte par défaut.", title=kind.title),
-        url_for("call.edit_mail_template", kind=kind.value),
+        url_for("proposals_call.edit_mail_template", kind=kind.value),
     )

@@ -18,7 +18,7 @@ from nec.proposals.review import services as review
 from nec.proposals.review.forms import CriterionForm, review_form_class
 from nec.proposals.review.services import TableQuery
 
-bp = Blueprint("review", __name__)
+bp = Blueprint("proposals_review", __name__)
 
 reviewer_required = require_event_role(EventRoleKind.reviewer, EventRoleKind.organiser)
 
@@ -51,7 +51,7 @@ def criteria():
         _result, error = run(lambda: review.add_criterion(g.event, _me(), **form.criterion_fields()))
         if error is None:
             flash(_("Le critère « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
-            return redirect(url_for("review.criteria"))
+            return redirect(url_for("proposals_review.criteria"))
         show_error(form, error)
     return render_template(
         "proposals/review/criteria.html", event=g.event, form=form, criteria=review.list_criteria(g.event)
@@ -74,7 +74,7 @@ def edit_criterion(criterion_id: int):
         _result, error = run(lambda: review.update_criterion(criterion, _me(), **form.criterion_fields()))
         if error is None:
             flash(_("Le critère « %(name)s » est enregistré.", name=form.name.data.strip()), "success")
-            return redirect(url_for("review.criteria"))
+            return redirect(url_for("proposals_review.criteria"))
         show_error(form, error)
     return render_template("proposals/review/criterion_form.html", event=g.event, form=form, criterion=criterion)
 
@@ -99,7 +99,7 @@ def delete_criterion(criterion_id: int):
             event=g.event,
             question=_("Supprimer le critère « %(name)s » ?", name=criterion.name),
             warning=warning,
-            cancel_url=url_for("review.criteria"),
+            cancel_url=url_for("proposals_review.criteria"),
             section="criteria",
         )
     name = criterion.name
@@ -108,7 +108,7 @@ def delete_criterion(criterion_id: int):
         flash(error.message, "error")
     else:
         flash(_("Le critère « %(name)s » est supprimé.", name=name), "success")
-    return redirect(url_for("review.criteria"))
+    return redirect(url_for("proposals_review.criteria"))
 
 
 @bp.post("/<ev>/manage/criteria/<int:criterion_id>/move")
@@ -119,7 +119,7 @@ def move_criterion(criterion_id: int):
     _result, error = run(lambda: review.move_criterion(criterion, _me(), direction))
     if error is not None:
         flash(error.message, "error")
-    return redirect(url_for("review.criteria"))
+    return redirect(url_for("proposals_review.criteria"))
 
 
 # --- reviewers ---------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def review_session(session_id: int):
             _result, error = run(lambda: review.save_review(session, me, form.scores(), form.comment.data or ""))
             if error is None:
                 flash(_("Votre évaluation est enregistrée. Merci !"), "success")
-                return redirect(url_for("review.review_session", session_id=session.id))
+                return redirect(url_for("proposals_review.review_session", session_id=session.id))
             show_error(form, error)
     settings = review.review_settings(g.event)
     is_organiser = can_manage(current_user, g.event)
@@ -227,7 +227,7 @@ STAGING_ACTIONS = {"accept": Decision.accept, "reject": Decision.reject, "clear"
 @bp.post("/<ev>/manage/proposals/stage")
 @organiser_required
 def stage():
-    back = url_for("review.proposals", **TableQuery.parse(request.form).args())
+    back = url_for("proposals_review.proposals", **TableQuery.parse(request.form).args())
     action = request.form.get("action", "")
     if action not in STAGING_ACTIONS:
         flash(_("Choisissez une action : préparer l'acceptation, le refus, ou annuler la préparation."), "error")
@@ -312,7 +312,7 @@ def stage_one(session_id: int):
                 ),
                 "success",
             )
-    return redirect(url_for("review.proposal", session_id=session.id))
+    return redirect(url_for("proposals_review.proposal", session_id=session.id))
 
 
 # --- decisions and reminders --------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def apply():
             ),
             "success",
         )
-    return redirect(url_for("review.decisions"))
+    return redirect(url_for("proposals_review.decisions"))
 
 
 @bp.post("/<ev>/manage/decisions/remind")
@@ -373,4 +373,4 @@ def remind():
             ),
             "success",
         )
-    return redirect(url_for("review.decisions"))
+    return redirect(url_for("proposals_review.decisions"))

@@ -778,7 +778,7 @@ def send_reminders(event: Event, actor: User, kinds) -> dict[str, int]:
                 )
                 sent["confirmation"] += 1
     if "profile" in kinds and plan.incomplete_profiles:
-        url = external_url("proposals.profile", ev=event.slug)
+        url = external_url("proposals_speaker.profile", ev=event.slug)
         for speaker in plan.incomplete_profiles:
             queue_event_mail(
                 event,
@@ -791,7 +791,7 @@ def send_reminders(event: Event, actor: User, kinds) -> dict[str, int]:
             )
             sent["profile"] += 1
     if "availability" in kinds and plan.no_availability:
-        url = external_url("proposals.availability", ev=event.slug)
+        url = external_url("proposals_speaker.availability", ev=event.slug)
         for speaker in plan.no_availability:
             queue_event_mail(
                 event,

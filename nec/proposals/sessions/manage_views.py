@@ -24,7 +24,7 @@ from nec.proposals.sessions.forms import ImportForm, SessionForm
 from nec.proposals.sessions.services import DIRECT_STATES
 from nec.proposals.speaker.services import profile_is_complete
 
-bp = Blueprint("programming", __name__)
+bp = Blueprint("proposals_sessions", __name__)
 
 MIME_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -70,7 +70,7 @@ def sessions():
     rows = programming.list_sessions(g.event)
     counts = Counter(s.state for s in rows)
     return render_template(
-        "proposals/programming/sessions.html",
+        "proposals/sessions/sessions.html",
         event=g.event,
         sessions=rows,
         counts=[(state, counts[state]) for state in SessionState if counts[state]],
@@ -80,7 +80,7 @@ def sessions():
 
 def _render_form(form, session=None, status: int = 200):
     return (
-        render_template("proposals/programming/session_form.html", event=g.event, form=form, session=session),
+        render_template("proposals/sessions/session_form.html", event=g.event, form=form, session=session),
         status,
     )
 
@@ -102,7 +102,7 @@ def new_session():
         )
         if problem is None:
             flash(_("La session « %(title)s » est ajoutée au programme.", title=form.title.data.strip()), "success")
-            return redirect(url_for("programming.sessions"))
+            return redirect(url_for("proposals_sessions.sessions"))
         _form_problem(form, problem)
     return _render_form(form, status=422 if form.is_submitted() else 200)
 
@@ -131,7 +131,7 @@ def edit_session(session_id: int):
         problem = _commit(lambda: programming.update_session(session, _me(), form.details(), form.entries(), state))
         if problem is None:
             flash(_("La session « %(title)s » est enregistrée.", title=session.title), "success")
-            return redirect(url_for("programming.sessions"))
+            return redirect(url_for("proposals_sessions.sessions"))
         _form_problem(form, problem)
     return _render_form(form, session, status=422 if form.is_submitted() else 200)
 
@@ -148,8 +148,8 @@ def cancel_session(session_id: int):
             flash(_("La session « %(title)s » est annulée.", title=title), "success")
         else:
             flash(problem, "error")
-        return redirect(url_for("programming.sessions"))
-    return render_template("proposals/programming/cancel.html", event=g.event, session=session, form=form)
+        return redirect(url_for("proposals_sessions.sessions"))
+    return render_template("proposals/sessions/cancel.html", event=g.event, session=session, form=form)
 
 
 # --- speakers ----------------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def cancel_session(session_id: int):
 @organiser_required
 def speakers():
     return render_template(
-        "proposals/programming/speakers.html",
+        "proposals/sessions/speakers.html",
         event=g.event,
         speakers=programming.list_speakers(g.event),
         is_complete=profile_is_complete,
@@ -184,7 +184,7 @@ def send_claim_link(speaker_id: int):
         )  # fmt: skip
     else:
         flash(problem, "error")
-    return redirect(url_for("programming.speakers"))
+    return redirect(url_for("proposals_sessions.speakers"))
 
 
 @bp.route("/<ev>/claim/<token>", methods=["GET", "POST"])
@@ -197,7 +197,7 @@ def claim(token: str):
     try:
         profile = programming.profile_from_claim(g.event, token)
     except InvalidLink as error:
-        return render_template("proposals/programming/claim_invalid.html", event=g.event, message=str(error)), 400
+        return render_template("proposals/sessions/claim_invalid.html", event=g.event, message=str(error)), 400
     user = _me() if current_user.is_authenticated else None
     form = NecForm()
     problem = None
@@ -230,15 +230,15 @@ def claim(token: str):
                     ),
                     "success",
                 )
-                return redirect(url_for("accounts.login", next=url_for("proposals.area")))
+                return redirect(url_for("accounts.login", next=url_for("proposals_speaker.area")))
             if user is None:
                 login_user(claimed["user"])
             flash(_("Votre profil d'intervenant·e est relié à votre compte. Bienvenue !"), "success")
-            return redirect(url_for("proposals.area"))
+            return redirect(url_for("proposals_speaker.area"))
     status = 409 if problem and request.method == "POST" else 200
     return (
         render_template(
-            "proposals/programming/claim.html",
+            "proposals/sessions/claim.html",
             event=g.event,
             profile=profile,
             form=form,
@@ -280,7 +280,7 @@ def import_file():
                 else:
                     if not report.problems:
                         flash(_import_summary(report), "success")
-                        return redirect(url_for("programming.import_file"))
+                        return redirect(url_for("proposals_sessions.import_file"))
             else:
                 db.session.rollback()
         if file_problem or not (report and report.applied):
@@ -289,7 +289,7 @@ def import_file():
         status = 422
     return (
         render_template(
-            "proposals/programming/import.html",
+            "proposals/sessions/import.html",
             event=g.event,
             form=form,
             report=report,

@@ -264,7 +264,7 @@ def claim_token(profile: SpeakerProfile) -> str:
 
 
 def claim_url(profile: SpeakerProfile) -> str:
-    return external_url("programming.claim", ev=profile.event.slug, token=claim_token(profile))
+    return external_url("proposals_sessions.claim", ev=profile.event.slug, token=claim_token(profile))
 
 
 def claim_max_age() -> int:

@@ -57,7 +57,7 @@ def confirmation_token(session: Session) -> str:
 
 def confirmation_url(session: Session) -> str:
     """The link an accepted session's speakers follow to confirm or decline (endpoint proposals.confirm)."""
-    return external_url("proposals.confirm", ev=session.event.slug, token=confirmation_token(session))
+    return external_url("proposals_speaker.confirm", ev=session.event.slug, token=confirmation_token(session))
 
 
 def session_id_from_confirmation(token: str) -> int:
@@ -72,7 +72,7 @@ def invitation_token(part: SessionSpeaker) -> str:
 
 def invitation_url(part: SessionSpeaker) -> str:
     """The link a co-speaker follows to accept or decline (endpoint proposals.invitation)."""
-    return external_url("proposals.invitation", ev=part.session.event.slug, token=invitation_token(part))
+    return external_url("proposals_speaker.invitation", ev=part.session.event.slug, token=invitation_token(part))
 
 
 def invitation_from_token(token: str) -> dict:
@@ -691,7 +691,7 @@ def _queue_invitation(part: SessionSpeaker, inviter: User) -> None:
 
 
 def proposal_url(session: Session) -> str:
-    return external_url("proposals.edit_proposal", ev=session.event.slug, session_id=session.id)
+    return external_url("proposals_speaker.edit_proposal", ev=session.event.slug, session_id=session.id)
 
 
 def save_proposal(
@@ -994,22 +994,30 @@ def next_steps(session: Session, user, profile: SpeakerProfile | None, now: date
     if state is SessionState.draft and is_submitter(session, user):
         if editing_status(session, now)[0]:
             steps.append(
-                NextStep(_("Terminer et envoyer la proposition"), "proposals.edit_proposal", {"session_id": session.id})
+                NextStep(
+                    _("Terminer et envoyer la proposition"),
+                    "proposals_speaker.edit_proposal",
+                    {"session_id": session.id},
+                )
             )
         return steps
     if state in (SessionState.withdrawn, SessionState.rejected, SessionState.declined, SessionState.cancelled):
         return steps
     if state is SessionState.accepted:
         steps.append(
-            NextStep(_("Confirmer votre participation"), "proposals.confirm", {"token": confirmation_token(session)})
+            NextStep(
+                _("Confirmer votre participation"), "proposals_speaker.confirm", {"token": confirmation_token(session)}
+            )
         )
     if not profile_is_complete(profile):
-        steps.append(NextStep(_("Compléter votre profil"), "proposals.profile"))
+        steps.append(NextStep(_("Compléter votre profil"), "proposals_speaker.profile"))
     if profile is not None and not profile.availabilities:
-        steps.append(NextStep(_("Indiquer vos disponibilités"), "proposals.availability"))
+        steps.append(NextStep(_("Indiquer vos disponibilités"), "proposals_speaker.availability"))
     if part is not None and state in (SessionState.accepted, SessionState.confirmed) and part.recording_consent is None:
         steps.append(
-            NextStep(_("Répondre pour l'enregistrement vidéo"), "proposals.consents", {"session_id": session.id})
+            NextStep(
+                _("Répondre pour l'enregistrement vidéo"), "proposals_speaker.consents", {"session_id": session.id}
+            )
         )
     return steps
 

@@ -41,7 +41,7 @@ from nec.proposals.speaker.forms import (
 )
 from nec.proposals.speaker.services import LineupEntry, ProposalData, ProposalError
 
-bp = Blueprint("proposals", __name__)
+bp = Blueprint("proposals_speaker", __name__)
 
 
 @bp.app_template_global("event_call")
@@ -82,12 +82,12 @@ def call_page():
         for fmt in call_rules.offered_formats(event)
     ]
     return render_template(
-        "proposals/call.html",
+        "proposals/speaker/call.html",
         event=event,
         call=call,
         status=call_rules.status_for(event, None, now),
         formats=formats,
-        new_url=url_for("proposals.new_proposal"),
+        new_url=url_for("proposals_speaker.new_proposal"),
     )
 
 
@@ -113,7 +113,7 @@ def area():
     ]
     invitations = [(part, services.invitation_token(part)) for part in services.open_invitations(event, user)]
     return render_template(
-        "proposals/area.html",
+        "proposals/speaker/area.html",
         event=event,
         profile=profile,
         profile_complete=services.profile_is_complete(profile),
@@ -219,7 +219,7 @@ def _save_proposal(form, questions, fmt, session=None):
         )
     else:
         flash(_("Votre brouillon est enregistré. Vous pourrez le compléter et l'envoyer plus tard."), "success")
-    return redirect(url_for("proposals.area"))
+    return redirect(url_for("proposals_speaker.area"))
 
 
 def _render_form(form, fmt, questions, session=None, status=200):
@@ -228,7 +228,7 @@ def _render_form(form, fmt, questions, session=None, status=200):
         parts_state = {p.speaker.email: p.invitation_state for p in session.speakers}
     return (
         render_template(
-            "proposals/proposal_form.html",
+            "proposals/speaker/proposal_form.html",
             event=g.event,
             form=form,
             fmt=fmt,
@@ -258,7 +258,7 @@ def new_proposal():
         if request.args.get("format"):
             error = _("Ce format ne reçoit pas de propositions en ce moment : choisissez-en un dans la liste.")
         return render_template(
-            "proposals/choose_format.html",
+            "proposals/speaker/choose_format.html",
             event=event,
             form=choose,
             formats=[(f, call_rules.deadline_for(event, f)) for f in open_formats],
@@ -298,7 +298,7 @@ def edit_proposal(session_id: int):
         if request.method == "POST":
             flash(why, "error")
         return render_template(
-            "proposals/proposal_view.html",
+            "proposals/speaker/proposal_view.html",
             event=g.event,
             session=session,
             why=why if submitter else "",
@@ -340,12 +340,12 @@ def withdraw_proposal(session_id: int):
         except ProposalError as error:
             db.session.rollback()
             flash(error.message, "error")
-            return redirect(url_for("proposals.area"))
+            return redirect(url_for("proposals_speaker.area"))
         flash(_("Votre proposition est retirée. Merci de nous avoir prévenus."), "success")
-        return redirect(url_for("proposals.area"))
+        return redirect(url_for("proposals_speaker.area"))
     can_withdraw = session.state in services.WITHDRAWABLE_STATES
     return render_template(
-        "proposals/withdraw.html", event=g.event, session=session, form=form, can_withdraw=can_withdraw
+        "proposals/speaker/withdraw.html", event=g.event, session=session, form=form, can_withdraw=can_withdraw
     )
 
 
@@ -378,8 +378,8 @@ def consents(session_id: int):
             if replay and not recording:
                 flash(_("Sans enregistrement, il n'y a pas de replay : nous avons noté « non » pour les deux."), "info")
             flash(_("Vos choix sont enregistrés. Vous pouvez les changer à tout moment."), "success")
-            return redirect(url_for("proposals.area"))
-    return render_template("proposals/consents.html", event=g.event, session=session, part=part, form=form), (
+            return redirect(url_for("proposals_speaker.area"))
+    return render_template("proposals/speaker/consents.html", event=g.event, session=session, part=part, form=form), (
         400 if form.errors else 200
     )
 
@@ -388,7 +388,7 @@ def consents(session_id: int):
 
 
 def _invalid_link(message: str):
-    return render_template("proposals/invalid_link.html", event=g.event, message=message), 400
+    return render_template("proposals/speaker/invalid_link.html", event=g.event, message=message), 400
 
 
 @bp.route("/<ev>/invitations/<token>", methods=["GET", "POST"])
@@ -417,14 +417,14 @@ def invitation(token: str):
         except ProposalError as error:
             db.session.rollback()
             flash(error.message, "error")
-            return redirect(url_for("proposals.invitation", token=token))
+            return redirect(url_for("proposals_speaker.invitation", token=token))
         except IntegrityError:
             db.session.rollback()
             flash(conflict_message(), "error")
-            return redirect(url_for("proposals.invitation", token=token))
+            return redirect(url_for("proposals_speaker.invitation", token=token))
         if action == "decline":
             flash(_("Votre réponse est enregistrée : vous ne participerez pas à cette session. Merci !"), "success")
-            return redirect(url_for("proposals.invitation", token=token))
+            return redirect(url_for("proposals_speaker.invitation", token=token))
         if not signed_in:
             if not sign_in:  # the link answers the invitation, it does not open this account
                 flash(
@@ -434,15 +434,15 @@ def invitation(token: str):
                     ),
                     "success",
                 )
-                return redirect(url_for("accounts.login", next=url_for("proposals.profile")))
+                return redirect(url_for("accounts.login", next=url_for("proposals_speaker.profile")))
             login_user(account)
         flash(
             _("Merci ! Vous faites partie de la session. Complétez maintenant votre profil d'intervenant·e."),
             "success",
         )
-        return redirect(url_for("proposals.profile"))
+        return redirect(url_for("proposals_speaker.profile"))
     return render_template(
-        "proposals/invitation.html",
+        "proposals/speaker/invitation.html",
         event=g.event,
         part=part,
         session=part.session,
@@ -482,15 +482,15 @@ def confirm(token: str):
         except ProposalError as error:
             db.session.rollback()
             flash(error.message, "error")
-            return redirect(url_for("proposals.confirm", token=token))
+            return redirect(url_for("proposals_speaker.confirm", token=token))
         if action == "confirm":
             message = _("Merci, votre participation est confirmée !") if changed else _("C'était déjà confirmé.")
         else:
             message = _("C'est noté : la session n'aura pas lieu avec vous. Merci de nous avoir prévenus.")
         flash(message, "success")
-        return redirect(url_for("proposals.area"))
+        return redirect(url_for("proposals_speaker.area"))
     return render_template(
-        "proposals/confirm.html",
+        "proposals/speaker/confirm.html",
         event=g.event,
         session=session,
         problem=services.confirmation_problem(session, confirm=True),
@@ -508,7 +508,7 @@ def _profile_or_explain():
     profile = services.profile_for(g.event, me)
     refusal = services.profile_refusal(g.event, me) if profile is None else None
     if refusal is not None:
-        return None, (render_template("proposals/no_profile.html", event=g.event, message=refusal), 409)
+        return None, (render_template("proposals/speaker/no_profile.html", event=g.event, message=refusal), 409)
     return profile, None
 
 
@@ -570,12 +570,12 @@ def profile():
     if previous and previous != speaker.photo_path:
         storage.delete(previous)
     flash(_("Votre profil est enregistré."), "success")
-    return redirect(url_for("proposals.area"))
+    return redirect(url_for("proposals_speaker.area"))
 
 
 def _render_profile(form, speaker, questions, status=200):
     return render_template(
-        "proposals/profile.html",
+        "proposals/speaker/profile.html",
         event=g.event,
         form=form,
         speaker=speaker,
@@ -643,14 +643,19 @@ def availability():
         )
         if error is not None:
             flash(error.message, "error")
-            return redirect(url_for("proposals.availability"))
+            return redirect(url_for("proposals_speaker.availability"))
         if keys:
             flash(_("Vos disponibilités sont enregistrées. Merci !"), "success")
         else:
             flash(_("Vous n'avez coché aucune demi-journée : nous notons que vous n'êtes pas disponible."), "info")
-        return redirect(url_for("proposals.area"))
+        return redirect(url_for("proposals_speaker.area"))
     chosen = services.available_keys(speaker, periods)
     days = [(day, list(items)) for day, items in groupby(periods, key=lambda p: p.day)]
     return render_template(
-        "proposals/availability.html", event=g.event, form=form, days=days, chosen=chosen, has_periods=bool(periods)
+        "proposals/speaker/availability.html",
+        event=g.event,
+        form=form,
+        days=days,
+        chosen=chosen,
+        has_periods=bool(periods),
     )
