@@ -14,7 +14,7 @@ from nec.core.actions import act, save
 from nec.events import services
 from nec.events.forms import DayForm, EventForm, FormatForm, RoomForm, ThemeForm
 from nec.extensions import login
-from nec.proposals.speaker.services import is_speaker_of
+from nec.proposals.speaker.area import is_speaker_of
 
 bp = Blueprint("events", __name__)
 

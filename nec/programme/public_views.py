@@ -21,7 +21,7 @@ from nec.programme.cache import cached_page, per_release
 from nec.programme.models import ScheduleVersion
 from nec.programme.releases import latest_release
 from nec.proposals.models import SpeakerProfile
-from nec.proposals.speaker.services import photo_digest
+from nec.proposals.speaker.profiles import photo_digest
 
 bp = Blueprint("public", __name__)
 

@@ -13,7 +13,7 @@ from nec.accounts.models import EventRole, EventRoleKind
 from nec.core import storage
 from nec.programme.cache import page_cache
 from nec.proposals.models import SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
-from nec.proposals.speaker import services
+from nec.proposals.speaker import profiles
 from tests.programme.public_support import build_programme
 from tests.proposals.speaker_support import png_bytes
 from tests.support.web import log_in, log_out, page_text
@@ -36,7 +36,7 @@ def give_photos(db, prog) -> None:
     prog.speakers["eve"] = eve
     db.session.add(eve)
     for n, profile in enumerate(prog.speakers.values()):
-        services.set_photo(profile, png_bytes(size=(300, 200), colour=(10 * n, 80, 160)))
+        profiles.set_photo(profile, png_bytes(size=(300, 200), colour=(10 * n, 80, 160)))
     db.session.commit()
 
 
@@ -49,7 +49,7 @@ def prog(db, make_event):
 
 def photo_url(prog, key: str) -> str:
     profile = prog.speakers[key]
-    return f"/{prog.event.slug}/speakers/{profile.id}/photo-{services.photo_digest(profile)}.jpg"
+    return f"/{prog.event.slug}/speakers/{profile.id}/photo-{profiles.photo_digest(profile)}.jpg"
 
 
 def page(prog, path: str) -> str:
@@ -87,14 +87,14 @@ def test_photo_served_for_consenting_public_speaker(client, prog):
     with Image.open(io.BytesIO(response.data)) as image:
         assert (image.format, image.size) == ("JPEG", (300, 200))
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert response.get_etag() == (services.photo_digest(prog.speakers["alice"]), False)
+    assert response.get_etag() == (profiles.photo_digest(prog.speakers["alice"]), False)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.content_length == len(response.data)
     assert "Set-Cookie" not in response.headers  # a shared cache keeps it: nothing personal in it
 
 
 def test_photo_revalidated_with_its_etag_is_not_sent_again(client, prog):
-    etag = services.photo_digest(prog.speakers["chloe"])
+    etag = profiles.photo_digest(prog.speakers["chloe"])
     response = client.get(photo_url(prog, "chloe"), headers={"If-None-Match": f'"{etag}"'})
     assert response.status_code == 304
     assert response.data == b""
@@ -131,7 +131,7 @@ def test_photo_not_found_for_another_events_id(db, client, prog, make_event):
     other = build_programme(db, make_event)
     give_photos(db, other)
     alice_elsewhere = other.speakers["alice"]
-    digest = services.photo_digest(alice_elsewhere)
+    digest = profiles.photo_digest(alice_elsewhere)
     assert client.get(photo_url(other, "alice")).status_code == 200
     assert client.get(f"/{prog.event.slug}/speakers/{alice_elsewhere.id}/photo-{digest}.jpg").status_code == 404
 
@@ -144,7 +144,7 @@ def test_photo_not_found_for_a_wrong_digest(client, prog, digest):
 def test_photo_address_changes_with_the_photo_and_the_old_one_is_gone(db, client, prog):
     alice = prog.speakers["alice"]
     old_url = photo_url(prog, "alice")
-    previous = services.set_photo(alice, png_bytes(size=(120, 120), colour=(0, 200, 0)))
+    previous = profiles.set_photo(alice, png_bytes(size=(120, 120), colour=(0, 200, 0)))
     db.session.commit()
     storage.delete(previous)
     new_url = photo_url(prog, "alice")
@@ -161,14 +161,14 @@ def test_photo_not_found_once_removed_or_lost(db, client, prog):
     storage.delete(prog.speakers["chloe"].photo_path)  # the file lost on disk: a 404, never a 500
     assert client.get(chloe_url).status_code == 404
     alice_url = photo_url(prog, "alice")
-    services.remove_photo(prog.speakers["alice"])
+    profiles.remove_photo(prog.speakers["alice"])
     db.session.commit()
     assert client.get(alice_url).status_code == 404
 
 
 @pytest.mark.parametrize("speaker_id", [0, 999_999, 99_999_999_999_999_999_999])
 def test_photo_not_found_for_unknown_speaker(client, prog, speaker_id):
-    digest = services.photo_digest(prog.speakers["alice"])
+    digest = profiles.photo_digest(prog.speakers["alice"])
     assert client.get(f"/{prog.event.slug}/speakers/{speaker_id}/photo-{digest}.jpg").status_code == 404
 
 
@@ -223,12 +223,12 @@ def test_speakers_page_shows_photos_of_public_speakers_only(client, prog):
         assert tag is not None and 'alt=""' in tag and 'width="96"' in tag and 'height="96"' in tag
     body = response.get_data(as_text=True)
     for key in ("bruno", "denis", "eve"):
-        assert services.photo_digest(prog.speakers[key]) not in body
+        assert profiles.photo_digest(prog.speakers[key]) not in body
         assert f"/speakers/{prog.speakers[key].id}/photo-" not in body
 
 
 def test_speakers_page_without_a_photo_shows_no_image(db, client, prog):
-    services.remove_photo(prog.speakers["chloe"])
+    profiles.remove_photo(prog.speakers["chloe"])
     db.session.commit()
     response = client.get(page(prog, "speakers/"))
     assert photo_tag(response, prog, "alice") is not None
@@ -244,7 +244,7 @@ def test_session_page_shows_photos_of_named_speakers_only(client, prog):
     for attribute in ('alt=""', 'width="48"', 'height="48"', 'loading="lazy"'):
         assert attribute in tag
     assert len(photo_tags(response)) == 1  # Bruno takes part without a public profile
-    assert services.photo_digest(prog.speakers["bruno"]) not in response.get_data(as_text=True)
+    assert profiles.photo_digest(prog.speakers["bruno"]) not in response.get_data(as_text=True)
 
 
 def test_consent_withdrawal_removes_the_photo_from_the_cached_session_page(app, db, client, prog):
@@ -265,7 +265,7 @@ def test_new_photo_reaches_the_cached_session_page(app, db, client, prog):
     url = page(prog, f"sessions/{prog.sessions['table'].id}/")
     old_url = photo_url(prog, "alice")
     assert old_url in client.get(url).get_data(as_text=True)
-    services.set_photo(prog.speakers["alice"], png_bytes(size=(50, 50)))
+    profiles.set_photo(prog.speakers["alice"], png_bytes(size=(50, 50)))
     db.session.commit()
     body = app.test_client().get(url).get_data(as_text=True)
     assert old_url not in body
@@ -289,7 +289,7 @@ def test_private_photo_for_its_owner(client, prog, owner):
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert response.data == storage.read(prog.speakers["alice"].photo_path)
     assert response.headers["Cache-Control"] == "private, no-cache"
-    etag = services.photo_digest(prog.speakers["alice"])
+    etag = profiles.photo_digest(prog.speakers["alice"])
     assert client.get(page(prog, "me/profile/photo"), headers={"If-None-Match": f'"{etag}"'}).status_code == 304
 
 

@@ -14,8 +14,9 @@ from nec.core.db import utcnow
 from nec.events import services as event_services
 from nec.events.models import FormatKind
 from nec.proposals.models import Call, CallFormat, Session, SessionState
-from nec.proposals.speaker import services
-from nec.proposals.speaker.services import LineupEntry, ProposalData
+from nec.proposals.session_speakers import SessionSpeakerData
+from nec.proposals.speaker import submission
+from nec.proposals.speaker.submission import ProposalData
 from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
 from tests.support.events import nec_event
 from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
@@ -55,8 +56,8 @@ def round_table_data(**overrides) -> ProposalData:
         description="Une table ronde avec des médiateurs de Charente.",
         own_role="moderator",
         co_speakers=[
-            LineupEntry("Paul Panéliste", "paul@example.org", "panelist"),
-            LineupEntry("Nadia Intervenante", "Nadia@Example.org", "panelist"),
+            SessionSpeakerData("Paul Panéliste", "paul@example.org", "panelist"),
+            SessionSpeakerData("Nadia Intervenante", "Nadia@Example.org", "panelist"),
         ],
     )
     values.update(overrides)
@@ -64,7 +65,7 @@ def round_table_data(**overrides) -> ProposalData:
 
 
 def submit_round_table(db, event, user, **overrides) -> Session:
-    session = services.save_proposal(
+    session = submission.save_proposal(
         event, user, fmt(event, FormatKind.round_table), round_table_data(**overrides), submit=True
     )
     db.session.commit()

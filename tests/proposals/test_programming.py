@@ -19,9 +19,10 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
+from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
-from nec.proposals.sessions.services import ProgrammingError, SessionDetails, SpeakerEntry
-from nec.proposals.speaker.services import profile_is_complete
+from nec.proposals.sessions.services import ProgrammingError, SessionDetails
+from nec.proposals.speaker.profiles import profile_is_complete
 from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, outbox
 
@@ -35,7 +36,7 @@ def round_table(event, title="Table ronde invitée"):
 
 
 def lineup(*people):
-    return [SpeakerEntry(name, email, role) for name, email, role in people]
+    return [SessionSpeakerData(name, email, role) for name, email, role in people]
 
 
 TRIO = lineup(

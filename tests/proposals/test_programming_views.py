@@ -9,8 +9,9 @@ from nec.accounts.models import User
 from nec.core.models import AuditLogEntry
 from nec.events.models import FormatKind
 from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
+from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
-from nec.proposals.sessions.services import SessionDetails, SpeakerEntry
+from nec.proposals.sessions.services import SessionDetails
 from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, outbox, page_text
 from tests.support.web import log_in
@@ -47,7 +48,7 @@ def plenary(db, event, organiser, email="ana.invitee@example.org"):
         event,
         organiser,
         SessionDetails(format=fmt(event, FormatKind.plenary), theme=None, title="Ouverture"),
-        [SpeakerEntry("Ana Invitée", email, SpeakerRole.speaker)],
+        [SessionSpeakerData("Ana Invitée", email, SpeakerRole.speaker)],
         SessionState.confirmed,
     )
     db.session.commit()
@@ -477,7 +478,7 @@ def test_sessions_page_query_count_does_not_grow_with_sessions(db, client, organ
             event,
             organiser,
             SessionDetails(format=fmt(event, FormatKind.talk), theme=event.themes[0], title=f"Intervention {i}"),
-            [SpeakerEntry(f"P{i}", f"p{i}@example.org", SpeakerRole.speaker)],
+            [SessionSpeakerData(f"P{i}", f"p{i}@example.org", SpeakerRole.speaker)],
             SessionState.confirmed,
         )
         assert s.id

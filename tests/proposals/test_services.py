@@ -25,8 +25,10 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
-from nec.proposals.speaker import services
-from nec.proposals.speaker.services import LineupEntry, ProposalData, ProposalError
+from nec.proposals.session_speakers import SessionSpeakerData, session_speaker_problems
+from nec.proposals.speaker import availability, co_speakers, confirmation, consents, profiles, submission
+from nec.proposals.speaker.errors import ProposalError
+from nec.proposals.speaker.submission import ProposalData
 from tests.proposals import speaker_support as support
 from tests.proposals.speaker_support import close_call, fmt, outbox, png_bytes, round_table_data, submit_round_table
 
@@ -41,11 +43,11 @@ R = SpeakerRole
 
 
 def test_lineup_round_table_with_moderator_and_two_panelists_is_fine(app):
-    assert services.lineup_problems(FormatKind.round_table, [R.moderator, R.panelist, R.panelist]) == []
+    assert session_speaker_problems(FormatKind.round_table, [R.moderator, R.panelist, R.panelist]) == []
 
 
 def test_lineup_round_table_without_moderator_is_refused(app):
-    problems = services.lineup_problems(FormatKind.round_table, [R.panelist, R.panelist, R.panelist])
+    problems = session_speaker_problems(FormatKind.round_table, [R.panelist, R.panelist, R.panelist])
     assert problems == [
         "Une table ronde a besoin d'une personne à la modération, qui anime les échanges : "
         "donnez ce rôle à l'une des personnes."
@@ -53,39 +55,39 @@ def test_lineup_round_table_without_moderator_is_refused(app):
 
 
 def test_lineup_round_table_with_six_panelists_is_refused(app):
-    problems = services.lineup_problems(FormatKind.round_table, [R.moderator] + [R.panelist] * 6)
+    problems = session_speaker_problems(FormatKind.round_table, [R.moderator] + [R.panelist] * 6)
     assert len(problems) == 1
     assert "de 2 à 5 intervenant·es" in problems[0] and "(ici 6)" in problems[0]
 
 
 def test_lineup_round_table_with_one_panelist_or_two_moderators_is_refused(app):
-    assert "(ici 1)" in services.lineup_problems(FormatKind.round_table, [R.moderator, R.panelist])[0]
-    problems = services.lineup_problems(FormatKind.round_table, [R.moderator, R.moderator, R.panelist, R.panelist])
+    assert "(ici 1)" in session_speaker_problems(FormatKind.round_table, [R.moderator, R.panelist])[0]
+    problems = session_speaker_problems(FormatKind.round_table, [R.moderator, R.moderator, R.panelist, R.panelist])
     assert problems == [
         "Une table ronde a une seule personne à la modération (ici 2) : donnez aux autres le rôle d'intervenant·e."
     ]
 
 
 def test_lineup_workshop_needs_facilitator_and_capacity_when_asked(app):
-    assert services.lineup_problems(FormatKind.workshop, [R.facilitator]) == []
-    assert services.lineup_problems(FormatKind.workshop, [R.facilitator], seat_capacity=12) == []
-    problems = services.lineup_problems(FormatKind.workshop, [R.speaker], seat_capacity=None)
+    assert session_speaker_problems(FormatKind.workshop, [R.facilitator]) == []
+    assert session_speaker_problems(FormatKind.workshop, [R.facilitator], seat_capacity=12) == []
+    problems = session_speaker_problems(FormatKind.workshop, [R.speaker], seat_capacity=None)
     assert len(problems) == 2
     assert problems[0].startswith("Un atelier a besoin d'au moins une personne à l'animation")
     assert problems[1].startswith("Indiquez le nombre de places de l'atelier")
 
 
 def test_lineup_talk_and_plenary_rules(app):
-    assert services.lineup_problems(FormatKind.talk, [R.speaker, R.speaker]) == []
-    assert "(ici 3)" in services.lineup_problems(FormatKind.talk, [R.speaker] * 3)[0]
-    assert services.lineup_problems(FormatKind.plenary, [R.speaker, R.moderator]) == []
-    assert services.lineup_problems(FormatKind.plenary, [R.moderator]) == [
+    assert session_speaker_problems(FormatKind.talk, [R.speaker, R.speaker]) == []
+    assert "(ici 3)" in session_speaker_problems(FormatKind.talk, [R.speaker] * 3)[0]
+    assert session_speaker_problems(FormatKind.plenary, [R.speaker, R.moderator]) == []
+    assert session_speaker_problems(FormatKind.plenary, [R.moderator]) == [
         "Une plénière a besoin d'au moins un·e intervenant·e : ajoutez-en un·e."
     ]
 
 
 def test_lineup_refuses_a_role_of_another_format_and_accepts_pairs(app):
-    problems = services.lineup_problems(FormatKind.talk, [(R.facilitator, object())])
+    problems = session_speaker_problems(FormatKind.talk, [(R.facilitator, object())])
     assert problems[0].startswith("Le rôle « Animation » n'existe pas dans ce format")
 
 
@@ -116,11 +118,11 @@ def test_submit_round_table_with_two_co_speakers_creates_everything_and_queues_m
     # The invitation's link leads to Paul's own part.
     link = next(line for line in mails[1].body_text.splitlines() if "/invitations/" in line).strip()
     token = link.rsplit("/invitations/", 1)[1]
-    assert services.invitation_for(event, token).id == parts["paul@example.org"].id
+    assert co_speakers.invitation_for(event, token).id == parts["paul@example.org"].id
 
 
 def test_submit_is_one_transaction_that_a_rollback_undoes_entirely(db, event, call, speaker):
-    services.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data(), submit=True)
+    submission.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data(), submit=True)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Session.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(SpeakerProfile.id))) == 0
@@ -128,12 +130,12 @@ def test_submit_is_one_transaction_that_a_rollback_undoes_entirely(db, event, ca
 
 
 def test_draft_sends_nothing_then_submitting_it_sends_mails(db, event, call, speaker):
-    draft = services.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data())
+    draft = submission.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data())
     db.session.commit()
     assert draft.state is SessionState.draft and draft.submitted_at is None
     assert outbox() == []
 
-    services.save_proposal(event, speaker, draft.format, round_table_data(), session=draft, submit=True)
+    submission.save_proposal(event, speaker, draft.format, round_table_data(), session=draft, submit=True)
     db.session.commit()
     assert draft.state is SessionState.submitted
     assert len(outbox()) == 3
@@ -142,13 +144,13 @@ def test_draft_sends_nothing_then_submitting_it_sends_mails(db, event, call, spe
 def test_a_co_speaker_dropped_from_a_draft_is_not_kept(db, event, call, speaker, make_user):
     """Their name and address came from someone else's form: once in no session, they are forgotten,
     unless the person has an account of their own."""
-    draft = services.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data())
+    draft = submission.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data())
     db.session.commit()
     nadia = db.session.scalar(sa.select(SpeakerProfile).where(SpeakerProfile.email == "nadia@example.org"))
     nadia.user_id = make_user("nadia@example.org").id
     db.session.commit()
 
-    services.save_proposal(event, speaker, draft.format, round_table_data(co_speakers=[]), session=draft)
+    submission.save_proposal(event, speaker, draft.format, round_table_data(co_speakers=[]), session=draft)
     db.session.commit()
 
     emails = set(db.session.scalars(sa.select(SpeakerProfile.email)))
@@ -164,8 +166,8 @@ def test_a_co_speaker_dropped_from_a_draft_is_not_kept(db, event, call, speaker,
         (
             {
                 "own_role": "panelist",
-                "co_speakers": [LineupEntry("Mo", "mo@example.org", "moderator")]
-                + [LineupEntry(f"P{i}", f"p{i}@example.org", "panelist") for i in range(5)],
+                "co_speakers": [SessionSpeakerData("Mo", "mo@example.org", "moderator")]
+                + [SessionSpeakerData(f"P{i}", f"p{i}@example.org", "panelist") for i in range(5)],
             },
             "(ici 6)",
         ),
@@ -174,7 +176,7 @@ def test_a_co_speaker_dropped_from_a_draft_is_not_kept(db, event, call, speaker,
 )
 def test_submit_refuses_a_broken_lineup_and_keeps_nothing(db, event, call, speaker, overrides, expected):
     with pytest.raises(ProposalError) as exc:
-        services.save_proposal(
+        submission.save_proposal(
             event, speaker, fmt(event, FormatKind.round_table), round_table_data(**overrides), submit=True
         )
     db.session.rollback()
@@ -186,11 +188,11 @@ def test_submit_refuses_a_broken_lineup_and_keeps_nothing(db, event, call, speak
 def test_submit_workshop_without_capacity_is_refused(db, event, call, speaker):
     data = ProposalData(title="Atelier Pix", summary="S'entraîner.", own_role="facilitator", seat_capacity=None)
     with pytest.raises(ProposalError) as exc:
-        services.save_proposal(event, speaker, fmt(event, FormatKind.workshop), data, submit=True)
+        submission.save_proposal(event, speaker, fmt(event, FormatKind.workshop), data, submit=True)
     db.session.rollback()
     assert "nombre de places" in exc.value.message
     data.seat_capacity = 12
-    session = services.save_proposal(event, speaker, fmt(event, FormatKind.workshop), data, submit=True)
+    session = submission.save_proposal(event, speaker, fmt(event, FormatKind.workshop), data, submit=True)
     db.session.commit()
     assert session.seat_capacity == 12 and session.duration == 120
 
@@ -198,16 +200,16 @@ def test_submit_workshop_without_capacity_is_refused(db, event, call, speaker):
 def test_submit_refuses_the_same_address_twice_and_oneself(db, event, call, speaker):
     twice = round_table_data(
         co_speakers=[
-            LineupEntry("A", "a@example.org", "panelist"),
-            LineupEntry("A bis", "A@example.org", "panelist"),
+            SessionSpeakerData("A", "a@example.org", "panelist"),
+            SessionSpeakerData("A bis", "A@example.org", "panelist"),
         ]
     )
     with pytest.raises(ProposalError, match="apparaît deux fois"):
-        services.save_proposal(event, speaker, fmt(event, FormatKind.round_table), twice, submit=True)
+        submission.save_proposal(event, speaker, fmt(event, FormatKind.round_table), twice, submit=True)
     db.session.rollback()
-    oneself = round_table_data(co_speakers=[LineupEntry("Moi", "sophie@example.org", "panelist")])
+    oneself = round_table_data(co_speakers=[SessionSpeakerData("Moi", "sophie@example.org", "panelist")])
     with pytest.raises(ProposalError, match="Vous faites déjà partie"):
-        services.save_proposal(event, speaker, fmt(event, FormatKind.round_table), oneself, submit=True)
+        submission.save_proposal(event, speaker, fmt(event, FormatKind.round_table), oneself, submit=True)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Session.id))) == 0
 
@@ -215,17 +217,17 @@ def test_submit_refuses_the_same_address_twice_and_oneself(db, event, call, spea
 def test_submit_after_the_deadline_is_refused(db, event, call, speaker):
     close_call(db, call)
     with pytest.raises(ProposalError, match="ne reçoit pas de propositions"):
-        services.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data(), submit=True)
+        submission.save_proposal(event, speaker, fmt(event, FormatKind.round_table), round_table_data(), submit=True)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Session.id))) == 0
 
 
 def test_edit_after_the_deadline_is_refused_and_changes_nothing(db, event, call, speaker, submitted):
     close_call(db, call)
-    editable, why = services.editing_status(submitted, utcnow())
+    editable, why = submission.editing_status(submitted, utcnow())
     assert not editable and "L'appel est clos pour ce format" in why
     with pytest.raises(ProposalError, match="ne peut plus être modifiée"):
-        services.save_proposal(
+        submission.save_proposal(
             event, speaker, submitted.format, round_table_data(title="Autre titre"), session=submitted
         )
     db.session.rollback()
@@ -236,11 +238,11 @@ def test_edit_submitted_invites_only_new_co_speakers_and_removes_dropped_ones(db
     before = len(outbox())
     data = round_table_data(
         co_speakers=[
-            LineupEntry("Paul Panéliste", "paul@example.org", "panelist"),
-            LineupEntry("Zoé Nouvelle", "zoe@example.org", "panelist"),
+            SessionSpeakerData("Paul Panéliste", "paul@example.org", "panelist"),
+            SessionSpeakerData("Zoé Nouvelle", "zoe@example.org", "panelist"),
         ]
     )
-    services.save_proposal(event, speaker, submitted.format, data, session=submitted)
+    submission.save_proposal(event, speaker, submitted.format, data, session=submitted)
     db.session.commit()
     emails = {p.speaker.email for p in submitted.speakers}
     assert emails == {"sophie@example.org", "paul@example.org", "zoe@example.org"}
@@ -250,37 +252,37 @@ def test_edit_submitted_invites_only_new_co_speakers_and_removes_dropped_ones(db
 
 def test_only_the_submitter_can_edit_or_withdraw(db, event, call, speaker, stranger, submitted):
     with pytest.raises(ProposalError):
-        services.save_proposal(event, stranger, submitted.format, round_table_data(), session=submitted)
+        submission.save_proposal(event, stranger, submitted.format, round_table_data(), session=submitted)
     db.session.rollback()
     with pytest.raises(ProposalError):
-        services.withdraw(submitted, stranger)
+        submission.withdraw(submitted, stranger)
     db.session.rollback()
     assert db.session.get(Session, submitted.id).state is SessionState.submitted
 
 
 def test_withdraw_before_decision_only(db, event, call, speaker, submitted):
-    services.withdraw(submitted, speaker)
+    submission.withdraw(submitted, speaker)
     db.session.commit()
     assert submitted.state is SessionState.withdrawn
-    services.withdraw(submitted, speaker)  # again: nothing to do
+    submission.withdraw(submitted, speaker)  # again: nothing to do
 
     accepted = submit_round_table(db, event, speaker, title="Une autre")
     accepted.state = SessionState.accepted
     db.session.commit()
     with pytest.raises(ProposalError, match="ne peut plus être retirée"):
-        services.withdraw(accepted, speaker)
+        submission.withdraw(accepted, speaker)
 
 
 def test_sessions_of_shows_own_and_co_spoken_sessions_only(db, event, call, speaker, stranger, submitted):
-    assert services.sessions_of(event, speaker) == [submitted]
-    assert services.sessions_of(event, stranger) == []
-    assert services.get_own_session(event, stranger, submitted.id) is None
-    assert services.get_own_session(event, speaker, submitted.id) is submitted
+    assert submission.sessions_of(event, speaker) == [submitted]
+    assert submission.sessions_of(event, stranger) == []
+    assert submission.get_own_session(event, stranger, submitted.id) is None
+    assert submission.get_own_session(event, speaker, submitted.id) is submitted
 
 
 def test_sessions_of_another_event_are_not_reachable(db, event, call, speaker, submitted, other_event):
-    assert services.get_own_session(other_event, speaker, submitted.id) is None
-    assert services.sessions_of(other_event, speaker) == []
+    assert submission.get_own_session(other_event, speaker, submitted.id) is None
+    assert submission.sessions_of(other_event, speaker) == []
 
 
 # --- co-speaker invitations ----------------------------------------------------------------------
@@ -292,25 +294,25 @@ def _part(session, email) -> SessionSpeaker:
 
 def test_accept_invitation_creates_a_confirmed_account_without_password(db, event, submitted):
     part = _part(submitted, "paul@example.org")
-    user, sign_in = services.accept_invitation(part, None)
+    user, sign_in = co_speakers.accept_invitation(part, None)
     db.session.commit()
     assert sign_in  # the first answer, into an account the invitation made
     assert user.email == "paul@example.org" and user.full_name == "Paul Panéliste"
     assert user.password_hash is None and user.email_confirmed_at is not None
     assert part.invitation_state is InvitationState.accepted
     assert part.speaker.user_id == user.id
-    assert services.sessions_of(event, user) == [submitted]
+    assert submission.sessions_of(event, user) == [submitted]
 
 
 def test_accept_invitation_links_an_existing_account(db, event, submitted, make_user):
     paul = make_user("paul@example.org", full_name="Paul Déjà Inscrit")
     part = _part(submitted, "paul@example.org")
-    assert services.accept_invitation(part, None)[0].id == paul.id
+    assert co_speakers.accept_invitation(part, None)[0].id == paul.id
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "paul@example.org")) == 1
     assert part.speaker.user_id == paul.id
     # Twice is harmless.
-    services.accept_invitation(part, paul)
+    co_speakers.accept_invitation(part, paul)
     db.session.commit()
     assert part.invitation_state is InvitationState.accepted
 
@@ -318,7 +320,7 @@ def test_accept_invitation_links_an_existing_account(db, event, submitted, make_
 def test_accept_invitation_as_another_account_is_refused(db, event, submitted, stranger):
     part = _part(submitted, "paul@example.org")
     with pytest.raises(ProposalError, match=r"adressée à paul@example\.org"):
-        services.accept_invitation(part, stranger)
+        co_speakers.accept_invitation(part, stranger)
     db.session.rollback()
     part = db.session.get(SessionSpeaker, part.id)
     assert part.invitation_state is InvitationState.invited and part.speaker.user_id is None
@@ -326,41 +328,44 @@ def test_accept_invitation_as_another_account_is_refused(db, event, submitted, s
 
 def test_decline_invitation(db, event, speaker, submitted):
     part = _part(submitted, "nadia@example.org")
-    services.decline_invitation(part, None)
+    co_speakers.decline_invitation(part, None)
     db.session.commit()
     assert part.invitation_state is InvitationState.declined
-    assert services.open_invitations(event, speaker) == []
+    assert submission.open_invitations(event, speaker) == []
 
 
 def test_invitation_link_tampered_expired_or_gone_is_refused(app, db, event, call, speaker, submitted):
     part = _part(submitted, "paul@example.org")
-    token = services.invitation_token(part)
+    token = co_speakers.invitation_token(part)
     with pytest.raises(InvalidLink, match="pas valide"):
-        services.invitation_for(event, token[:-3] + ("abc" if not token.endswith("abc") else "xyz"))
+        co_speakers.invitation_for(event, token[:-3] + ("abc" if not token.endswith("abc") else "xyz"))
     saved = app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"]
     app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"] = -1
     try:
         with pytest.raises(InvalidLink, match="expiré"):
-            services.invitation_for(event, token)
+            co_speakers.invitation_for(event, token)
     finally:
         app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"] = saved
     # Removed from the lineup: the old link no longer works.
     data = round_table_data(
-        co_speakers=[LineupEntry("N", "nadia@example.org", "panelist"), LineupEntry("Z", "z@example.org", "panelist")]
+        co_speakers=[
+            SessionSpeakerData("N", "nadia@example.org", "panelist"),
+            SessionSpeakerData("Z", "z@example.org", "panelist"),
+        ]
     )
-    services.save_proposal(event, speaker, submitted.format, data, session=submitted)
+    submission.save_proposal(event, speaker, submitted.format, data, session=submitted)
     db.session.commit()
     with pytest.raises(InvalidLink, match="n'existe plus"):
-        services.invitation_for(event, token)
+        co_speakers.invitation_for(event, token)
 
 
 def test_invitation_of_a_withdrawn_session_cannot_be_answered(db, event, speaker, submitted):
-    services.withdraw(submitted, speaker)
+    submission.withdraw(submitted, speaker)
     db.session.commit()
     part = _part(submitted, "paul@example.org")
-    assert "Retirée" in services.invitation_problem(part)
+    assert "Retirée" in co_speakers.invitation_problem(part)
     with pytest.raises(ProposalError):
-        services.accept_invitation(part, None)
+        co_speakers.accept_invitation(part, None)
 
 
 # --- confirmation --------------------------------------------------------------------------------
@@ -369,73 +374,73 @@ def test_invitation_of_a_withdrawn_session_cannot_be_answered(db, event, speaker
 def test_confirm_an_accepted_session_is_idempotent(db, event, speaker, submitted):
     submitted.state = SessionState.accepted
     db.session.commit()
-    assert services.confirm_session(submitted, speaker, confirm=True) is True
+    assert confirmation.confirm_session(submitted, speaker, confirm=True) is True
     db.session.commit()
     first = submitted.confirmed_at
     assert submitted.state is SessionState.confirmed and first is not None
-    assert services.confirm_session(submitted, speaker, confirm=True) is False
+    assert confirmation.confirm_session(submitted, speaker, confirm=True) is False
     assert submitted.confirmed_at == first
 
 
 def test_decline_an_accepted_session(db, event, speaker, submitted):
     submitted.state = SessionState.accepted
     db.session.commit()
-    services.confirm_session(submitted, speaker, confirm=False)
+    confirmation.confirm_session(submitted, speaker, confirm=False)
     db.session.commit()
     assert submitted.state is SessionState.declined
     with pytest.raises(ProposalError, match="déjà été déclinée"):
-        services.confirm_session(submitted, speaker, confirm=True)
+        confirmation.confirm_session(submitted, speaker, confirm=True)
 
 
 def test_confirm_a_session_not_accepted_or_by_a_stranger_is_refused(db, event, speaker, stranger, submitted):
     with pytest.raises(ProposalError, match="pas encore reçu de réponse"):
-        services.confirm_session(submitted, speaker, confirm=True)
+        confirmation.confirm_session(submitted, speaker, confirm=True)
     submitted.state = SessionState.accepted
     db.session.commit()
     with pytest.raises(ProposalError, match="Seul·es les intervenant·es"):
-        services.confirm_session(submitted, stranger, confirm=True)
+        confirmation.confirm_session(submitted, stranger, confirm=True)
     assert submitted.state is SessionState.accepted
 
 
 def test_confirmation_token_of_another_event_is_refused(db, event, submitted, other_event):
-    token = services.confirmation_token(submitted)
-    assert services.session_for_confirmation(event, token).id == submitted.id
+    token = confirmation.confirmation_token(submitted)
+    assert confirmation.session_for_confirmation(event, token).id == submitted.id
     with pytest.raises(InvalidLink):
-        services.session_for_confirmation(other_event, token)
+        confirmation.session_for_confirmation(other_event, token)
 
 
 # --- profiles and photos -------------------------------------------------------------------------
 
 
 def test_profile_is_created_from_the_account_once(db, event, speaker):
-    profile = services.get_or_create_profile(event, speaker)
+    profile = profiles.get_or_create_profile(event, speaker)
     db.session.commit()
     assert (profile.full_name, profile.email, profile.user_id) == ("Sophie Submitter", speaker.email, speaker.id)
     assert profile.publish_consent is False
-    assert services.get_or_create_profile(event, speaker).id == profile.id
+    assert profiles.get_or_create_profile(event, speaker).id == profile.id
 
 
 def test_profile_made_for_an_invitee_is_claimed_only_with_a_proven_address(db, event, submitted, make_user):
     unproven = make_user("paul@example.org", full_name="Paul", email_confirmed_at=None)
     with pytest.raises(ProposalError, match="lien d'invitation"):
-        services.get_or_create_profile(event, unproven)
+        profiles.get_or_create_profile(event, unproven)
     db.session.rollback()
     unproven.email_confirmed_at = utcnow()
     db.session.commit()
-    profile = services.get_or_create_profile(event, unproven)
+    profile = profiles.get_or_create_profile(event, unproven)
     assert profile.id == _part(submitted, "paul@example.org").speaker_id
     assert profile.user_id == unproven.id
 
 
 def test_prepare_photo_reencodes_and_resizes(app):
-    out = services.prepare_photo(png_bytes(size=(1600, 1000)))
+    out = profiles.prepare_photo(png_bytes(size=(1600, 1000)))
     with Image.open(io.BytesIO(out)) as image:
         assert image.format == "JPEG"
         assert image.size == (800, 500)
 
 
 def test_prepare_photo_keeps_small_images_small(app):
-    with Image.open(io.BytesIO(services.prepare_photo(png_bytes(size=(40, 30))))) as image:
+    with Image.open(io.BytesIO(profiles.prepare_photo(png_bytes(size=(40, 30))))) as image:
         assert image.size == (40, 30)
 
 
@@ -450,28 +455,28 @@ def test_prepare_photo_keeps_small_images_small(app):
 )
 def test_prepare_photo_refuses_files_that_are_not_images(app, data, expected):
     with pytest.raises(ProposalError, match=expected):
-        services.prepare_photo(data)
+        profiles.prepare_photo(data)
 
 
 def test_prepare_photo_refuses_gif_oversized_and_heavy_files(app):
     gif = io.BytesIO()
     Image.new("RGB", (10, 10)).save(gif, format="GIF")
     with pytest.raises(ProposalError, match="JPEG, PNG ou WebP"):
-        services.prepare_photo(gif.getvalue())
+        profiles.prepare_photo(gif.getvalue())
     with pytest.raises(ProposalError, match="4001 × 10 pixels"):
-        services.prepare_photo(png_bytes(size=(4001, 10)))
+        profiles.prepare_photo(png_bytes(size=(4001, 10)))
     with pytest.raises(ProposalError, match="dépasse 5 Mo"):
-        services.prepare_photo(b"\x00" * (services.PHOTO_MAX_BYTES + 1))
+        profiles.prepare_photo(b"\x00" * (profiles.PHOTO_MAX_BYTES + 1))
 
 
 def test_set_photo_stores_a_file_with_a_random_name(app, db, event, speaker):
     from nec.core import storage
 
-    profile = services.get_or_create_profile(event, speaker)
-    assert services.set_photo(profile, png_bytes()) is None
+    profile = profiles.get_or_create_profile(event, speaker)
+    assert profiles.set_photo(profile, png_bytes()) is None
     first = profile.photo_path
     assert first.startswith("photos/") and first.endswith(".jpg") and storage.exists(first)
-    assert services.set_photo(profile, png_bytes()) == first
+    assert profiles.set_photo(profile, png_bytes()) == first
     assert profile.photo_path != first
 
 
@@ -489,7 +494,7 @@ def winter_event(db, organiser):
 
 
 def test_half_days_follow_opening_hours_and_lunch_in_utc(winter_event):
-    periods = services.half_days(winter_event)
+    periods = availability.half_days(winter_event)
     assert [p.key for p in periods] == ["2031-01-28-am", "2031-01-28-pm", "2031-01-29-am", "2031-01-29-pm"]
     morning, afternoon = periods[0], periods[1]
     assert (morning.starts_at, morning.ends_at) == (
@@ -507,21 +512,24 @@ def test_half_days_in_summer_time_and_without_lunch(db, winter_event):
     day.date = date(2031, 7, 1)  # Paris is UTC+2
     day.lunch_start = day.lunch_end = None
     db.session.commit()
-    periods = [p for p in services.half_days(winter_event) if p.day == date(2031, 7, 1)]
+    periods = [p for p in availability.half_days(winter_event) if p.day == date(2031, 7, 1)]
     assert [(p.starts_at.hour, p.ends_at.hour) for p in periods] == [(7, 10), (10, 15)]
 
 
 def test_save_availability_replaces_rows_in_utc(db, winter_event, speaker):
-    profile = services.get_or_create_profile(winter_event, speaker)
-    services.save_availability(profile, winter_event, ["2031-01-28-pm", "2031-01-29-am", "not-a-key"])
+    profile = profiles.get_or_create_profile(winter_event, speaker)
+    availability.save_availability(profile, winter_event, ["2031-01-28-pm", "2031-01-29-am", "not-a-key"])
     db.session.commit()
     rows = db.session.scalars(sa.select(Availability).order_by(Availability.starts_at)).all()
     assert [(r.starts_at, r.ends_at) for r in rows] == [
         (datetime(2031, 1, 28, 13, 0, tzinfo=UTC), datetime(2031, 1, 28, 16, 30, tzinfo=UTC)),
         (datetime(2031, 1, 29, 8, 0, tzinfo=UTC), datetime(2031, 1, 29, 11, 30, tzinfo=UTC)),
     ]
-    assert services.available_keys(profile, services.half_days(winter_event)) == {"2031-01-28-pm", "2031-01-29-am"}
-    services.save_availability(profile, winter_event, [])
+    assert availability.available_keys(profile, availability.half_days(winter_event)) == {
+        "2031-01-28-pm",
+        "2031-01-29-am",
+    }
+    availability.save_availability(profile, winter_event, [])
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Availability.id))) == 0
 
@@ -532,12 +540,12 @@ def test_save_availability_replaces_rows_in_utc(db, winter_event, speaker):
 def test_consents_are_separate_and_revocable(db, event, speaker, submitted):
     part = _part(submitted, "sophie@example.org")
     assert (part.recording_consent, part.replay_consent, part.consent_updated_at) == (None, None, None)
-    assert services.set_consents(part, recording=True, replay=False) is True
+    assert consents.set_consents(part, recording=True, replay=False) is True
     db.session.commit()
     assert (part.recording_consent, part.replay_consent) == (True, False)
     first = part.consent_updated_at
-    assert services.set_consents(part, recording=True, replay=False) is False
-    services.set_consents(part, recording=True, replay=True, now=first + timedelta(minutes=1))
+    assert consents.set_consents(part, recording=True, replay=False) is False
+    consents.set_consents(part, recording=True, replay=True, now=first + timedelta(minutes=1))
     assert part.consent_updated_at > first
-    services.set_consents(part, recording=False, replay=True)
+    consents.set_consents(part, recording=False, replay=True)
     assert (part.recording_consent, part.replay_consent) == (False, False)

@@ -21,7 +21,7 @@ from nec.proposals.models import (
     SessionState,
     SpeakerProfile,
 )
-from nec.proposals.speaker import services
+from nec.proposals.speaker import availability, co_speakers, confirmation
 from tests.proposals import speaker_support as support
 from tests.proposals.speaker_support import (
     close_call,
@@ -294,7 +294,7 @@ def test_withdraw_after_a_decision_is_refused(db, client, event, call, speaker, 
 
 
 def _invitation_path(part) -> str:
-    return f"{EV}/invitations/{services.invitation_token(part)}"
+    return f"{EV}/invitations/{co_speakers.invitation_token(part)}"
 
 
 def test_invitation_accept_creates_an_account_and_logs_in(db, client, event, submitted):
@@ -334,7 +334,7 @@ def test_invitation_decline_is_seen_by_the_submitter(db, client, event, speaker,
 @pytest.mark.parametrize("how", ["tampered", "truncated", "expired", "other-event"])
 def test_invitation_bad_links_explain_and_change_nothing(app, db, client, event, submitted, other_event, how):
     part = _part(submitted, "paul@example.org")
-    token = services.invitation_token(part)
+    token = co_speakers.invitation_token(part)
     path = f"{EV}/invitations/{token}"
     if how == "tampered":
         path = f"{EV}/invitations/{token[:-4]}AAAA"
@@ -376,7 +376,7 @@ def test_invitation_opened_while_logged_in_as_someone_else(db, client, event, su
 def _accept(db, session):
     session.state = SessionState.accepted
     db.session.commit()
-    return f"{EV}/confirm/{services.confirmation_token(session)}"
+    return f"{EV}/confirm/{confirmation.confirmation_token(session)}"
 
 
 def test_confirm_requires_login_and_comes_back(db, client, event, submitted):
@@ -411,7 +411,7 @@ def test_confirmation_decline(db, client, event, speaker, submitted):
 
 def test_confirmation_of_a_session_not_accepted_explains(db, client, event, speaker, submitted):
     log_in(client, speaker)
-    path = f"{EV}/confirm/{services.confirmation_token(submitted)}"
+    path = f"{EV}/confirm/{confirmation.confirmation_token(submitted)}"
     assert "n'a pas encore reçu de réponse" in page_text(client.get(path))
     client.post(path, data={"action": "confirm"})
     db.session.expire_all()
@@ -526,7 +526,7 @@ def test_photo_upload_refused_changes_nothing(db, client, event, speaker, payloa
 
 def test_availability_saved_in_utc_and_shown_again(db, client, event, speaker):
     log_in(client, speaker)
-    periods = services.half_days(event)
+    periods = availability.half_days(event)
     text = page_text(client.get(f"{EV}/me/availability"))
     assert all(f'value="{p.key}"' in text for p in periods)
     client.post(f"{EV}/me/availability", data={"half_day": [periods[1].key, "2000-01-01-am"]})
@@ -543,7 +543,7 @@ def test_availability_saved_in_utc_and_shown_again(db, client, event, speaker):
 def test_availability_whole_event_shortcut(db, client, event, speaker):
     log_in(client, speaker)
     client.post(f"{EV}/me/availability", data={"whole_event": "y"})
-    assert _count(db, Availability) == len(services.half_days(event)) == 4
+    assert _count(db, Availability) == len(availability.half_days(event)) == 4
 
 
 # --- consents ------------------------------------------------------------------------------------
@@ -647,7 +647,7 @@ def test_a_speaker_of_another_event_cannot_reach_this_events_proposals(
     # Their own session, but through the wrong event's address.
     assert client.get(f"{EV}/me/proposals/{theirs.id}").status_code == 404
     assert client.get(f"/nec-gironde/me/proposals/{theirs.id}").status_code == 200
-    confirm = f"/nec-gironde/confirm/{services.confirmation_token(submitted)}"
+    confirm = f"/nec-gironde/confirm/{confirmation.confirmation_token(submitted)}"
     assert client.get(confirm).status_code == 400
     assert _snapshot(db, submitted.id) == before
 
@@ -672,7 +672,7 @@ def test_unpublished_event_is_reachable_by_its_speakers_and_by_signed_links(db, 
     log_out(client)
 
     assert client.get(f"{EV}/").status_code == 404  # the public still sees nothing
-    assert client.get(f"{EV}/invitations/{services.invitation_token(part)}").status_code == 200
+    assert client.get(f"{EV}/invitations/{co_speakers.invitation_token(part)}").status_code == 200
     assert client.get(f"{EV}/invitations/not-a-valid-token").status_code == 400
 
 

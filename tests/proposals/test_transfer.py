@@ -23,9 +23,10 @@ from nec.proposals.models import (
     SpeakerRole,
     StructureType,
 )
+from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
 from nec.proposals.sessions import transfer
-from nec.proposals.sessions.services import SessionDetails, SpeakerEntry
+from nec.proposals.sessions.services import SessionDetails
 from nec.proposals.sessions.transfer import ImportFileError
 from tests.proposals import programming_support as support
 from tests.proposals.programming_support import fmt, page_text
@@ -308,7 +309,7 @@ def reviewed(db, event, organiser, reviewer):
         event,
         organiser,
         SessionDetails(format=fmt(event, FormatKind.talk), theme=event.themes[0], title='=HYPERLINK("x")'),
-        [SpeakerEntry("@Léa Formule", "lea@example.org", SpeakerRole.speaker)],
+        [SessionSpeakerData("@Léa Formule", "lea@example.org", SpeakerRole.speaker)],
         SessionState.confirmed,
     )
     proposal.state = SessionState.submitted
@@ -317,7 +318,7 @@ def reviewed(db, event, organiser, reviewer):
         event,
         organiser,
         SessionDetails(format=fmt(event, FormatKind.plenary), theme=None, title="Ouverture"),
-        [SpeakerEntry("Ana Invitée", "ana@example.org", SpeakerRole.speaker)],
+        [SessionSpeakerData("Ana Invitée", "ana@example.org", SpeakerRole.speaker)],
         SessionState.confirmed,
     )
     relevance = ReviewCriterion(event_id=event.id, name="Pertinence", max_score=5, weight=2, position=0)

@@ -36,9 +36,10 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
+from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
-from nec.proposals.speaker import services as proposals
-from nec.proposals.speaker.services import LineupEntry, ProposalData
+from nec.proposals.speaker import co_speakers, confirmation, profiles, submission
+from nec.proposals.speaker.submission import ProposalData
 
 PASSWORD = "mot-de-passe-du-monde-1"
 ROLES = ("anonymous", "stranger", "speaker", "reviewer", "other_organiser", "organiser")
@@ -109,8 +110,8 @@ def _round_table(event: Event, title: str, co_speaker: str) -> ProposalData:
         duration=60,
         own_role=SpeakerRole.moderator,
         co_speakers=[
-            LineupEntry("Paul Panéliste", co_speaker, SpeakerRole.panelist),
-            LineupEntry("Nadia Intervenante", "nadia.intervenante@example.org", SpeakerRole.panelist),
+            SessionSpeakerData("Paul Panéliste", co_speaker, SpeakerRole.panelist),
+            SessionSpeakerData("Nadia Intervenante", "nadia.intervenante@example.org", SpeakerRole.panelist),
         ],
     )
 
@@ -191,18 +192,18 @@ def build_world() -> World:
     db.session.commit()
 
     round_table = next(f for f in event.formats if f.kind == FormatKind.round_table)
-    own = proposals.save_proposal(
+    own = submission.save_proposal(
         event, speaker, round_table, _round_table(event, "Ma table ronde", "paul.paneliste@example.org"), submit=True
     )
-    own_draft = proposals.save_proposal(
+    own_draft = submission.save_proposal(
         event, speaker, round_table, _round_table(event, "Mon brouillon", "paul.paneliste@example.org")
     )
-    accepted = proposals.save_proposal(
+    accepted = submission.save_proposal(
         event, speaker, round_table, _round_table(event, "Ma session acceptée", "paul.paneliste@example.org"),
         submit=True,
     )  # fmt: skip
     other_drafts = [  # one per route that takes a session: a refused change to one cannot hide the next refusal
-        proposals.save_proposal(
+        submission.save_proposal(
             event, other_speaker, round_table, _round_table(event, f"Le brouillon d'Otto {n}", "zoe.zero@example.org")
         )
         for n in range(DRAFTS)
@@ -210,14 +211,14 @@ def build_world() -> World:
     other_draft = other_drafts[0]
     db.session.flush()
     accepted.state = SessionState.accepted
-    profile = proposals.profile_for(event, speaker)
-    proposals.update_profile(
+    profile = profiles.profile_for(event, speaker)
+    profiles.update_profile(
         profile, full_name="Sophie Speaker", structure="Centre social", structure_type="association",
         territory="Charente", bio="Médiatrice.", publish_consent=True,
     )  # fmt: skip
-    proposals.set_photo(profile, _png())
+    profiles.set_photo(profile, _png())
     public_profile = db.session.get(SpeakerProfile, _ids(event)["public_speaker"])
-    proposals.set_photo(public_profile, _png())
+    profiles.set_photo(public_profile, _png())
     db.session.add(Favourite(user_id=speaker.id, session_id=_ids(event)["released"]))
     db.session.commit()
 
@@ -230,9 +231,9 @@ def build_world() -> World:
         other_draft=other_draft.id,
         other_drafts=[d.id for d in other_drafts],
         accepted=accepted.id,
-        digest=proposals.photo_digest(public_profile),
-        invitation_token=proposals.invitation_token(invited),
-        confirmation_token=proposals.confirmation_token(accepted),
+        digest=profiles.photo_digest(public_profile),
+        invitation_token=co_speakers.invitation_token(invited),
+        confirmation_token=confirmation.confirmation_token(accepted),
         claim_token=programming.claim_token(unclaimed),
         reset_token=issue_login_token(stranger, LoginTokenPurpose.password_reset),
         magic_token=issue_login_token(stranger, LoginTokenPurpose.magic_link),

@@ -46,7 +46,7 @@ from nec.proposals.models import (
     SessionState,
     SpeakerProfile,
 )
-from nec.proposals.speaker.services import confirmation_url
+from nec.proposals.speaker.confirmation import confirmation_url
 
 #: Reviewers see these proposals; only `submitted` ones can still be scored and decided.
 REVIEW_STATES = (

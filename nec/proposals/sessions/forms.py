@@ -20,10 +20,11 @@ from nec.core.i18n import lazy_gettext as _l
 from nec.events.forms import WholeNumberField
 from nec.events.models import Event
 from nec.proposals.models import SessionState, SpeakerRole
-from nec.proposals.sessions.services import DIRECT_STATES, MAX_SPEAKERS, SessionDetails, SpeakerEntry
+from nec.proposals.session_speakers import SessionSpeakerData
+from nec.proposals.sessions.services import DIRECT_STATES, MAX_SPEAKERS, SessionDetails
 
 
-class SpeakerRowForm(NecSubForm):
+class SessionSpeakerForm(NecSubForm):
     """One line of the speakers' table; an empty line is ignored."""
 
     full_name = StringField(
@@ -96,7 +97,7 @@ class SessionForm(NecForm):
         ],
     )
     state = SelectField(_l("État"), validators=[InputRequired()])
-    speakers = FieldList(FormField(SpeakerRowForm), min_entries=MAX_SPEAKERS, max_entries=MAX_SPEAKERS)
+    speakers = FieldList(FormField(SessionSpeakerForm), min_entries=MAX_SPEAKERS, max_entries=MAX_SPEAKERS)
 
     def __init__(self, event: Event, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -121,9 +122,9 @@ class SessionForm(NecForm):
             seat_capacity=self.seat_capacity.data,
         )
 
-    def entries(self) -> list[SpeakerEntry]:
+    def entries(self) -> list[SessionSpeakerData]:
         return [
-            SpeakerEntry(
+            SessionSpeakerData(
                 full_name=row.full_name.data.strip(),
                 email=row.email.data.strip().lower(),
                 role=SpeakerRole(row.role.data),

@@ -22,7 +22,7 @@ from nec.proposals.sessions import services as programming
 from nec.proposals.sessions import transfer
 from nec.proposals.sessions.forms import ImportForm, SessionForm
 from nec.proposals.sessions.services import DIRECT_STATES
-from nec.proposals.speaker.services import profile_is_complete
+from nec.proposals.speaker.profiles import profile_is_complete
 
 bp = Blueprint("proposals_sessions", __name__)
 

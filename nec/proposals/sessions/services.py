@@ -36,7 +36,7 @@ from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event, FormatKind, SessionFormat, Theme
 from nec.extensions import db
 from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
-from nec.proposals.speaker.services import lineup_problems, roles_for
+from nec.proposals.session_speakers import SessionSpeakerData, roles_for, session_speaker_problems
 
 CLAIM_PURPOSE = "speaker-claim"
 MAX_SPEAKERS = 6  # a round table: one moderator and at most five panelists
@@ -49,15 +49,6 @@ EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class ProgrammingError(UserError):
     """A change the organiser (or the speaker) can fix; the message is in French and says how."""
-
-
-@dataclass(frozen=True)
-class SpeakerEntry:
-    """A speaker named by the organisers: found by e-mail among the event's profiles, or created."""
-
-    full_name: str
-    email: str
-    role: SpeakerRole
 
 
 @dataclass
@@ -140,7 +131,7 @@ def default_role(kind: FormatKind) -> SpeakerRole:
     return roles_for(kind)[0]
 
 
-def lineup_check(kind: FormatKind, entries: list[SpeakerEntry], seat_capacity: int | None) -> list[str]:
+def session_problems(kind: FormatKind, entries: list[SessionSpeakerData], seat_capacity: int | None) -> list[str]:
     """The NEC rules a session breaks (French sentences): its lineup, and seats for a workshop."""
     problems = []
     emails = [e.email for e in entries]
@@ -148,7 +139,7 @@ def lineup_check(kind: FormatKind, entries: list[SpeakerEntry], seat_capacity: i
         problems.append(
             _("L'adresse %(email)s apparaît deux fois : une personne n'a qu'un rôle par session.", email=email)
         )
-    return problems + lineup_problems(kind, [(e.role, e) for e in entries], seat_capacity=seat_capacity)
+    return problems + session_speaker_problems(kind, [(e.role, e) for e in entries], seat_capacity=seat_capacity)
 
 
 def find_or_create_speaker(event: Event, full_name: str, email: str) -> SpeakerProfile:
@@ -166,14 +157,14 @@ def find_or_create_speaker(event: Event, full_name: str, email: str) -> SpeakerP
     return profile
 
 
-def _check_details(details: SessionDetails, entries: list[SpeakerEntry]) -> None:
+def _check_details(details: SessionDetails, entries: list[SessionSpeakerData]) -> None:
     if not details.title.strip():
         raise ProgrammingError(_("Indiquez le titre de la session."), "title")
     if details.duration is not None and not 1 <= details.duration <= 600:
         raise ProgrammingError(_("La durée doit être comprise entre 1 et 600 minutes."), "duration")
     if details.seat_capacity is not None and details.seat_capacity <= 0:
         raise ProgrammingError(_("Le nombre de places doit être supérieur à zéro."), "seat_capacity")
-    problems = lineup_check(details.format.kind, entries, details.seat_capacity)
+    problems = session_problems(details.format.kind, entries, details.seat_capacity)
     if problems:
         raise ProgrammingError(" ".join(problems))
 
@@ -188,7 +179,7 @@ def apply_details(session: Session, details: SessionDetails) -> None:
     session.seat_capacity = details.seat_capacity if details.format.has_seats else None
 
 
-def set_speakers(session: Session, event: Event, entries: list[SpeakerEntry]) -> None:
+def set_speakers(session: Session, event: Event, entries: list[SessionSpeakerData]) -> None:
     """Give the session exactly these speakers, in this order; parts kept keep their consents."""
     kept = {part.speaker.email: part for part in session.speakers}
     parts = []
@@ -204,7 +195,7 @@ def set_speakers(session: Session, event: Event, entries: list[SpeakerEntry]) ->
 
 
 def create_session(
-    event: Event, actor: User | None, details: SessionDetails, entries: list[SpeakerEntry], state: SessionState
+    event: Event, actor: User | None, details: SessionDetails, entries: list[SessionSpeakerData], state: SessionState
 ) -> Session:
     """A session programmed directly (an invited round table, a plenary): no proposal, no review."""
     if state not in DIRECT_STATES:
@@ -227,7 +218,7 @@ def update_session(
     session: Session,
     actor: User | None,
     details: SessionDetails,
-    entries: list[SpeakerEntry],
+    entries: list[SessionSpeakerData],
     state: SessionState | None = None,
 ) -> None:
     """Change a session's details and speakers; its state only between accepted and confirmed."""

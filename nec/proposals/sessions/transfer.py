@@ -46,8 +46,9 @@ from nec.proposals.models import (
     StructureType,
 )
 from nec.proposals.review.services import review_total
+from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
-from nec.proposals.speaker.services import profile_is_complete
+from nec.proposals.speaker.profiles import profile_is_complete
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_SIZE = 60 * 1024 * 1024  # a small XLSX that unzips to gigabytes is refused unread
@@ -365,7 +366,7 @@ class SessionRow:
     line: int
     details: programming.SessionDetails
     state: SessionState
-    entries: list[programming.SpeakerEntry]
+    entries: list[SessionSpeakerData]
 
 
 def _session_row(
@@ -481,10 +482,10 @@ def _session_row(
                 )
             )
         if name and email and role is not None:
-            entries.append(programming.SpeakerEntry(full_name=name, email=email, role=role))
+            entries.append(SessionSpeakerData(full_name=name, email=email, role=role))
 
     if fmt is not None and not problems:
-        problems += programming.lineup_check(fmt.kind, entries, seats)
+        problems += programming.session_problems(fmt.kind, entries, seats)
     if problems or fmt is None or state is None:
         return None, problems
     details = programming.SessionDetails(

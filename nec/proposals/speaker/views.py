@@ -19,6 +19,7 @@ from nec.core.tokens import InvalidLink
 from nec.core.web import parse_id, reachable_by_link
 from nec.events.models import FormatKind, SessionFormat
 from nec.extensions import db, login
+from nec.proposals import session_speakers
 from nec.proposals.call import services as call_rules
 from nec.proposals.models import (
     AttendanceMode,
@@ -29,7 +30,12 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
-from nec.proposals.speaker import services
+from nec.proposals.session_speakers import SessionSpeakerData
+from nec.proposals.speaker import area as area_rules
+from nec.proposals.speaker import availability as availability_rules
+from nec.proposals.speaker import co_speakers, confirmation, profiles, submission
+from nec.proposals.speaker import consents as consent_rules
+from nec.proposals.speaker.errors import ProposalError
 from nec.proposals.speaker.forms import (
     CO_SPEAKER_ROWS,
     AvailabilityForm,
@@ -39,7 +45,7 @@ from nec.proposals.speaker.forms import (
     ProfileForm,
     ProposalForm,
 )
-from nec.proposals.speaker.services import LineupEntry, ProposalData, ProposalError
+from nec.proposals.speaker.submission import ProposalData
 
 bp = Blueprint("proposals_speaker", __name__)
 
@@ -99,24 +105,24 @@ def area():
     if not current_user.is_authenticated:
         return login.unauthorized()
     event, user, now = g.event, _me(), utcnow()
-    profile = services.profile_for(event, user)
-    sessions = services.sessions_of(event, user)
+    profile = profiles.profile_for(event, user)
+    sessions = submission.sessions_of(event, user)
     rows = [
         {
             "session": s,
-            "part": services.part_of(s, user),
-            "is_submitter": services.is_submitter(s, user),
-            "steps": services.next_steps(s, user, profile, now),
-            "editable": services.editing_status(s, now)[0] and services.is_submitter(s, user),
+            "part": submission.part_of(s, user),
+            "is_submitter": submission.is_submitter(s, user),
+            "steps": area_rules.next_steps(s, user, profile, now),
+            "editable": submission.editing_status(s, now)[0] and submission.is_submitter(s, user),
         }
         for s in sessions
     ]
-    invitations = [(part, services.invitation_token(part)) for part in services.open_invitations(event, user)]
+    invitations = [(part, co_speakers.invitation_token(part)) for part in submission.open_invitations(event, user)]
     return render_template(
         "proposals/speaker/area.html",
         event=event,
         profile=profile,
-        profile_complete=services.profile_is_complete(profile),
+        profile_complete=profiles.profile_is_complete(profile),
         rows=rows,
         invitations=invitations,
         call=call_rules.get_call(event),
@@ -129,19 +135,19 @@ def area():
 
 def _own_default(kind: FormatKind) -> SpeakerRole:
     """The submitter of a round table usually moderates it."""
-    return SpeakerRole.moderator if kind is FormatKind.round_table else services.roles_for(kind)[0]
+    return SpeakerRole.moderator if kind is FormatKind.round_table else session_speakers.roles_for(kind)[0]
 
 
 def _proposal_form(fmt: SessionFormat, questions, data: dict | None = None):
     form_class = call_rules.add_question_fields(ProposalForm, questions)
     form = form_class(data=data) if data is not None else form_class()
-    form.adapt_to(fmt, g.event.themes, services.roles_for(fmt.kind), _own_default(fmt.kind))
+    form.adapt_to(fmt, g.event.themes, session_speakers.roles_for(fmt.kind), _own_default(fmt.kind))
     return form
 
 
 def _proposal_data(form, questions) -> ProposalData:
     co_speakers = [
-        LineupEntry(name=row.form.name.data, email=row.form.email.data, role=SpeakerRole(row.form.role.data))
+        SessionSpeakerData(full_name=row.form.name.data, email=row.form.email.data, role=SpeakerRole(row.form.role.data))
         for row in form.co_speakers
         if not row.form.is_blank()
     ]
@@ -167,7 +173,7 @@ def _proposal_data(form, questions) -> ProposalData:
 
 def _form_data_of(session, questions) -> dict:
     user = _me()
-    own = services.part_of(session, user)
+    own = submission.part_of(session, user)
     others = [p for p in session.speakers if p is not own]
     return {
         "title": session.title,
@@ -195,7 +201,7 @@ def _save_proposal(form, questions, fmt, session=None):
     submit = bool(form.submit.data)
     was_draft = session is None or session.state is SessionState.draft
     try:
-        services.save_proposal(
+        submission.save_proposal(
             g.event, _me(), fmt, _proposal_data(form, questions), session=session, submit=submit, now=utcnow()
         )
         db.session.commit()
@@ -278,7 +284,7 @@ def new_proposal():
 
 
 def _own_session_or_404(session_id: int):
-    session = services.get_own_session(g.event, _me(), session_id)
+    session = submission.get_own_session(g.event, _me(), session_id)
     if session is None:
         abort(404)
     return session
@@ -290,8 +296,8 @@ def edit_proposal(session_id: int):
         return login.unauthorized()
     session = _own_session_or_404(session_id)
     user, now = _me(), utcnow()
-    submitter = services.is_submitter(session, user)
-    editable, why = services.editing_status(session, now)
+    submitter = submission.is_submitter(session, user)
+    editable, why = submission.editing_status(session, now)
     if request.method == "POST" and not submitter:
         abort(403)
     if not (editable and submitter):
@@ -303,7 +309,7 @@ def edit_proposal(session_id: int):
             session=session,
             why=why if submitter else "",
             is_submitter=submitter,
-            part=services.part_of(session, user),
+            part=submission.part_of(session, user),
             answers=_displayed_answers(session),
         ), (400 if request.method == "POST" else 200)
     fmt = session.format
@@ -330,12 +336,12 @@ def withdraw_proposal(session_id: int):
     if not current_user.is_authenticated:
         return login.unauthorized()
     session = _own_session_or_404(session_id)
-    if not services.is_submitter(session, _me()):
+    if not submission.is_submitter(session, _me()):
         abort(403)
     form = ButtonForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            services.withdraw(session, _me())
+            submission.withdraw(session, _me())
             db.session.commit()
         except ProposalError as error:
             db.session.rollback()
@@ -343,7 +349,7 @@ def withdraw_proposal(session_id: int):
             return redirect(url_for("proposals_speaker.area"))
         flash(_("Votre proposition est retirée. Merci de nous avoir prévenus."), "success")
         return redirect(url_for("proposals_speaker.area"))
-    can_withdraw = session.state in services.WITHDRAWABLE_STATES
+    can_withdraw = session.state in submission.WITHDRAWABLE_STATES
     return render_template(
         "proposals/speaker/withdraw.html", event=g.event, session=session, form=form, can_withdraw=can_withdraw
     )
@@ -361,7 +367,7 @@ def consents(session_id: int):
     if not current_user.is_authenticated:
         return login.unauthorized()
     session = _own_session_or_404(session_id)
-    part = services.part_of(session, _me())
+    part = submission.part_of(session, _me())
     if part is None:
         abort(404)
     if request.method == "GET":
@@ -373,7 +379,7 @@ def consents(session_id: int):
         if form.validate_on_submit():
             recording = form.recording.data == "yes"
             replay = form.replay.data == "yes"
-            services.set_consents(part, recording=recording, replay=replay)
+            consent_rules.set_consents(part, recording=recording, replay=replay)
             db.session.commit()
             if replay and not recording:
                 flash(_("Sans enregistrement, il n'y a pas de replay : nous avons noté « non » pour les deux."), "info")
@@ -395,7 +401,7 @@ def _invalid_link(message: str):
 @reachable_by_link
 def invitation(token: str):
     try:
-        part = services.invitation_for(g.event, token)
+        part = co_speakers.invitation_for(g.event, token)
     except InvalidLink as exc:
         return _invalid_link(str(exc))
     signed_in = current_user.is_authenticated
@@ -410,9 +416,9 @@ def invitation(token: str):
         user = _me() if signed_in else None
         try:
             if action == "accept":
-                account, sign_in = services.accept_invitation(part, user)
+                account, sign_in = co_speakers.accept_invitation(part, user)
             else:
-                services.decline_invitation(part, user)
+                co_speakers.decline_invitation(part, user)
             db.session.commit()
         except ProposalError as error:
             db.session.rollback()
@@ -447,7 +453,7 @@ def invitation(token: str):
         part=part,
         session=part.session,
         inviter=part.session.submitted_by,
-        problem=services.invitation_problem(part),
+        problem=co_speakers.invitation_problem(part),
         wrong_account=wrong_account,
         form=form,
         InvitationState=InvitationState,
@@ -463,11 +469,11 @@ def confirm(token: str):
     if not current_user.is_authenticated:
         return login.unauthorized()
     try:
-        session = services.session_for_confirmation(g.event, token)
+        session = confirmation.session_for_confirmation(g.event, token)
     except InvalidLink as exc:
         return _invalid_link(str(exc))
     user = _me()
-    if not services.can_confirm(session, user):
+    if not confirmation.can_confirm(session, user):
         abort(403)
     form = ButtonForm()
     if request.method == "POST":
@@ -477,7 +483,7 @@ def confirm(token: str):
         if action not in ("confirm", "decline"):
             abort(400)
         try:
-            changed = services.confirm_session(session, user, confirm=action == "confirm")
+            changed = confirmation.confirm_session(session, user, confirm=action == "confirm")
             db.session.commit()
         except ProposalError as error:
             db.session.rollback()
@@ -493,7 +499,7 @@ def confirm(token: str):
         "proposals/speaker/confirm.html",
         event=g.event,
         session=session,
-        problem=services.confirmation_problem(session, confirm=True),
+        problem=confirmation.confirmation_problem(session, confirm=True),
         form=form,
     )
 
@@ -505,8 +511,8 @@ def _profile_or_explain():
     """(the profile or None when there is none yet, None), or (None, a page explaining why none can be
     made). Reads only: opening a page creates nothing; the first valid form sent creates the profile."""
     me = _me()
-    profile = services.profile_for(g.event, me)
-    refusal = services.profile_refusal(g.event, me) if profile is None else None
+    profile = profiles.profile_for(g.event, me)
+    refusal = profiles.profile_refusal(g.event, me) if profile is None else None
     if refusal is not None:
         return None, (render_template("proposals/speaker/no_profile.html", event=g.event, message=refusal), 409)
     return profile, None
@@ -541,8 +547,8 @@ def profile():
         return _render_profile(form, speaker, questions, 400)
     new_path = previous = None
     try:
-        speaker = services.get_or_create_profile(g.event, _me())
-        services.update_profile(
+        speaker = profiles.get_or_create_profile(g.event, _me())
+        profiles.update_profile(
             speaker,
             full_name=form.full_name.data,
             structure=form.structure.data,
@@ -553,10 +559,10 @@ def profile():
         )
         upload = form.photo.data
         if upload is not None and getattr(upload, "filename", ""):
-            previous = services.set_photo(speaker, upload.stream.read(services.PHOTO_MAX_BYTES + 1))
+            previous = profiles.set_photo(speaker, upload.stream.read(profiles.PHOTO_MAX_BYTES + 1))
             new_path = speaker.photo_path
         elif form.remove_photo.data:
-            previous = services.remove_photo(speaker)
+            previous = profiles.remove_photo(speaker)
         call_rules.save_answers(questions, call_rules.answers_from_form(form, questions), speaker=speaker)
         db.session.commit()
     except (ProposalError, IntegrityError) as error:
@@ -566,7 +572,7 @@ def profile():
             _show_error(form, error)
         else:
             form.form_errors.append(conflict_message())
-        return _render_profile(form, services.profile_for(g.event, _me()), questions, 400)
+        return _render_profile(form, profiles.profile_for(g.event, _me()), questions, 400)
     if previous and previous != speaker.photo_path:
         storage.delete(previous)
     flash(_("Votre profil est enregistré."), "success")
@@ -598,8 +604,8 @@ def profile_photo():
         if speaker is None or speaker.event_id != g.event.id:
             abort(404)
     else:
-        speaker = services.profile_for(g.event, _me())
-    digest = services.photo_digest(speaker) if speaker is not None else None
+        speaker = profiles.profile_for(g.event, _me())
+    digest = profiles.photo_digest(speaker) if speaker is not None else None
     if digest is None:
         abort(404)
     if request.if_none_match.contains(digest):
@@ -631,7 +637,7 @@ def availability():
     speaker, page = _profile_or_explain()
     if page is not None:
         return page
-    periods = services.half_days(g.event)
+    periods = availability_rules.half_days(g.event)
     form = AvailabilityForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -639,7 +645,7 @@ def availability():
         known = {p.key for p in periods}
         keys = known if form.whole_event.data else set(request.form.getlist("half_day")) & known
         _result, error = run(
-            lambda: services.save_availability(services.get_or_create_profile(g.event, _me()), g.event, keys)
+            lambda: availability_rules.save_availability(profiles.get_or_create_profile(g.event, _me()), g.event, keys)
         )
         if error is not None:
             flash(error.message, "error")
@@ -649,7 +655,7 @@ def availability():
         else:
             flash(_("Vous n'avez coché aucune demi-journée : nous notons que vous n'êtes pas disponible."), "info")
         return redirect(url_for("proposals_speaker.area"))
-    chosen = services.available_keys(speaker, periods)
+    chosen = availability_rules.available_keys(speaker, periods)
     days = [(day, list(items)) for day, items in groupby(periods, key=lambda p: p.day)]
     return render_template(
         "proposals/speaker/availability.html",

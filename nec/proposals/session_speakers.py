@@ -1,0 +1,128 @@
+"""The rules of an NEC about a session's speakers (SessionSpeaker rows), shared by every feature of proposals:
+the roles each kind of session offers, how many people it takes, and the data of one speaker typed in a form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from nec.events.models import FormatKind
+from nec.proposals.models import (
+    SpeakerRole,
+)
+
+# --- the rules of an NEC ---------------------------------------------------------------------------
+
+# The roles a person can hold in each kind of session, the first being the usual one.
+ROLES_BY_KIND: dict[FormatKind, tuple[SpeakerRole, ...]] = {
+    FormatKind.round_table: (SpeakerRole.panelist, SpeakerRole.moderator),
+    FormatKind.workshop: (SpeakerRole.facilitator, SpeakerRole.speaker),
+    FormatKind.talk: (SpeakerRole.speaker,),
+    FormatKind.plenary: (SpeakerRole.speaker, SpeakerRole.moderator),
+}
+MAX_PANELISTS = 5
+MIN_PANELISTS = 2
+
+
+def roles_for(kind: FormatKind) -> tuple[SpeakerRole, ...]:
+    return ROLES_BY_KIND[FormatKind(kind)]
+
+
+def _role_of(part) -> SpeakerRole:
+    if isinstance(part, tuple):  # (role, anything)
+        part = part[0]
+    return SpeakerRole(part if isinstance(part, str) else part.role)
+
+
+NOT_CHECKED = object()
+
+
+def session_speaker_problems(format_kind: FormatKind, parts: Iterable, *, seat_capacity=NOT_CHECKED) -> list[str]:
+    """What the lineup breaks of the format's rules, as French sentences (empty: the lineup is fine).
+
+    `parts` are SpeakerRole values, (role, anything) pairs or objects with a `role` (SessionSpeaker
+    rows, SessionSpeakerData). A workshop also needs a seat capacity: pass `seat_capacity` to check it too.
+    """
+    kind = FormatKind(format_kind)
+    roles = [_role_of(p) for p in parts]
+    count = {role: roles.count(role) for role in SpeakerRole}
+    problems: list[str] = []
+    allowed = set(roles_for(kind))
+    for role in SpeakerRole:
+        if count[role] and role not in allowed:
+            problems.append(
+                _(
+                    "Le rôle « %(role)s » n'existe pas dans ce format (%(kind)s) : choisissez un autre rôle.",
+                    role=role.title,
+                    kind=kind.title.lower(),
+                )
+            )
+    if kind is FormatKind.round_table:
+        if count[SpeakerRole.moderator] == 0:
+            problems.append(
+                _(
+                    "Une table ronde a besoin d'une personne à la modération, qui anime les échanges : "
+                    "donnez ce rôle à l'une des personnes."
+                )
+            )
+        elif count[SpeakerRole.moderator] > 1:
+            problems.append(
+                _(
+                    "Une table ronde a une seule personne à la modération (ici %(n)d) : "
+                    "donnez aux autres le rôle d'intervenant·e.",
+                    n=count[SpeakerRole.moderator],
+                )
+            )
+        panelists = count[SpeakerRole.panelist]
+        if panelists < MIN_PANELISTS:
+            problems.append(
+                _(
+                    "Une table ronde réunit de %(min)d à %(max)d intervenant·es en plus de la modération "
+                    "(ici %(n)d) : ajoutez des co-intervenant·es.",
+                    min=MIN_PANELISTS,
+                    max=MAX_PANELISTS,
+                    n=panelists,
+                )
+            )
+        elif panelists > MAX_PANELISTS:
+            problems.append(
+                _(
+                    "Une table ronde réunit de %(min)d à %(max)d intervenant·es en plus de la modération "
+                    "(ici %(n)d) : retirez-en, ou proposez une seconde table ronde.",
+                    min=MIN_PANELISTS,
+                    max=MAX_PANELISTS,
+                    n=panelists,
+                )
+            )
+    elif kind is FormatKind.workshop:
+        if count[SpeakerRole.facilitator] == 0:
+            problems.append(
+                _("Un atelier a besoin d'au moins une personne à l'animation : donnez ce rôle à l'une des personnes.")
+            )
+        if seat_capacity is not NOT_CHECKED and (not seat_capacity or seat_capacity <= 0):
+            problems.append(
+                _("Indiquez le nombre de places de l'atelier : c'est le nombre de participants qui peuvent s'inscrire.")
+            )
+    elif kind is FormatKind.talk:
+        if not 1 <= len(roles) <= 2:
+            problems.append(
+                _("Une intervention se fait à une ou deux personnes (ici %(n)d) : ajustez la liste.", n=len(roles))
+            )
+    elif kind is FormatKind.plenary:
+        if count[SpeakerRole.speaker] == 0:
+            problems.append(_("Une plénière a besoin d'au moins un·e intervenant·e : ajoutez-en un·e."))
+        if count[SpeakerRole.moderator] > 1:
+            problems.append(_("Une plénière a au plus une personne à la modération : ajustez les rôles."))
+    return problems
+
+
+@dataclass(frozen=True)
+class SessionSpeakerData:
+    """One person of a session (a SessionSpeaker to be): typed in the proposal form, the organisers' form or a file."""
+
+    full_name: str
+    email: str
+    role: SpeakerRole

@@ -1,0 +1,75 @@
+"""The speaker's area (/<ev>/me/): the next steps of each session, and who has an area at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from nec.extensions import db
+from nec.proposals.models import (
+    InvitationState,
+    Session,
+    SessionState,
+    SpeakerProfile,
+)
+from nec.proposals.speaker.confirmation import confirmation_token
+from nec.proposals.speaker.profiles import profile_is_complete
+from nec.proposals.speaker.submission import editing_status, is_submitter, part_of
+
+# --- the speaker's area --------------------------------------------------------------------------
+
+
+@dataclass
+class NextStep:
+    label: str
+    endpoint: str
+    values: dict = field(default_factory=dict)
+
+
+def next_steps(session: Session, user, profile: SpeakerProfile | None, now: datetime) -> list[NextStep]:
+    """What the person should do next for this session, most urgent first (endpoints of this module)."""
+    steps: list[NextStep] = []
+    state = session.state
+    part = part_of(session, user)
+    if part is not None and part.invitation_state is InvitationState.declined:
+        return steps
+    if state is SessionState.draft and is_submitter(session, user):
+        if editing_status(session, now)[0]:
+            steps.append(
+                NextStep(
+                    _("Terminer et envoyer la proposition"),
+                    "proposals_speaker.edit_proposal",
+                    {"session_id": session.id},
+                )
+            )
+        return steps
+    if state in (SessionState.withdrawn, SessionState.rejected, SessionState.declined, SessionState.cancelled):
+        return steps
+    if state is SessionState.accepted:
+        steps.append(
+            NextStep(
+                _("Confirmer votre participation"), "proposals_speaker.confirm", {"token": confirmation_token(session)}
+            )
+        )
+    if not profile_is_complete(profile):
+        steps.append(NextStep(_("Compléter votre profil"), "proposals_speaker.profile"))
+    if profile is not None and not profile.availabilities:
+        steps.append(NextStep(_("Indiquer vos disponibilités"), "proposals_speaker.availability"))
+    if part is not None and state in (SessionState.accepted, SessionState.confirmed) and part.recording_consent is None:
+        steps.append(
+            NextStep(
+                _("Répondre pour l'enregistrement vidéo"), "proposals_speaker.consents", {"session_id": session.id}
+            )
+        )
+    return steps
+
+
+def is_speaker_of(user, event) -> bool:
+    """Whether this person has a speaker profile on the event (their area works before publication)."""
+    if user is None or not user.is_authenticated:
+        return False
+    query = sa.select(SpeakerProfile.id).where(SpeakerProfile.event_id == event.id, SpeakerProfile.user_id == user.id)
+    return db.session.scalar(query.limit(1)) is not None
