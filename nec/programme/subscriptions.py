@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from nec.accounts.models import User
 from nec.accounts.services import end_calendar_links, end_every_session
+from nec.core import tables
 from nec.core.text import clean_text
 from nec.core.time import to_local
 from nec.core.tokens import InvalidLink, sign, unsign
@@ -30,7 +31,6 @@ from nec.programme import agenda, exports
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.public import taking_part
 from nec.programme.releases import latest_release, release_slots
-from nec.proposals.sessions import transfer
 
 TOKEN_PURPOSE = "programme.subscription"  # noqa: S105 (a purpose, not a secret)
 # The subscription link does not expire (itsdangerous checks no age when given None).
@@ -129,4 +129,4 @@ def _row(event: Event, slot: Slot) -> list[object]:
 def programme_file(event: Event, version: ScheduleVersion, fmt: str) -> bytes:
     """The table as CSV (BOM, semicolons) or XLSX; formulas neutralised by the proposals' exporter."""
     columns, rows = programme_table(event, version)
-    return transfer.render(columns, rows, fmt, "programme")
+    return tables.write(columns, rows, fmt, "programme")

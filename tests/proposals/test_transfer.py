@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from nec.core import tables
 from nec.core.db import utcnow
 from nec.events.models import FormatKind
 from nec.proposals.models import (
@@ -294,7 +295,7 @@ def test_import_speakers_reports_bad_rows(db, event, organiser):
 @pytest.mark.parametrize("fmt_name", ["csv", "xlsx"])
 def test_example_files_import_without_a_problem(db, event, organiser, kind, fmt_name):
     columns, rows = transfer.example_table(event, kind)
-    data = transfer.render(columns, rows, fmt_name, "exemple")
+    data = tables.write(columns, rows, fmt_name, "exemple")
     report = transfer.run_import(event, organiser, kind, data, f"exemple.{fmt_name}")
     assert report.problems == [] and report.applied and report.created == len(rows) >= 2
 
@@ -345,7 +346,7 @@ def _xlsx_rows(content: bytes) -> list[dict[str, object]]:
 
 def test_export_proposals_csv_parses_back_with_states_and_marks(db, event, reviewed):
     columns, rows = transfer.export_table(event, "proposals")
-    parsed = _csv_rows(transfer.render(columns, rows, "csv", "propositions"))
+    parsed = _csv_rows(tables.write(columns, rows, "csv", "propositions"))
     by_title = {row["Titre"]: row for row in parsed}
     assert set(by_title) == {'\'=HYPERLINK("x")', "Ouverture"}  # the formula is neutralised
     proposal = by_title['\'=HYPERLINK("x")']
@@ -359,7 +360,7 @@ def test_export_proposals_csv_parses_back_with_states_and_marks(db, event, revie
 
 def test_export_reviews_xlsx_names_reviewers_with_scores(db, event, reviewed, reviewer):
     columns, rows = transfer.export_table(event, "reviews")
-    [row] = _xlsx_rows(transfer.render(columns, rows, "xlsx", "evaluations"))
+    [row] = _xlsx_rows(tables.write(columns, rows, "xlsx", "evaluations"))
     assert row["Relecteur ou relectrice"] == "Rémi Relecteur"  # organisers see who reviewed, blind or not
     assert row["Pertinence (sur 5)"] == 4 and row["Clarté (sur 2)"] == 1
     assert row["Note (sur 100)"] == 70
@@ -369,7 +370,7 @@ def test_export_reviews_xlsx_names_reviewers_with_scores(db, event, reviewed, re
 
 def test_export_xlsx_has_no_formula_cell(db, event, reviewed):
     columns, rows = transfer.export_table(event, "proposals")
-    workbook = openpyxl.load_workbook(io.BytesIO(transfer.render(columns, rows, "xlsx", "propositions")))
+    workbook = openpyxl.load_workbook(io.BytesIO(tables.write(columns, rows, "xlsx", "propositions")))
     cells = [cell for row in workbook.active.iter_rows() for cell in row]
     assert not any(cell.data_type == "f" for cell in cells)
     assert any(cell.value == '\'=HYPERLINK("x")' for cell in cells)
@@ -380,7 +381,7 @@ def test_export_speakers_lists_claimed_and_sessions(db, event, reviewed, strange
     profile.user_id = stranger.id
     db.session.commit()
     columns, rows = transfer.export_table(event, "speakers")
-    parsed = {row["E-mail"]: row for row in _csv_rows(transfer.render(columns, rows, "csv", "intervenants"))}
+    parsed = {row["E-mail"]: row for row in _csv_rows(tables.write(columns, rows, "csv", "intervenants"))}
     assert parsed["ana@example.org"]["Compte relié"] == "oui"
     assert parsed["lea@example.org"]["Compte relié"] == "non"
     assert parsed["lea@example.org"]["Nom"] == "'@Léa Formule"
@@ -388,7 +389,7 @@ def test_export_speakers_lists_claimed_and_sessions(db, event, reviewed, strange
 
 
 def test_neutralise_only_touches_risky_text():
-    assert [transfer.neutralise(v) for v in ["=1+1", "+33 6", "-x", "@SUM", "\tA", "Atelier", 5, -3, None]] == [
+    assert [tables.neutralise(v) for v in ["=1+1", "+33 6", "-x", "@SUM", "\tA", "Atelier", 5, -3, None]] == [
         "'=1+1", "'+33 6", "'-x", "'@SUM", "'\tA", "Atelier", 5, -3, None,
     ]  # fmt: skip
 
@@ -490,12 +491,12 @@ def test_export_proposals_and_speakers_include_custom_answers(db, event, reviewe
     )
     db.session.commit()
     proposals = {
-        row["Titre"]: row for row in _csv_rows(transfer.render(*transfer.export_table(event, "proposals"), "csv", "p"))
+        row["Titre"]: row for row in _csv_rows(tables.write(*transfer.export_table(event, "proposals"), "csv", "p"))
     }
     assert proposals['\'=HYPERLINK("x")']["Essai ?"] == "Oui"
     assert proposals["Ouverture"]["Essai ?"] == ""
     speakers = {
-        row["E-mail"]: row for row in _csv_rows(transfer.render(*transfer.export_table(event, "speakers"), "csv", "s"))
+        row["E-mail"]: row for row in _csv_rows(tables.write(*transfer.export_table(event, "speakers"), "csv", "s"))
     }
     assert speakers["lea@example.org"]["Origine"] == "'=Par un collègue"
 
@@ -506,13 +507,13 @@ def test_export_of_the_demo_event_has_every_session_in_its_state(db):
     from nec import demo
 
     event = demo.load_demo().event
-    rows = _xlsx_rows(transfer.render(*transfer.export_table(event, "proposals"), "xlsx", "propositions"))
+    rows = _xlsx_rows(tables.write(*transfer.export_table(event, "proposals"), "xlsx", "propositions"))
     states = Counter(row["État"] for row in rows)
     assert (states["Proposée"], states["Refusée"], states["Retirée"], states["Acceptée"]) == (3, 2, 1, 1)
     assert states["Confirmée"] == len(rows) - 7
     marked = [row for row in rows if row["Note moyenne (sur 100)"] is not None]
     assert len(marked) == 5
-    reviews = _csv_rows(transfer.render(*transfer.export_table(event, "reviews"), "csv", "evaluations"))
+    reviews = _csv_rows(tables.write(*transfer.export_table(event, "reviews"), "csv", "evaluations"))
     assert len(reviews) == 5 and {r["Relecteur ou relectrice"] for r in reviews} == {demo.REVIEWER_NAME}
 
 

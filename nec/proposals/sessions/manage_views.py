@@ -11,6 +11,7 @@ from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
+from nec.core import tables
 from nec.core.actions import conflict_message, run
 from nec.core.forms import NecForm
 from nec.core.time import to_local, utcnow
@@ -335,10 +336,10 @@ def import_example_speakers(fmt: str):
 
 
 def _example(kind: str, fmt: str, name: str) -> Response:
-    if fmt not in transfer.EXPORT_FORMATS:
+    if fmt not in tables.FORMATS:
         abort(404)
     columns, rows = transfer.example_table(g.event, kind)
-    return _download(transfer.render(columns, rows, fmt, name), fmt, f"{g.event.slug}-{name}.{fmt}")
+    return _download(tables.write(columns, rows, fmt, name), fmt, f"{g.event.slug}-{name}.{fmt}")
 
 
 # --- export -------------------------------------------------------------------------------------------
@@ -347,9 +348,9 @@ def _example(kind: str, fmt: str, name: str) -> Response:
 @bp.get("/<ev>/manage/export/<what>.<fmt>")
 @organiser_required
 def export(what: str, fmt: str):
-    if what not in transfer.EXPORTS or fmt not in transfer.EXPORT_FORMATS:
+    if what not in transfer.EXPORTS or fmt not in tables.FORMATS:
         abort(404)
     name = transfer.EXPORT_FILE_NAMES[what]
     columns, rows = transfer.export_table(g.event, what)
-    content = transfer.render(columns, rows, fmt, name)
+    content = tables.write(columns, rows, fmt, name)
     return _download(content, fmt, transfer.export_filename(g.event, name, fmt, _today()))

@@ -15,12 +15,11 @@ import re
 import statistics
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import openpyxl
-import pandas as pd
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
@@ -28,7 +27,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from nec.accounts.models import User
 from nec.core.audit import log_action
 from nec.core.db import utcnow
-from nec.core.text import clean_text, without_control
+from nec.core.text import clean_text
 from nec.core.time import to_local
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
@@ -745,16 +744,7 @@ def example_table(event: Event, kind: str) -> tuple[list[str], list[list[object]
 # --- exports ----------------------------------------------------------------------------------------
 
 EXPORTS = ("proposals", "speakers", "reviews")
-EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_FILE_NAMES = {"proposals": "propositions", "speakers": "intervenants", "reviews": "evaluations"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """A text a spreadsheet would run as a formula gets an apostrophe in front (CSV formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _local(instant: datetime | None, event: Event) -> str:
@@ -919,39 +909,6 @@ EXPORT_TABLES: dict[str, Callable[[Event], tuple[list[str], list[list[object]]]]
 
 def export_table(event: Event, what: str) -> tuple[list[str], list[list[object]]]:
     return EXPORT_TABLES[what](event)
-
-
-def _cell(value: object) -> object:
-    """A cell a spreadsheet opens as text, never as a formula, without the control characters openpyxl
-    refuses (IllegalCharacterError) and CSV readers stumble on."""
-    return neutralise(without_control(value) if isinstance(value, str) else value)
-
-
-def _frame(columns: list[str], rows: Iterable[list[object]]) -> pd.DataFrame:
-    safe = [[_cell(value) for value in row] for row in rows]
-    return pd.DataFrame(safe, columns=[_cell(c) for c in columns], dtype=object)
-
-
-def to_csv(columns: list[str], rows: Iterable[list[object]]) -> bytes:
-    """UTF-8 with a BOM and semicolons: what Excel in French opens without asking anything."""
-    text = _frame(columns, rows).to_csv(sep=";", index=False, lineterminator="\r\n")
-    return ("\ufeff" + text).encode("utf-8")
-
-
-def to_xlsx(columns: list[str], rows: Iterable[list[object]], sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _frame(columns, rows).to_excel(writer, index=False, sheet_name=sheet[:31])
-        worksheet = writer.sheets[sheet[:31]]
-        for cells in worksheet.iter_cols(min_row=1, max_row=1):
-            header = cells[0]
-            worksheet.column_dimensions[header.column_letter].width = min(max(len(str(header.value)) + 2, 12), 60)
-        worksheet.freeze_panes = "A2"
-    return buffer.getvalue()
-
-
-def render(columns: list[str], rows: list[list[object]], fmt: str, sheet: str) -> bytes:
-    return to_csv(columns, rows) if fmt == "csv" else to_xlsx(columns, rows, sheet)
 
 
 def export_filename(event: Event, name: str, fmt: str, today: date) -> str:

@@ -147,7 +147,9 @@ def _proposal_form(fmt: SessionFormat, questions, data: dict | None = None):
 
 def _proposal_data(form, questions) -> ProposalData:
     co_speakers = [
-        SessionSpeakerData(full_name=row.form.name.data, email=row.form.email.data, role=SpeakerRole(row.form.role.data))
+        SessionSpeakerData(
+            full_name=row.form.name.data, email=row.form.email.data, role=SpeakerRole(row.form.role.data)
+        )
         for row in form.co_speakers
         if not row.form.is_blank()
     ]
