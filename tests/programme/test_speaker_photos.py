@@ -15,7 +15,7 @@ from nec.programme.cache import page_cache
 from nec.proposals.models import SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
 from nec.proposals.speaker import profiles
 from tests.programme.public_support import build_programme
-from tests.proposals.speaker_support import png_bytes
+from tests.proposals.speaker.helpers import png_bytes
 from tests.support.web import log_in, log_out, page_text
 
 

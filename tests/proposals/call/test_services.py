@@ -22,7 +22,6 @@ from nec.proposals.models import (
     Question,
     QuestionKind,
     QuestionTarget,
-    Session,
     SessionState,
     SpeakerProfile,
 )
@@ -31,25 +30,6 @@ from tests.support.data import fmt
 # 1 March 2030, 17:00 UTC = 18:00 in Paris (winter time, UTC+1).
 OPENS = datetime(2030, 1, 10, 8, 0, tzinfo=UTC)
 CLOSES = datetime(2030, 3, 1, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
-
-
-@pytest.fixture
-def event(db, organiser):
-    ev = event_services.create_event(
-        organiser,
-        title="NEC Sud Charente",
-        slug="nec-sud-charente",
-        start_date=date(2030, 4, 2),
-        end_date=date(2030, 4, 3),
-        is_published=True,
-    )
-    db.session.commit()
-    return ev
 
 
 @pytest.fixture
@@ -361,21 +341,15 @@ def test_answers_from_form_gives_json_values(app, db, event):
     }
 
 
-def make_session(db, event):
-    session = Session(
-        event_id=event.id,
-        format_id=fmt(event, FormatKind.workshop).id,
-        title="Fresque du numérique",
-        duration=120,
-        state=SessionState.draft,
+def draft_workshop(make_session):
+    """A draft workshop without speakers: answers belong to a session, not to a person."""
+    return make_session(
+        "Fresque du numérique", kind=FormatKind.workshop, duration=120, state=SessionState.draft, speakers=()
     )
-    db.session.add(session)
-    db.session.commit()
-    return session
 
 
-def test_save_answers_stores_updates_and_removes(db, event):
-    session = make_session(db, event)
+def test_save_answers_stores_updates_and_removes(db, event, make_session):
+    session = draft_workshop(make_session)
     text = make_question(db, event, QuestionKind.short_text)
     multi = make_question(db, event, QuestionKind.multiple_choice, choices=["A", "B"])
     yes_no = make_question(db, event, QuestionKind.yes_no)
@@ -391,7 +365,7 @@ def test_save_answers_stores_updates_and_removes(db, event):
     assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 2
 
 
-def test_answers_of_a_speaker_are_kept_apart(db, event):
+def test_answers_of_a_speaker_are_kept_apart(db, event, make_session):
     speaker = SpeakerProfile(event_id=event.id, full_name="Sam Intervenant", email="sam@example.org")
     db.session.add(speaker)
     db.session.commit()
@@ -399,7 +373,7 @@ def test_answers_of_a_speaker_are_kept_apart(db, event):
     calls.save_answers([question], {question.id: True}, speaker=speaker)
     db.session.commit()
     assert calls.answers_of(speaker=speaker) == {question.id: True}
-    assert calls.answers_of(session=make_session(db, event)) == {}
+    assert calls.answers_of(session=draft_workshop(make_session)) == {}
 
 
 def test_form_data_from_answers_prefills_the_form(app, db, event):
@@ -458,9 +432,9 @@ def test_add_question_refuses_bad_input(db, event, organiser, fields, message):
         calls.add_question(event, organiser, **question_fields(**fields))
 
 
-def test_update_question_cannot_change_kind_once_answered(db, event, organiser):
+def test_update_question_cannot_change_kind_once_answered(db, event, organiser, make_session):
     question = calls.add_question(event, organiser, **question_fields())
-    session = make_session(db, event)
+    session = draft_workshop(make_session)
     calls.save_answers([question], {question.id: "Un EPN"}, session=session)
     db.session.commit()
     with pytest.raises(CallError, match="a déjà 1 réponse"):
@@ -469,9 +443,9 @@ def test_update_question_cannot_change_kind_once_answered(db, event, organiser):
     assert question.label == "Votre structure ?"
 
 
-def test_delete_question_deletes_its_answers(db, event, organiser):
+def test_delete_question_deletes_its_answers(db, event, organiser, make_session):
     question = calls.add_question(event, organiser, **question_fields())
-    calls.save_answers([question], {question.id: "Un EPN"}, session=make_session(db, event))
+    calls.save_answers([question], {question.id: "Un EPN"}, session=draft_workshop(make_session))
     db.session.commit()
     assert calls.delete_question(question, organiser) == 1
     db.session.commit()

@@ -1,19 +1,11 @@
-"""Fixtures and helpers of the direct programming and import/export tests.
-
-Imported explicitly by those test modules (not a conftest: other helpers own theirs).
-"""
+"""Fixtures of the organisers' sessions pages, the speakers list, claims, import and export."""
 
 from __future__ import annotations
 
 import pytest
 
 from nec.events.models import Theme
-from tests.support import events as shared
-from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
 from tests.support.events import nec_event
-from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
-
-reviewer = shared.reviewer
 
 
 @pytest.fixture

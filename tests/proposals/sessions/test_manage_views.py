@@ -12,12 +12,8 @@ from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerP
 from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
 from nec.proposals.sessions.services import SessionDetails
-from tests.proposals import programming_support as support
-from tests.proposals.programming_support import fmt, outbox, page_text
-from tests.support.web import log_in
-
-# The fixtures shared by the programming tests.
-event, reviewer = support.event, support.reviewer
+from tests.support.data import fmt, outbox
+from tests.support.web import log_in, page_text
 
 PAGES = [
     "/{ev}/manage/sessions",

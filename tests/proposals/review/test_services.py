@@ -22,17 +22,7 @@ from nec.proposals.models import (
 )
 from nec.proposals.review import services as review
 from nec.proposals.review.services import ReviewError, TableQuery
-from tests.proposals import review_support as support
-from tests.proposals.review_support import format_of, give_review, outbox
-
-# The fixtures shared by the review tests.
-event, reviewer, second_reviewer = (
-    support.event,
-    support.reviewer,
-    support.second_reviewer,
-)
-criteria = support.criteria
-
+from tests.proposals.review.helpers import format_of, give_review, outbox
 
 # --- criteria -------------------------------------------------------------------------------------
 

@@ -23,10 +23,7 @@ from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
 from nec.proposals.sessions.services import ProgrammingError, SessionDetails
 from nec.proposals.speaker.profiles import profile_is_complete
-from tests.proposals import programming_support as support
-from tests.proposals.programming_support import fmt, outbox
-
-event = support.event
+from tests.support.data import fmt, outbox
 
 R = SpeakerRole
 

@@ -29,11 +29,8 @@ from nec.proposals.sessions import services as programming
 from nec.proposals.sessions import transfer
 from nec.proposals.sessions.services import SessionDetails
 from nec.proposals.sessions.transfer import ImportFileError
-from tests.proposals import programming_support as support
-from tests.proposals.programming_support import fmt, page_text
-from tests.support.web import log_in
-
-event, reviewer = support.event, support.reviewer
+from tests.support.data import fmt
+from tests.support.web import log_in, page_text
 
 HEADER = "titre;format;thème;résumé;durée;places;état;intervenant_1_nom;intervenant_1_email;intervenant_1_rôle;" + (
     "intervenant_2_nom;intervenant_2_email;intervenant_2_rôle;intervenant_3_nom;intervenant_3_email;intervenant_3_rôle"

@@ -22,20 +22,9 @@ from nec.proposals.models import (
     SpeakerProfile,
 )
 from nec.proposals.speaker import availability, co_speakers, confirmation
-from tests.proposals import speaker_support as support
-from tests.proposals.speaker_support import (
-    close_call,
-    fmt,
-    log_out,
-    outbox,
-    page_text,
-    png_bytes,
-    submit_round_table,
-)
-from tests.support.web import log_in
-
-event, call, other_event = support.event, support.call, support.other_event
-speaker, stranger, submitted = support.speaker, support.stranger, support.submitted
+from tests.proposals.speaker.helpers import close_call, png_bytes, submit_round_table
+from tests.support.data import fmt, outbox
+from tests.support.web import log_in, log_out, page_text
 
 EV = "/nec-sud-charente"
 

@@ -29,12 +29,10 @@ from nec.proposals.session_speakers import SessionSpeakerData, session_speaker_p
 from nec.proposals.speaker import availability, co_speakers, confirmation, consents, profiles, submission
 from nec.proposals.speaker.errors import ProposalError
 from nec.proposals.speaker.submission import ProposalData
-from tests.proposals import speaker_support as support
-from tests.proposals.speaker_support import close_call, fmt, outbox, png_bytes, round_table_data, submit_round_table
+from tests.proposals.speaker.helpers import close_call, png_bytes, round_table_data, submit_round_table
+from tests.support.data import fmt, outbox
 
 # The fixtures shared by the speaker tests.
-event, call, other_event = support.event, support.call, support.other_event
-speaker, stranger, submitted = support.speaker, support.stranger, support.submitted
 
 R = SpeakerRole
 

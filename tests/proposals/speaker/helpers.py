@@ -1,25 +1,17 @@
-"""Fixtures and helpers of the speaker tests: an event with an open call, speakers, a proposal.
-
-Imported explicitly by the speaker test modules (not a conftest: other helpers own theirs).
-"""
+"""Helpers of the speaker tests (not fixtures): an open call, a round table's data and its submission, a PNG."""
 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
-
-import pytest
+from datetime import timedelta
 
 from nec.core.db import utcnow
-from nec.events import services as event_services
 from nec.events.models import FormatKind
-from nec.proposals.models import Call, CallFormat, Session, SessionState
+from nec.proposals.models import Call, CallFormat, Session
 from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.speaker import submission
 from nec.proposals.speaker.submission import ProposalData
-from tests.support.data import fmt, outbox  # noqa: F401 (re-exported to the tests)
-from tests.support.events import nec_event
-from tests.support.web import log_out, page_text  # noqa: F401 (re-exported to the tests)
+from tests.support.data import fmt
 
 
 def png_bytes(size=(40, 30), colour=(200, 30, 30)) -> bytes:
@@ -69,49 +61,4 @@ def submit_round_table(db, event, user, **overrides) -> Session:
         event, user, fmt(event, FormatKind.round_table), round_table_data(**overrides), submit=True
     )
     db.session.commit()
-    return session
-
-
-@pytest.fixture
-def event(db, organiser):
-    """A published two-day event (in Europe/Paris), with its days and the four default formats."""
-    return nec_event(organiser, days_ahead=60)
-
-
-@pytest.fixture
-def call(db, event):
-    return make_open_call(db, event)
-
-
-@pytest.fixture
-def other_event(db, organiser):
-    start = date.today() + timedelta(days=90)
-    ev = event_services.create_event(
-        organiser,
-        title="NEC Gironde",
-        slug="nec-gironde",
-        start_date=start,
-        end_date=start,
-        is_published=True,
-    )
-    db.session.commit()
-    make_open_call(db, ev)
-    return ev
-
-
-@pytest.fixture
-def speaker(make_user):
-    return make_user("sophie@example.org", full_name="Sophie Submitter", email_confirmed_at=utcnow())
-
-
-@pytest.fixture
-def stranger(make_user):
-    return make_user("inconnu@example.org", full_name="Inès Inconnue", email_confirmed_at=utcnow())
-
-
-@pytest.fixture
-def submitted(db, event, call, speaker) -> Session:
-    """A round table Sophie submitted, moderated by her, with two invited panelists."""
-    session = submit_round_table(db, event, speaker)
-    assert session.state is SessionState.submitted
     return session

@@ -24,14 +24,8 @@ from nec.proposals.models import (
 )
 from nec.proposals.review import services as review
 from tests.events.conftest import page_text
-from tests.proposals import review_support as support
-from tests.proposals.review_support import give_review, outbox
+from tests.proposals.review.helpers import give_review, outbox
 from tests.support.web import log_in
-
-# The fixtures shared by the review tests.
-event = support.event
-reviewer, second_reviewer = support.reviewer, support.second_reviewer
-criteria = support.criteria
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.models import AuditLogEntry, MailTemplate, MailTemplateKind
 from nec.events import services as event_services
 from nec.events.models import FormatKind
@@ -32,39 +31,6 @@ def count(db, model) -> int:
 
 def last_action(db) -> str | None:
     return db.session.scalar(sa.select(AuditLogEntry.action).order_by(AuditLogEntry.id.desc()).limit(1))
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
-
-
-@pytest.fixture
-def event(db, organiser):
-    ev = event_services.create_event(
-        organiser,
-        title="NEC Sud Charente",
-        slug="nec-sud-charente",
-        start_date=date(2030, 4, 2),
-        end_date=date(2030, 4, 3),
-        is_published=True,
-    )
-    db.session.commit()
-    return ev
-
-
-@pytest.fixture
-def reviewer(db, make_user, event):
-    user = make_user("relecteur@example.org", full_name="Rémi Relecteur")
-    db.session.add(EventRole(event=event, user=user, role=EventRoleKind.reviewer))
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def as_organiser(client, organiser, event):
-    log_in(client, organiser)
-    return client
 
 
 def add_question(db, event, **kw) -> Question:
