@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from nec.accounts.permissions import organiser_required
 from nec.core.actions import act, save, show_error
 from nec.core.mail_templates import placeholders_for, wording
 from nec.core.models import MailTemplateKind
 from nec.core.time import utcnow
+from nec.core.web import current_actor
 from nec.proposals.call import services as calls
 from nec.proposals.call.forms import MailWordingForm, QuestionForm, call_form_class, local_value
 from nec.proposals.call.services import CallError
@@ -23,11 +23,6 @@ bp = Blueprint("proposals_call", __name__)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _me():
-    """The signed-in user as a model (services store it, a proxy will not do)."""
-    return current_user._get_current_object()
 
 
 def _render(template: str, status: int = 200, **context):
@@ -65,7 +60,7 @@ def manage_call():
         settings = form.settings()
         response = save(
             form,
-            lambda: calls.update_call(event, _me(), **settings),
+            lambda: calls.update_call(event, current_actor(), **settings),
             _("Les réglages de l'appel à participation sont enregistrés."),
             url_for("proposals_call.manage_call"),
         )
@@ -108,7 +103,7 @@ def manage_questions():
         fields = form.question_fields()
         response = save(
             form,
-            lambda: calls.add_question(g.event, _me(), **fields),
+            lambda: calls.add_question(g.event, current_actor(), **fields),
             _("La question « %(label)s » est ajoutée.", label=fields["label"].strip()),
             url_for("proposals_call.manage_questions"),
         )
@@ -145,7 +140,7 @@ def edit_question(question_id: int):
         fields = form.question_fields()
         response = save(
             form,
-            lambda: calls.update_question(question, _me(), **fields),
+            lambda: calls.update_question(question, current_actor(), **fields),
             _("La question « %(label)s » est enregistrée.", label=fields["label"].strip()),
             url_for("proposals_call.manage_questions"),
         )
@@ -183,7 +178,7 @@ def delete_question(question_id: int):
         )
     label = question.label
     return act(
-        lambda: calls.delete_question(question, _me()),
+        lambda: calls.delete_question(question, current_actor()),
         _("La question « %(label)s » est supprimée.", label=label),
         url_for("proposals_call.manage_questions"),
     )
@@ -194,7 +189,11 @@ def delete_question(question_id: int):
 def move_question(question_id: int):
     question = _question_or_404(question_id)
     direction = request.form.get("direction", "")
-    return act(lambda: calls.move_question(question, _me(), direction), "", url_for("proposals_call.manage_questions"))
+    return act(
+        lambda: calls.move_question(question, current_actor(), direction),
+        "",
+        url_for("proposals_call.manage_questions"),
+    )
 
 
 # --- e-mail wordings -------------------------------------------------------------------------------
@@ -233,7 +232,7 @@ def edit_mail_template(kind: str):
         else:
             response = save(
                 form,
-                lambda: calls.update_wording(g.event, _me(), kind, form.subject.data, form.body.data),
+                lambda: calls.update_wording(g.event, current_actor(), kind, form.subject.data, form.body.data),
                 _("Le texte de l'e-mail « %(title)s » est enregistré.", title=kind.title),
                 url_for("proposals_call.mail_templates"),
             )
@@ -261,7 +260,7 @@ def edit_mail_template(kind: str):
 def reset_mail_template(kind: str):
     kind = _kind_or_404(kind)
     return act(
-        lambda: calls.restore_default_wording(g.event, _me(), kind),
+        lambda: calls.restore_default_wording(g.event, current_actor(), kind),
         _("L'e-mail « %(title)s » reprend le texte par défaut.", title=kind.title),
         url_for("proposals_call.edit_mail_template", kind=kind.value),
     )

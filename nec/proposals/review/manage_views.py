@@ -12,6 +12,7 @@ from nec.accounts.permissions import can_manage, organiser_required, require_eve
 from nec.core import mail_templates
 from nec.core.actions import run, show_error
 from nec.core.models import MailTemplateKind
+from nec.core.web import current_actor
 from nec.proposals.call.services import answers_of, display_answer, questions_for
 from nec.proposals.models import Decision, QuestionTarget, SessionState
 from nec.proposals.review import services as review
@@ -24,11 +25,6 @@ reviewer_required = require_event_role(EventRoleKind.reviewer, EventRoleKind.org
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _me():
-    """The signed-in user as a model (services store it, a proxy will not do)."""
-    return current_user._get_current_object()
 
 
 def _answers(session) -> list[tuple[str, str]]:
@@ -48,7 +44,7 @@ def _answers(session) -> list[tuple[str, str]]:
 def criteria():
     form = CriterionForm()
     if form.validate_on_submit():
-        _result, error = run(lambda: review.add_criterion(g.event, _me(), **form.criterion_fields()))
+        _result, error = run(lambda: review.add_criterion(g.event, current_actor(), **form.criterion_fields()))
         if error is None:
             flash(_("Le critère « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
             return redirect(url_for("proposals_review.criteria"))
@@ -71,7 +67,7 @@ def edit_criterion(criterion_id: int):
     criterion = _criterion_or_404(criterion_id)
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
-        _result, error = run(lambda: review.update_criterion(criterion, _me(), **form.criterion_fields()))
+        _result, error = run(lambda: review.update_criterion(criterion, current_actor(), **form.criterion_fields()))
         if error is None:
             flash(_("Le critère « %(name)s » est enregistré.", name=form.name.data.strip()), "success")
             return redirect(url_for("proposals_review.criteria"))
@@ -103,7 +99,7 @@ def delete_criterion(criterion_id: int):
             section="criteria",
         )
     name = criterion.name
-    _result, error = run(lambda: review.delete_criterion(criterion, _me()))
+    _result, error = run(lambda: review.delete_criterion(criterion, current_actor()))
     if error is not None:
         flash(error.message, "error")
     else:
@@ -116,7 +112,7 @@ def delete_criterion(criterion_id: int):
 def move_criterion(criterion_id: int):
     criterion = _criterion_or_404(criterion_id)
     direction = request.form.get("direction", "")
-    _result, error = run(lambda: review.move_criterion(criterion, _me(), direction))
+    _result, error = run(lambda: review.move_criterion(criterion, current_actor(), direction))
     if error is not None:
         flash(error.message, "error")
     return redirect(url_for("proposals_review.criteria"))
@@ -128,7 +124,7 @@ def move_criterion(criterion_id: int):
 @bp.get("/<ev>/review/")
 @reviewer_required
 def index():
-    rows = review.reviewer_list(g.event, _me())
+    rows = review.reviewer_list(g.event, current_actor())
     return render_template(
         "proposals/review/index.html",
         event=g.event,
@@ -145,7 +141,7 @@ def review_session(session_id: int):
     session = review.get_reviewable(g.event, session_id)
     if session is None:
         abort(404)
-    me = _me()
+    me = current_actor()
     if review.is_speaker_of(me, session):
         abort(403, description=_("Vous ne pouvez pas évaluer une proposition dont vous êtes intervenant·e."))
     criteria = review.list_criteria(g.event)
@@ -233,7 +229,9 @@ def stage():
         flash(_("Choisissez une action : préparer l'acceptation, le refus, ou annuler la préparation."), "error")
         return redirect(back)
     decision = STAGING_ACTIONS[action]
-    staged, error = run(lambda: review.stage_decisions(g.event, _me(), request.form.getlist("session"), decision))
+    staged, error = run(
+        lambda: review.stage_decisions(g.event, current_actor(), request.form.getlist("session"), decision)
+    )
     if error is not None:
         flash(error.message, "error")
         return redirect(back)
@@ -298,7 +296,7 @@ def stage_one(session_id: int):
         flash(_("Choisissez une action : préparer l'acceptation, le refus, ou annuler la préparation."), "error")
     else:
         decision = STAGING_ACTIONS[action]
-        _result, error = run(lambda: review.stage_decision(session, _me(), decision))
+        _result, error = run(lambda: review.stage_decision(session, current_actor(), decision))
         if error is not None:
             flash(error.message, "error")
         elif decision is None:
@@ -337,7 +335,7 @@ def decisions():
 @bp.post("/<ev>/manage/decisions/apply")
 @organiser_required
 def apply():
-    report, error = run(lambda: review.apply_decisions(g.event, _me()))
+    report, error = run(lambda: review.apply_decisions(g.event, current_actor()))
     if error is not None:
         flash(error.message, "error")
     elif not report.accepted and not report.rejected:
@@ -359,7 +357,7 @@ def apply():
 @bp.post("/<ev>/manage/decisions/remind")
 @organiser_required
 def remind():
-    sent, error = run(lambda: review.send_reminders(g.event, _me(), request.form.getlist("kind")))
+    sent, error = run(lambda: review.send_reminders(g.event, current_actor(), request.form.getlist("kind")))
     if error is not None:
         flash(error.message, "error")
     elif not any(sent.values()):

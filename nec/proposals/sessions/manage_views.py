@@ -8,16 +8,14 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
 from nec.core import tables
-from nec.core.actions import conflict_message, run
+from nec.core.actions import act, run
 from nec.core.forms import NecForm
 from nec.core.time import to_local, utcnow
 from nec.core.tokens import InvalidLink
-from nec.core.web import reachable_by_link
-from nec.extensions import db
+from nec.core.web import current_actor, reachable_by_link
 from nec.proposals.models import SessionState
 from nec.proposals.sessions import services as programming
 from nec.proposals.sessions import transfer
@@ -31,17 +29,6 @@ MIME_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _me():
-    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
-    return current_user._get_current_object()
-
-
-def _commit(action) -> str | None:
-    """Run one change and commit it: None on success, else the French reason (and nothing is kept)."""
-    _result, error = run(action)
-    return error.message if error else None
 
 
 def _session_or_404(session_id: int):
@@ -86,10 +73,6 @@ def _render_form(form, session=None, status: int = 200):
     )
 
 
-def _form_problem(form, message: str) -> None:
-    form.form_errors.append(message)
-
-
 @bp.route("/<ev>/manage/sessions/new", methods=["GET", "POST"])
 @organiser_required
 def new_session():
@@ -98,13 +81,14 @@ def new_session():
         form.theme_id.data = 0
         form.state.data = SessionState.confirmed.value
     if form.validate_on_submit():
-        problem = _commit(
-            lambda: programming.create_session(g.event, _me(), form.details(), form.entries(), form.chosen_state())
+        actor = current_actor()
+        _session, error = run(
+            lambda: programming.create_session(g.event, actor, form.details(), form.entries(), form.chosen_state())
         )
-        if problem is None:
+        if error is None:
             flash(_("La session « %(title)s » est ajoutée au programme.", title=form.title.data.strip()), "success")
             return redirect(url_for("proposals_sessions.sessions"))
-        _form_problem(form, problem)
+        form.form_errors.append(error.message)
     return _render_form(form, status=422 if form.is_submitted() else 200)
 
 
@@ -129,11 +113,12 @@ def edit_session(session_id: int):
         form.fill_speakers(session)
     if form.validate_on_submit():
         state = form.chosen_state() if state_editable else None
-        problem = _commit(lambda: programming.update_session(session, _me(), form.details(), form.entries(), state))
-        if problem is None:
+        actor = current_actor()
+        _result, error = run(lambda: programming.update_session(session, actor, form.details(), form.entries(), state))
+        if error is None:
             flash(_("La session « %(title)s » est enregistrée.", title=session.title), "success")
             return redirect(url_for("proposals_sessions.sessions"))
-        _form_problem(form, problem)
+        form.form_errors.append(error.message)
     return _render_form(form, session, status=422 if form.is_submitted() else 200)
 
 
@@ -144,12 +129,11 @@ def cancel_session(session_id: int):
     form = NecForm()
     if form.validate_on_submit():
         title = session.title
-        problem = _commit(lambda: programming.cancel_session(session, _me()))
-        if problem is None:
-            flash(_("La session « %(title)s » est annulée.", title=title), "success")
-        else:
-            flash(problem, "error")
-        return redirect(url_for("proposals_sessions.sessions"))
+        return act(
+            lambda: programming.cancel_session(session, current_actor()),
+            _("La session « %(title)s » est annulée.", title=title),
+            url_for("proposals_sessions.sessions"),
+        )
     return render_template("proposals/sessions/cancel.html", event=g.event, session=session, form=form)
 
 
@@ -176,16 +160,28 @@ def send_claim_link(speaker_id: int):
         abort(404)
     if not NecForm().validate_on_submit():
         abort(400)
-    problem = _commit(lambda: programming.send_claim_link(profile, _me()))
-    if problem is None:
+    sent = _("Le lien pour réclamer son profil est envoyé à %(name)s (%(email)s).", name=profile.full_name,
+             email=profile.email)  # fmt: skip
+    return act(
+        lambda: programming.send_claim_link(profile, current_actor()), sent, url_for("proposals_sessions.speakers")
+    )
+
+
+def _after_claim(user, claimant, sign_in: bool):
+    """Where a successful claim leads: the speaker's area, signed in when the link may sign in."""
+    if user is None and not sign_in:  # the link claims the profile, it does not open this account
         flash(
-            _("Le lien pour réclamer son profil est envoyé à %(name)s (%(email)s).", name=profile.full_name,
-              email=profile.email),
+            _(
+                "Votre profil d'intervenant·e est relié à votre compte. Connectez-vous avec ce compte "
+                "pour le retrouver."
+            ),
             "success",
-        )  # fmt: skip
-    else:
-        flash(problem, "error")
-    return redirect(url_for("proposals_sessions.speakers"))
+        )
+        return redirect(url_for("accounts.login", next=url_for("proposals_speaker.area")))
+    if user is None:
+        login_user(claimant)
+    flash(_("Votre profil d'intervenant·e est relié à votre compte. Bienvenue !"), "success")
+    return redirect(url_for("proposals_speaker.area"))
 
 
 @bp.route("/<ev>/claim/<token>", methods=["GET", "POST"])
@@ -199,43 +195,15 @@ def claim(token: str):
         profile = programming.profile_from_claim(g.event, token)
     except InvalidLink as error:
         return render_template("proposals/sessions/claim_invalid.html", event=g.event, message=str(error)), 400
-    user = _me() if current_user.is_authenticated else None
+    user = current_actor() if current_user.is_authenticated else None
     form = NecForm()
-    problem = None
-    if profile.user_id is not None and (user is None or profile.user_id != user.id):
-        problem = _(
-            "Ce profil d'intervenant·e est déjà relié à un autre compte. "
-            "Si vous pensez que c'est une erreur, écrivez à l'équipe organisatrice."
-        )
-    elif user is not None and user.email != profile.email:
-        problem = _(
-            "Ce lien a été envoyé à %(email)s, mais vous êtes connecté·e avec un autre compte (%(mine)s). "
-            "Déconnectez-vous, puis ouvrez à nouveau le lien.",
-            email=profile.email,
-            mine=user.email,
-        )
+    problem = programming.claim_refusal(profile, user)
     already_mine = user is not None and profile.user_id == user.id
     if problem is None and not already_mine and form.validate_on_submit():
-        claimed = {}
-
-        def action():
-            claimed["user"], claimed["sign_in"] = programming.claim_with_link(profile, user)
-
-        problem = _commit(action)
-        if problem is None:
-            if user is None and not claimed["sign_in"]:  # the link claims the profile, it does not open this account
-                flash(
-                    _(
-                        "Votre profil d'intervenant·e est relié à votre compte. Connectez-vous avec ce compte "
-                        "pour le retrouver."
-                    ),
-                    "success",
-                )
-                return redirect(url_for("accounts.login", next=url_for("proposals_speaker.area")))
-            if user is None:
-                login_user(claimed["user"])
-            flash(_("Votre profil d'intervenant·e est relié à votre compte. Bienvenue !"), "success")
-            return redirect(url_for("proposals_speaker.area"))
+        claimed, error = run(lambda: programming.claim_with_link(profile, user))
+        if error is None:
+            return _after_claim(user, *claimed)
+        problem = error.message
     status = 409 if problem and request.method == "POST" else 200
     return (
         render_template(
@@ -263,27 +231,16 @@ def import_file():
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.stream.read(transfer.MAX_FILE_SIZE + 1)
-        try:
-            report = transfer.run_import(
-                g.event, _me(), form.kind.data, data, upload.filename or "", only_valid=form.only_valid.data
+        actor = current_actor()
+        report, error = run(
+            lambda: transfer.run_import(
+                g.event, actor, form.kind.data, data, upload.filename or "", only_valid=form.only_valid.data
             )
-        except transfer.ImportFileError as error:
-            db.session.rollback()
-            file_problem = error.message
-        else:
-            if report.applied:
-                try:
-                    db.session.commit()
-                except IntegrityError:
-                    db.session.rollback()
-                    report.applied = False
-                    file_problem = conflict_message()
-                else:
-                    if not report.problems:
-                        flash(_import_summary(report), "success")
-                        return redirect(url_for("proposals_sessions.import_file"))
-            else:
-                db.session.rollback()
+        )
+        file_problem = error.message if error is not None else None
+        if report is not None and report.applied and not report.problems:
+            flash(_import_summary(report), "success")
+            return redirect(url_for("proposals_sessions.import_file"))
         if file_problem or not (report and report.applied):
             status = 422
     elif form.is_submitted():

@@ -351,10 +351,32 @@ def claim_profile(profile: SpeakerProfile, user: User) -> None:
     log_action("speaker.profile_claimed", actor=user, event=profile.event, target=profile)
 
 
+def claim_refusal(profile: SpeakerProfile, actor: User | None) -> str | None:
+    """Why `actor` (None: nobody signed in) may not claim this profile from its link, in French; None if they may.
+
+    The link proves the profile's address: a signed-in person claims only with the account of that address."""
+    if profile.user_id is not None and (actor is None or profile.user_id != actor.id):
+        return _(
+            "Ce profil d'intervenant·e est déjà relié à un autre compte. "
+            "Si vous pensez que c'est une erreur, écrivez à l'équipe organisatrice."
+        )
+    if actor is not None and actor.email != profile.email:
+        return _(
+            "Ce lien a été envoyé à %(email)s, mais vous êtes connecté·e avec un autre compte (%(mine)s). "
+            "Déconnectez-vous, puis ouvrez à nouveau le lien.",
+            email=profile.email,
+            mine=actor.email,
+        )
+    return None
+
+
 def claim_with_link(profile: SpeakerProfile, current: User | None) -> tuple[User, bool]:
     """Claim from the link: for the signed-in person, else for the account with the profile's address
     (created if there is none). Returns the account and whether the link may sign it in: a claim
     happens once, and never opens an account with a password or a role (link_may_sign_in)."""
+    refusal = claim_refusal(profile, current)
+    if refusal is not None:
+        raise ProgrammingError(refusal)
     if current is not None:
         claim_profile(profile, current)
         return current, False

@@ -47,6 +47,7 @@ from nec.proposals.models import (
 from nec.proposals.review.services import review_total
 from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
+from nec.proposals.sessions.services import ProgrammingError
 from nec.proposals.speaker.profiles import profile_is_complete
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -61,12 +62,8 @@ IMPORT_KINDS = ("sessions", "speakers")
 IMPORT_STATES = (SessionState.confirmed, SessionState.accepted, SessionState.submitted)
 
 
-class ImportFileError(Exception):
+class ImportFileError(ProgrammingError):
     """The file as a whole cannot be read; the message (French) says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # --- columns ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from nec.core import storage
 from nec.core.actions import conflict_message, run
 from nec.core.db import utcnow
 from nec.core.tokens import InvalidLink
-from nec.core.web import parse_id, reachable_by_link
+from nec.core.web import current_actor, parse_id, reachable_by_link
 from nec.events.models import FormatKind, SessionFormat
 from nec.extensions import db, login
 from nec.proposals import session_speakers
@@ -54,11 +54,6 @@ bp = Blueprint("proposals_speaker", __name__)
 def event_call(event):
     """The event's call for sessions, if it has one (for links from other pages)."""
     return call_rules.get_call(event)
-
-
-def _me():
-    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
-    return current_user._get_current_object()
 
 
 def _show_error(form, error: ProposalError) -> None:
@@ -104,7 +99,7 @@ def call_page():
 def area():
     if not current_user.is_authenticated:
         return login.unauthorized()
-    event, user, now = g.event, _me(), utcnow()
+    event, user, now = g.event, current_actor(), utcnow()
     profile = profiles.profile_for(event, user)
     sessions = submission.sessions_of(event, user)
     rows = [
@@ -174,7 +169,7 @@ def _proposal_data(form, questions) -> ProposalData:
 
 
 def _form_data_of(session, questions) -> dict:
-    user = _me()
+    user = current_actor()
     own = submission.part_of(session, user)
     others = [p for p in session.speakers if p is not own]
     return {
@@ -204,7 +199,7 @@ def _save_proposal(form, questions, fmt, session=None):
     was_draft = session is None or session.state is SessionState.draft
     try:
         submission.save_proposal(
-            g.event, _me(), fmt, _proposal_data(form, questions), session=session, submit=submit, now=utcnow()
+            g.event, current_actor(), fmt, _proposal_data(form, questions), session=session, submit=submit, now=utcnow()
         )
         db.session.commit()
     except ProposalError as error:
@@ -286,7 +281,7 @@ def new_proposal():
 
 
 def _own_session_or_404(session_id: int):
-    session = submission.get_own_session(g.event, _me(), session_id)
+    session = submission.get_own_session(g.event, current_actor(), session_id)
     if session is None:
         abort(404)
     return session
@@ -297,7 +292,7 @@ def edit_proposal(session_id: int):
     if not current_user.is_authenticated:
         return login.unauthorized()
     session = _own_session_or_404(session_id)
-    user, now = _me(), utcnow()
+    user, now = current_actor(), utcnow()
     submitter = submission.is_submitter(session, user)
     editable, why = submission.editing_status(session, now)
     if request.method == "POST" and not submitter:
@@ -338,12 +333,12 @@ def withdraw_proposal(session_id: int):
     if not current_user.is_authenticated:
         return login.unauthorized()
     session = _own_session_or_404(session_id)
-    if not submission.is_submitter(session, _me()):
+    if not submission.is_submitter(session, current_actor()):
         abort(403)
     form = ButtonForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            submission.withdraw(session, _me())
+            submission.withdraw(session, current_actor())
             db.session.commit()
         except ProposalError as error:
             db.session.rollback()
@@ -369,7 +364,7 @@ def consents(session_id: int):
     if not current_user.is_authenticated:
         return login.unauthorized()
     session = _own_session_or_404(session_id)
-    part = submission.part_of(session, _me())
+    part = submission.part_of(session, current_actor())
     if part is None:
         abort(404)
     if request.method == "GET":
@@ -415,7 +410,7 @@ def invitation(token: str):
         action = request.form.get("action")
         if action not in ("accept", "decline"):
             abort(400)
-        user = _me() if signed_in else None
+        user = current_actor() if signed_in else None
         try:
             if action == "accept":
                 account, sign_in = co_speakers.accept_invitation(part, user)
@@ -474,7 +469,7 @@ def confirm(token: str):
         session = confirmation.session_for_confirmation(g.event, token)
     except InvalidLink as exc:
         return _invalid_link(str(exc))
-    user = _me()
+    user = current_actor()
     if not confirmation.can_confirm(session, user):
         abort(403)
     form = ButtonForm()
@@ -512,7 +507,7 @@ def confirm(token: str):
 def _profile_or_explain():
     """(the profile or None when there is none yet, None), or (None, a page explaining why none can be
     made). Reads only: opening a page creates nothing; the first valid form sent creates the profile."""
-    me = _me()
+    me = current_actor()
     profile = profiles.profile_for(g.event, me)
     refusal = profiles.profile_refusal(g.event, me) if profile is None else None
     if refusal is not None:
@@ -531,7 +526,7 @@ def profile():
     form_class = call_rules.add_question_fields(ProfileForm, questions)
     if request.method == "GET":
         if speaker is None:
-            form = form_class(data={"full_name": _me().full_name})
+            form = form_class(data={"full_name": current_actor().full_name})
             return _render_profile(form, speaker, questions)
         data = {
             "full_name": speaker.full_name,
@@ -549,7 +544,7 @@ def profile():
         return _render_profile(form, speaker, questions, 400)
     new_path = previous = None
     try:
-        speaker = profiles.get_or_create_profile(g.event, _me())
+        speaker = profiles.get_or_create_profile(g.event, current_actor())
         profiles.update_profile(
             speaker,
             full_name=form.full_name.data,
@@ -574,7 +569,7 @@ def profile():
             _show_error(form, error)
         else:
             form.form_errors.append(conflict_message())
-        return _render_profile(form, profiles.profile_for(g.event, _me()), questions, 400)
+        return _render_profile(form, profiles.profile_for(g.event, current_actor()), questions, 400)
     if previous and previous != speaker.photo_path:
         storage.delete(previous)
     flash(_("Votre profil est enregistré."), "success")
@@ -606,7 +601,7 @@ def profile_photo():
         if speaker is None or speaker.event_id != g.event.id:
             abort(404)
     else:
-        speaker = profiles.profile_for(g.event, _me())
+        speaker = profiles.profile_for(g.event, current_actor())
     digest = profiles.photo_digest(speaker) if speaker is not None else None
     if digest is None:
         abort(404)
@@ -647,7 +642,9 @@ def availability():
         known = {p.key for p in periods}
         keys = known if form.whole_event.data else set(request.form.getlist("half_day")) & known
         _result, error = run(
-            lambda: availability_rules.save_availability(profiles.get_or_create_profile(g.event, _me()), g.event, keys)
+            lambda: availability_rules.save_availability(
+                profiles.get_or_create_profile(g.event, current_actor()), g.event, keys
+            )
         )
         if error is not None:
             flash(error.message, "error")
