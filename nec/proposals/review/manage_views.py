@@ -135,6 +135,32 @@ def index():
     )
 
 
+def _render_review(session, form, criteria, own, me):
+    """The review page: the proposal, the reviewer's form, and the others' reviews when the settings show them."""
+    settings = review.review_settings(g.event)
+    is_organiser = can_manage(current_user, g.event)
+    others = [r for r in review.reviews_of(session) if r.reviewer_id != me.id]
+    show_others = review.others_visible(settings, has_own_review=own is not None, is_organiser=is_organiser)
+    criteria_by_id = {c.id: c for c in criteria}
+    return render_template(
+        "proposals/review/review.html",
+        event=g.event,
+        session=session,
+        form=form,
+        criteria=criteria,
+        criteria_by_id=criteria_by_id,
+        own=own,
+        own_total=review.review_total(own, criteria_by_id) if own else None,
+        others=others if show_others else [],
+        hidden_others=len(others) if not show_others else 0,
+        totals={r.id: review.review_total(r, criteria_by_id) for r in others},
+        blind=settings.blind_review and not is_organiser,
+        anonymous_reviewers=settings.blind_review,
+        answers=_answers(session),
+        is_open=session.state == SessionState.submitted,
+    )
+
+
 @bp.route("/<ev>/review/<int:session_id>", methods=["GET", "POST"])
 @reviewer_required
 def review_session(session_id: int):
@@ -164,28 +190,7 @@ def review_session(session_id: int):
                 flash(_("Votre évaluation est enregistrée. Merci !"), "success")
                 return redirect(url_for("proposals_review.review_session", session_id=session.id))
             show_error(form, error)
-    settings = review.review_settings(g.event)
-    is_organiser = can_manage(current_user, g.event)
-    others = [r for r in review.reviews_of(session) if r.reviewer_id != me.id]
-    show_others = review.others_visible(settings, has_own_review=own is not None, is_organiser=is_organiser)
-    criteria_by_id = {c.id: c for c in criteria}
-    return render_template(
-        "proposals/review/review.html",
-        event=g.event,
-        session=session,
-        form=form,
-        criteria=criteria,
-        criteria_by_id=criteria_by_id,
-        own=own,
-        own_total=review.review_total(own, criteria_by_id) if own else None,
-        others=others if show_others else [],
-        hidden_others=len(others) if not show_others else 0,
-        totals={r.id: review.review_total(r, criteria_by_id) for r in others},
-        blind=settings.blind_review and not is_organiser,
-        anonymous_reviewers=settings.blind_review,
-        answers=_answers(session),
-        is_open=session.state == SessionState.submitted,
-    )
+    return _render_review(session, form, criteria, own, me)
 
 
 # --- the organisers' table ------------------------------------------------------------------------------

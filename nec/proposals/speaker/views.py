@@ -7,13 +7,12 @@ from itertools import groupby
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wsgi import wrap_file
 from wtforms import SelectChoice
 
 from nec.accounts.permissions import can_manage
 from nec.core import storage
-from nec.core.actions import conflict_message, run
+from nec.core.actions import act, run
 from nec.core.db import utcnow
 from nec.core.tokens import InvalidLink
 from nec.core.web import current_actor, parse_id, reachable_by_link
@@ -197,18 +196,12 @@ def _save_proposal(form, questions, fmt, session=None):
     """Run the service and commit: a redirect on success, None to show the form again."""
     submit = bool(form.submit.data)
     was_draft = session is None or session.state is SessionState.draft
-    try:
-        submission.save_proposal(
-            g.event, current_actor(), fmt, _proposal_data(form, questions), session=session, submit=submit, now=utcnow()
-        )
-        db.session.commit()
-    except ProposalError as error:
-        db.session.rollback()
+    actor, data = current_actor(), _proposal_data(form, questions)
+    _result, error = run(
+        lambda: submission.save_proposal(g.event, actor, fmt, data, session=session, submit=submit, now=utcnow())
+    )
+    if error is not None:
         _show_error(form, error)
-        return None
-    except IntegrityError:
-        db.session.rollback()
-        form.form_errors.append(conflict_message())
         return None
     if not was_draft:
         flash(_("Vos modifications sont enregistrées."), "success")
@@ -337,15 +330,11 @@ def withdraw_proposal(session_id: int):
         abort(403)
     form = ButtonForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            submission.withdraw(session, current_actor())
-            db.session.commit()
-        except ProposalError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("proposals_speaker.area"))
-        flash(_("Votre proposition est retirée. Merci de nous avoir prévenus."), "success")
-        return redirect(url_for("proposals_speaker.area"))
+        return act(
+            lambda: submission.withdraw(session, current_actor()),
+            _("Votre proposition est retirée. Merci de nous avoir prévenus."),
+            url_for("proposals_speaker.area"),
+        )
     can_withdraw = session.state in submission.WITHDRAWABLE_STATES
     return render_template(
         "proposals/speaker/withdraw.html", event=g.event, session=session, form=form, can_withdraw=can_withdraw
@@ -376,8 +365,7 @@ def consents(session_id: int):
         if form.validate_on_submit():
             recording = form.recording.data == "yes"
             replay = form.replay.data == "yes"
-            consent_rules.set_consents(part, recording=recording, replay=replay)
-            db.session.commit()
+            run(lambda: consent_rules.set_consents(part, recording=recording, replay=replay))
             if replay and not recording:
                 flash(_("Sans enregistrement, il n'y a pas de replay : nous avons noté « non » pour les deux."), "info")
             flash(_("Vos choix sont enregistrés. Vous pouvez les changer à tout moment."), "success")
@@ -394,6 +382,42 @@ def _invalid_link(message: str):
     return render_template("proposals/speaker/invalid_link.html", event=g.event, message=message), 400
 
 
+def _answer_invitation(part, token: str, signed_in: bool):
+    """Accept or decline from the link's page; accepting may sign in the invited account (see accept_invitation)."""
+    action = request.form.get("action")
+    if action not in ("accept", "decline"):
+        abort(400)
+    user = current_actor() if signed_in else None
+    if action == "accept":
+        answered, error = run(lambda: co_speakers.accept_invitation(part, user))
+    else:
+        answered, error = run(lambda: co_speakers.decline_invitation(part, user))
+    here = url_for("proposals_speaker.invitation", token=token)
+    if error is not None:
+        flash(error.message, "error")
+        return redirect(here)
+    if action == "decline":
+        flash(_("Votre réponse est enregistrée : vous ne participerez pas à cette session. Merci !"), "success")
+        return redirect(here)
+    account, sign_in = answered
+    if not signed_in:
+        if not sign_in:  # the link answers the invitation, it does not open this account
+            flash(
+                _(
+                    "Merci ! Votre réponse est enregistrée. Connectez-vous avec votre compte pour compléter "
+                    "votre profil d'intervenant·e."
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.login", next=url_for("proposals_speaker.profile")))
+        login_user(account)
+    flash(
+        _("Merci ! Vous faites partie de la session. Complétez maintenant votre profil d'intervenant·e."),
+        "success",
+    )
+    return redirect(url_for("proposals_speaker.profile"))
+
+
 @bp.route("/<ev>/invitations/<token>", methods=["GET", "POST"])
 @reachable_by_link
 def invitation(token: str):
@@ -407,43 +431,7 @@ def invitation(token: str):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        action = request.form.get("action")
-        if action not in ("accept", "decline"):
-            abort(400)
-        user = current_actor() if signed_in else None
-        try:
-            if action == "accept":
-                account, sign_in = co_speakers.accept_invitation(part, user)
-            else:
-                co_speakers.decline_invitation(part, user)
-            db.session.commit()
-        except ProposalError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("proposals_speaker.invitation", token=token))
-        except IntegrityError:
-            db.session.rollback()
-            flash(conflict_message(), "error")
-            return redirect(url_for("proposals_speaker.invitation", token=token))
-        if action == "decline":
-            flash(_("Votre réponse est enregistrée : vous ne participerez pas à cette session. Merci !"), "success")
-            return redirect(url_for("proposals_speaker.invitation", token=token))
-        if not signed_in:
-            if not sign_in:  # the link answers the invitation, it does not open this account
-                flash(
-                    _(
-                        "Merci ! Votre réponse est enregistrée. Connectez-vous avec votre compte pour compléter "
-                        "votre profil d'intervenant·e."
-                    ),
-                    "success",
-                )
-                return redirect(url_for("accounts.login", next=url_for("proposals_speaker.profile")))
-            login_user(account)
-        flash(
-            _("Merci ! Vous faites partie de la session. Complétez maintenant votre profil d'intervenant·e."),
-            "success",
-        )
-        return redirect(url_for("proposals_speaker.profile"))
+        return _answer_invitation(part, token, signed_in)
     return render_template(
         "proposals/speaker/invitation.html",
         event=g.event,
@@ -479,11 +467,8 @@ def confirm(token: str):
         action = request.form.get("action")
         if action not in ("confirm", "decline"):
             abort(400)
-        try:
-            changed = confirmation.confirm_session(session, user, confirm=action == "confirm")
-            db.session.commit()
-        except ProposalError as error:
-            db.session.rollback()
+        changed, error = run(lambda: confirmation.confirm_session(session, user, confirm=action == "confirm"))
+        if error is not None:
             flash(error.message, "error")
             return redirect(url_for("proposals_speaker.confirm", token=token))
         if action == "confirm":
@@ -542,8 +527,14 @@ def profile():
     form = form_class()
     if not form.validate_on_submit():
         return _render_profile(form, speaker, questions, 400)
-    new_path = previous = None
-    try:
+    return _save_profile(form, questions)
+
+
+def _save_profile(form, questions):
+    """Save the profile, its photo and answers in one change; a photo stored for a refused change is removed."""
+    photos = {"new": None, "previous": None}
+
+    def action():
         speaker = profiles.get_or_create_profile(g.event, current_actor())
         profiles.update_profile(
             speaker,
@@ -556,22 +547,20 @@ def profile():
         )
         upload = form.photo.data
         if upload is not None and getattr(upload, "filename", ""):
-            previous = profiles.set_photo(speaker, upload.stream.read(profiles.PHOTO_MAX_BYTES + 1))
-            new_path = speaker.photo_path
+            photos["previous"] = profiles.set_photo(speaker, upload.stream.read(profiles.PHOTO_MAX_BYTES + 1))
+            photos["new"] = speaker.photo_path
         elif form.remove_photo.data:
-            previous = profiles.remove_photo(speaker)
+            photos["previous"] = profiles.remove_photo(speaker)
         call_rules.save_answers(questions, call_rules.answers_from_form(form, questions), speaker=speaker)
-        db.session.commit()
-    except (ProposalError, IntegrityError) as error:
-        db.session.rollback()
-        storage.delete(new_path)
-        if isinstance(error, ProposalError):
-            _show_error(form, error)
-        else:
-            form.form_errors.append(conflict_message())
+        return speaker
+
+    speaker, error = run(action)
+    if error is not None:
+        storage.delete(photos["new"])
+        _show_error(form, error)
         return _render_profile(form, profiles.profile_for(g.event, current_actor()), questions, 400)
-    if previous and previous != speaker.photo_path:
-        storage.delete(previous)
+    if photos["previous"] and photos["previous"] != speaker.photo_path:
+        storage.delete(photos["previous"])
     flash(_("Votre profil est enregistré."), "success")
     return redirect(url_for("proposals_speaker.area"))
 
