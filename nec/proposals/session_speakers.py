@@ -31,23 +31,25 @@ def roles_for(kind: FormatKind) -> tuple[SpeakerRole, ...]:
     return ROLES_BY_KIND[FormatKind(kind)]
 
 
-def _role_of(part) -> SpeakerRole:
-    if isinstance(part, tuple):  # (role, anything)
-        part = part[0]
-    return SpeakerRole(part if isinstance(part, str) else part.role)
+def _role_of(session_speaker) -> SpeakerRole:
+    if isinstance(session_speaker, tuple):  # (role, anything)
+        session_speaker = session_speaker[0]
+    return SpeakerRole(session_speaker if isinstance(session_speaker, str) else session_speaker.role)
 
 
 NOT_CHECKED = object()
 
 
-def session_speaker_problems(format_kind: FormatKind, parts: Iterable, *, seat_capacity=NOT_CHECKED) -> list[str]:
+def session_speaker_problems(
+    format_kind: FormatKind, session_speakers: Iterable, *, seat_capacity=NOT_CHECKED
+) -> list[str]:
     """What the lineup breaks of the format's rules, as French sentences (empty: the lineup is fine).
 
     `parts` are SpeakerRole values, (role, anything) pairs or objects with a `role` (SessionSpeaker
     rows, SessionSpeakerData). A workshop also needs a seat capacity: pass `seat_capacity` to check it too.
     """
     kind = FormatKind(format_kind)
-    roles = [_role_of(p) for p in parts]
+    roles = [_role_of(p) for p in session_speakers]
     count = {role: roles.count(role) for role in SpeakerRole}
     problems: list[str] = []
     allowed = set(roles_for(kind))

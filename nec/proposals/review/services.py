@@ -553,12 +553,12 @@ def recipients_of(session: Session) -> list[Recipient]:
     """Who hears about a session: its speakers with an e-mail (not those who declined the invitation),
     and the person who proposed it; each address once."""
     seen: dict[str, Recipient] = {}
-    for part in session.speakers:
-        if part.invitation_state == InvitationState.declined:
+    for session_speaker in session.speakers:
+        if session_speaker.invitation_state == InvitationState.declined:
             continue
-        email = (part.speaker.email or "").strip().lower()
+        email = (session_speaker.speaker.email or "").strip().lower()
         if email and email not in seen:
-            seen[email] = Recipient(email, part.speaker.full_name, part.speaker.user_id)
+            seen[email] = Recipient(email, session_speaker.speaker.full_name, session_speaker.speaker.user_id)
     submitter = session.submitted_by
     if submitter is not None and submitter.email and submitter.email.lower() not in seen:
         seen[submitter.email.lower()] = Recipient(submitter.email.lower(), submitter.full_name, submitter.id)

@@ -138,10 +138,10 @@ class SessionForm(NecForm):
 
     def fill_speakers(self, session) -> None:
         """Show the session's speakers in the first lines (on GET)."""
-        for entry, part in zip(self.speakers, session.speakers, strict=False):
-            entry.form.full_name.data = part.speaker.full_name
-            entry.form.email.data = part.speaker.email
-            entry.form.role.data = part.role.value
+        for entry, session_speaker in zip(self.speakers, session.speakers, strict=False):
+            entry.form.full_name.data = session_speaker.speaker.full_name
+            entry.form.email.data = session_speaker.speaker.email
+            entry.form.role.data = session_speaker.role.value
 
 
 class ImportForm(NecForm):

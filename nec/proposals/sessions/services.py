@@ -181,17 +181,17 @@ def apply_details(session: Session, details: SessionDetails) -> None:
 
 def set_speakers(session: Session, event: Event, entries: list[SessionSpeakerData]) -> None:
     """Give the session exactly these speakers, in this order; parts kept keep their consents."""
-    kept = {part.speaker.email: part for part in session.speakers}
-    parts = []
+    kept = {session_speaker.speaker.email: session_speaker for session_speaker in session.speakers}
+    session_speakers = []
     with db.session.no_autoflush:  # a half-built part must not be flushed by the look-ups
         for position, entry in enumerate(entries):
-            part = kept.pop(entry.email, None)
-            if part is None:
-                part = SessionSpeaker(speaker=find_or_create_speaker(event, entry.full_name, entry.email))
-            part.role = entry.role
-            part.position = position
-            parts.append(part)
-        session.speakers = parts  # delete-orphan removes the parts left in `kept`
+            session_speaker = kept.pop(entry.email, None)
+            if session_speaker is None:
+                session_speaker = SessionSpeaker(speaker=find_or_create_speaker(event, entry.full_name, entry.email))
+            session_speaker.role = entry.role
+            session_speaker.position = position
+            session_speakers.append(session_speaker)
+        session.speakers = session_speakers  # delete-orphan removes the parts left in `kept`
 
 
 def create_session(

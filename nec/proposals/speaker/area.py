@@ -17,7 +17,7 @@ from nec.proposals.models import (
 )
 from nec.proposals.speaker.confirmation import confirmation_token
 from nec.proposals.speaker.profiles import profile_is_complete
-from nec.proposals.speaker.submission import editing_status, is_submitter, part_of
+from nec.proposals.speaker.submission import editing_status, is_submitter, session_speaker_of
 
 # --- the speaker's area --------------------------------------------------------------------------
 
@@ -33,8 +33,8 @@ def next_steps(session: Session, user, profile: SpeakerProfile | None, now: date
     """What the person should do next for this session, most urgent first (endpoints of this module)."""
     steps: list[NextStep] = []
     state = session.state
-    part = part_of(session, user)
-    if part is not None and part.invitation_state is InvitationState.declined:
+    session_speaker = session_speaker_of(session, user)
+    if session_speaker is not None and session_speaker.invitation_state is InvitationState.declined:
         return steps
     if state is SessionState.draft and is_submitter(session, user):
         if editing_status(session, now)[0]:
@@ -58,7 +58,11 @@ def next_steps(session: Session, user, profile: SpeakerProfile | None, now: date
         steps.append(NextStep(_("Compléter votre profil"), "proposals_speaker.profile"))
     if profile is not None and not profile.availabilities:
         steps.append(NextStep(_("Indiquer vos disponibilités"), "proposals_speaker.availability"))
-    if part is not None and state in (SessionState.accepted, SessionState.confirmed) and part.recording_consent is None:
+    if (
+        session_speaker is not None
+        and state in (SessionState.accepted, SessionState.confirmed)
+        and session_speaker.recording_consent is None
+    ):
         steps.append(
             NextStep(
                 _("Répondre pour l'enregistrement vidéo"), "proposals_speaker.consents", {"session_id": session.id}

@@ -24,13 +24,15 @@ from nec.proposals.speaker.errors import ProposalError, normalise_email
 INVITATION_PURPOSE = "co-speaker-invitation"  # signed links, no database row: accepting twice is harmless
 
 
-def invitation_token(part: SessionSpeaker) -> str:
-    return sign({"part": part.id, "email": part.speaker.email}, INVITATION_PURPOSE)
+def invitation_token(session_speaker: SessionSpeaker) -> str:
+    return sign({"part": session_speaker.id, "email": session_speaker.speaker.email}, INVITATION_PURPOSE)
 
 
-def invitation_url(part: SessionSpeaker) -> str:
+def invitation_url(session_speaker: SessionSpeaker) -> str:
     """The link a co-speaker follows to accept or decline (endpoint proposals.invitation)."""
-    return external_url("proposals_speaker.invitation", ev=part.session.event.slug, token=invitation_token(part))
+    return external_url(
+        "proposals_speaker.invitation", ev=session_speaker.session.event.slug, token=invitation_token(session_speaker)
+    )
 
 
 def invitation_from_token(token: str) -> dict:
@@ -58,25 +60,29 @@ def invitation_for(event: Event, token: str) -> SessionSpeaker:
     data = invitation_from_token(token)
     if not isinstance(data, dict) or not isinstance(data.get("part"), int):
         raise _gone_invitation()
-    part = db.session.get(SessionSpeaker, data["part"])
-    if part is None or part.session.event_id != event.id or part.speaker.email != normalise_email(data.get("email")):
+    session_speaker = db.session.get(SessionSpeaker, data["part"])
+    if (
+        session_speaker is None
+        or session_speaker.session.event_id != event.id
+        or session_speaker.speaker.email != normalise_email(data.get("email"))
+    ):
         raise _gone_invitation()
-    return part
+    return session_speaker
 
 
-def invitation_problem(part: SessionSpeaker) -> str | None:
+def invitation_problem(session_speaker: SessionSpeaker) -> str | None:
     """Why the invitation can no longer be answered (French), or None."""
-    if part.session.state not in ANSWERABLE_STATES:
+    if session_speaker.session.state not in ANSWERABLE_STATES:
         return _(
             "La session « %(title)s » est à l'état « %(state)s » : il n'y a plus de réponse à donner à cette "
             "invitation.",
-            title=part.session.title,
-            state=part.session.state.title,
+            title=session_speaker.session.title,
+            state=session_speaker.session.state.title,
         )
     return None
 
 
-def accept_invitation(part: SessionSpeaker, user: User | None) -> tuple[User, bool]:
+def accept_invitation(session_speaker: SessionSpeaker, user: User | None) -> tuple[User, bool]:
     """Accept an invitation; the link proves the address, so its account is found or created.
 
     `user` is the signed-in person, if any: it must be the invited address. Returns the account and
@@ -84,10 +90,10 @@ def accept_invitation(part: SessionSpeaker, user: User | None) -> tuple[User, bo
     by a conditional UPDATE), when nobody is signed in, and only into an account the invitation alone
     could have made (see accounts.services.link_may_sign_in).
     """
-    problem = invitation_problem(part)
+    problem = invitation_problem(session_speaker)
     if problem:
         raise ProposalError(problem)
-    profile = part.speaker
+    profile = session_speaker.speaker
     if user is not None and user.email != profile.email:
         raise ProposalError(_wrong_account_message(profile.email))
     signed_out = user is None
@@ -116,31 +122,35 @@ def accept_invitation(part: SessionSpeaker, user: User | None) -> tuple[User, bo
     first_answer = (
         db.session.execute(
             sa.update(SessionSpeaker)
-            .where(SessionSpeaker.id == part.id, SessionSpeaker.invitation_state == InvitationState.invited)
+            .where(SessionSpeaker.id == session_speaker.id, SessionSpeaker.invitation_state == InvitationState.invited)
             .values(invitation_state=InvitationState.accepted)
             .execution_options(synchronize_session=False)
         ).rowcount
         == 1
     )
-    db.session.expire(part, ["invitation_state"])
-    if first_answer or part.invitation_state is not InvitationState.accepted:  # or declined before, accepted now
-        part.invitation_state = InvitationState.accepted
-        log_action("invitation.accepted", actor=user, event=profile.event, target=part.session)
+    db.session.expire(session_speaker, ["invitation_state"])
+    if (
+        first_answer or session_speaker.invitation_state is not InvitationState.accepted
+    ):  # or declined before, accepted now
+        session_speaker.invitation_state = InvitationState.accepted
+        log_action("invitation.accepted", actor=user, event=profile.event, target=session_speaker.session)
     sign_in = signed_out and first_answer and link_may_sign_in(user)
     if sign_in:
         record_login(user)
     return user, sign_in
 
 
-def decline_invitation(part: SessionSpeaker, user: User | None) -> None:
-    problem = invitation_problem(part)
+def decline_invitation(session_speaker: SessionSpeaker, user: User | None) -> None:
+    problem = invitation_problem(session_speaker)
     if problem:
         raise ProposalError(problem)
-    if user is not None and user.email != part.speaker.email:
-        raise ProposalError(_wrong_account_message(part.speaker.email))
-    if part.invitation_state is not InvitationState.declined:
-        part.invitation_state = InvitationState.declined
-        log_action("invitation.declined", actor=user, event=part.session.event, target=part.session)
+    if user is not None and user.email != session_speaker.speaker.email:
+        raise ProposalError(_wrong_account_message(session_speaker.speaker.email))
+    if session_speaker.invitation_state is not InvitationState.declined:
+        session_speaker.invitation_state = InvitationState.declined
+        log_action(
+            "invitation.declined", actor=user, event=session_speaker.session.event, target=session_speaker.session
+        )
 
 
 def _wrong_account_message(email: str) -> str:

@@ -20,7 +20,7 @@ from nec.proposals.models import (
     SessionState,
 )
 from nec.proposals.speaker.errors import ProposalError
-from nec.proposals.speaker.submission import is_submitter, part_of
+from nec.proposals.speaker.submission import is_submitter, session_speaker_of
 
 # Signed links sent by e-mail (no database row: accepting twice is harmless and idempotent).
 CONFIRMATION_PURPOSE = "session-confirmation"
@@ -56,8 +56,8 @@ def can_confirm(session: Session, user) -> bool:
     """A speaker of the session (not one who declined the invitation), or the submitter."""
     if is_submitter(session, user):
         return True
-    part = part_of(session, user)
-    return part is not None and part.invitation_state is not InvitationState.declined
+    session_speaker = session_speaker_of(session, user)
+    return session_speaker is not None and session_speaker.invitation_state is not InvitationState.declined
 
 
 def confirmation_problem(session: Session, *, confirm: bool) -> str | None:

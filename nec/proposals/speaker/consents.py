@@ -14,21 +14,21 @@ from nec.proposals.models import (
 
 
 def set_consents(
-    part: SessionSpeaker, *, recording: bool | None, replay: bool | None, now: datetime | None = None
+    session_speaker: SessionSpeaker, *, recording: bool | None, replay: bool | None, now: datetime | None = None
 ) -> bool:
     """Record the speaker's two separate consents; returns whether they changed."""
     if recording is False:
         replay = False  # nothing recorded, nothing to publish
-    if (part.recording_consent, part.replay_consent) == (recording, replay):
+    if (session_speaker.recording_consent, session_speaker.replay_consent) == (recording, replay):
         return False
-    part.recording_consent = recording
-    part.replay_consent = replay
-    part.consent_updated_at = now or utcnow()
+    session_speaker.recording_consent = recording
+    session_speaker.replay_consent = replay
+    session_speaker.consent_updated_at = now or utcnow()
     log_action(
         "consent.updated",
-        actor=part.speaker.user,
-        event=part.session.event,
-        target=part.session,
+        actor=session_speaker.speaker.user,
+        event=session_speaker.session.event,
+        target=session_speaker.session,
         recording=recording,
         replay=replay,
     )

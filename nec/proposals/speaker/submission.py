@@ -99,7 +99,7 @@ def get_own_session(event: Event, user, session_id: int) -> Session | None:
     )
 
 
-def part_of(session: Session, user) -> SessionSpeaker | None:
+def session_speaker_of(session: Session, user) -> SessionSpeaker | None:
     """The person's own part in a session (their role, their consents)."""
     if user is None or not user.is_authenticated:
         return None
@@ -234,27 +234,27 @@ def _apply_lineup(session: Session, own: SpeakerProfile, data: ProposalData) -> 
             "co_speakers",
         )
     existing = {p.speaker.email: p for p in session.speakers}
-    own_part = existing.pop(own.email, None)
-    if own_part is None:
-        own_part = SessionSpeaker(speaker=own, invitation_state=InvitationState.accepted)
-        session.speakers.append(own_part)
-    own_part.role = SpeakerRole(data.own_role)
-    own_part.position = 0
+    own_session_speaker = existing.pop(own.email, None)
+    if own_session_speaker is None:
+        own_session_speaker = SessionSpeaker(speaker=own, invitation_state=InvitationState.accepted)
+        session.speakers.append(own_session_speaker)
+    own_session_speaker.role = SpeakerRole(data.own_role)
+    own_session_speaker.position = 0
     added = []
     for position, entry in enumerate(data.co_speakers, start=1):
         email = normalise_email(entry.email)
-        part = existing.pop(email, None)
-        if part is None:
-            part = SessionSpeaker(
+        session_speaker = existing.pop(email, None)
+        if session_speaker is None:
+            session_speaker = SessionSpeaker(
                 speaker=_profile_for_invitee(session.event, entry), invitation_state=InvitationState.invited
             )
-            session.speakers.append(part)
-            added.append(part)
-        part.role = SpeakerRole(entry.role)
-        part.position = position
-    for part in existing.values():  # removed from the lineup
-        session.speakers.remove(part)
-        _forget_if_unused(part.speaker, part)
+            session.speakers.append(session_speaker)
+            added.append(session_speaker)
+        session_speaker.role = SpeakerRole(entry.role)
+        session_speaker.position = position
+    for session_speaker in existing.values():  # removed from the lineup
+        session.speakers.remove(session_speaker)
+        _forget_if_unused(session_speaker.speaker, session_speaker)
     return added
 
 
@@ -272,21 +272,21 @@ def _forget_if_unused(profile: SpeakerProfile, removed: SessionSpeaker) -> None:
         db.session.delete(profile)
 
 
-def _active_parts(session: Session) -> list[SessionSpeaker]:
+def _active_session_speakers(session: Session) -> list[SessionSpeaker]:
     return [p for p in session.speakers if p.invitation_state is not InvitationState.declined]
 
 
-def _queue_invitation(part: SessionSpeaker, inviter: User) -> None:
+def _queue_invitation(session_speaker: SessionSpeaker, inviter: User) -> None:
     queue_event_mail(
-        part.session.event,
+        session_speaker.session.event,
         MailTemplateKind.co_speaker_invitation,
-        part.speaker.email,
-        to_name=part.speaker.full_name,
+        session_speaker.speaker.email,
+        to_name=session_speaker.speaker.full_name,
         base_url=base_url(),
-        locale=mail_locale(part.speaker.email, part.speaker.user_id),
-        session_title=part.session.title,
+        locale=mail_locale(session_speaker.speaker.email, session_speaker.speaker.user_id),
+        session_title=session_speaker.session.title,
         inviter_name=inviter.full_name,
-        invitation_url=invitation_url(part),
+        invitation_url=invitation_url(session_speaker),
     )
 
 
@@ -326,7 +326,9 @@ def save_proposal(
     _apply_fields(session, fmt, data)
     added = _apply_lineup(session, own, data)
     if submit or session.state is SessionState.submitted:
-        problems = session_speaker_problems(fmt.kind, _active_parts(session), seat_capacity=session.seat_capacity)
+        problems = session_speaker_problems(
+            fmt.kind, _active_session_speakers(session), seat_capacity=session.seat_capacity
+        )
         if problems:
             raise ProposalError(" ".join(problems), "lineup")
         if session.state is SessionState.draft:
@@ -356,8 +358,8 @@ def save_proposal(
     else:
         invited = []
         log_action("session.draft_saved", actor=user, event=event, target=session)
-    for part in invited:
-        _queue_invitation(part, user)
+    for session_speaker in invited:
+        _queue_invitation(session_speaker, user)
     return session
 
 

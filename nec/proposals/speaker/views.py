@@ -104,14 +104,17 @@ def area():
     rows = [
         {
             "session": s,
-            "part": submission.part_of(s, user),
+            "session_speaker": submission.session_speaker_of(s, user),
             "is_submitter": submission.is_submitter(s, user),
             "steps": area_rules.next_steps(s, user, profile, now),
             "editable": submission.editing_status(s, now)[0] and submission.is_submitter(s, user),
         }
         for s in sessions
     ]
-    invitations = [(part, co_speakers.invitation_token(part)) for part in submission.open_invitations(event, user)]
+    invitations = [
+        (session_speaker, co_speakers.invitation_token(session_speaker))
+        for session_speaker in submission.open_invitations(event, user)
+    ]
     return render_template(
         "proposals/speaker/area.html",
         event=event,
@@ -169,7 +172,7 @@ def _proposal_data(form, questions) -> ProposalData:
 
 def _form_data_of(session, questions) -> dict:
     user = current_actor()
-    own = submission.part_of(session, user)
+    own = submission.session_speaker_of(session, user)
     others = [p for p in session.speakers if p is not own]
     return {
         "title": session.title,
@@ -299,7 +302,7 @@ def edit_proposal(session_id: int):
             session=session,
             why=why if submitter else "",
             is_submitter=submitter,
-            part=submission.part_of(session, user),
+            session_speaker=submission.session_speaker_of(session, user),
             answers=_displayed_answers(session),
         ), (400 if request.method == "POST" else 200)
     fmt = session.format
@@ -353,26 +356,29 @@ def consents(session_id: int):
     if not current_user.is_authenticated:
         return login.unauthorized()
     session = _own_session_or_404(session_id)
-    part = submission.part_of(session, current_actor())
-    if part is None:
+    session_speaker = submission.session_speaker_of(session, current_actor())
+    if session_speaker is None:
         abort(404)
     if request.method == "GET":
         form = ConsentForm(
-            data={"recording": _consent_value(part.recording_consent), "replay": _consent_value(part.replay_consent)}
+            data={
+                "recording": _consent_value(session_speaker.recording_consent),
+                "replay": _consent_value(session_speaker.replay_consent),
+            }
         )
     else:
         form = ConsentForm()
         if form.validate_on_submit():
             recording = form.recording.data == "yes"
             replay = form.replay.data == "yes"
-            run(lambda: consent_rules.set_consents(part, recording=recording, replay=replay))
+            run(lambda: consent_rules.set_consents(session_speaker, recording=recording, replay=replay))
             if replay and not recording:
                 flash(_("Sans enregistrement, il n'y a pas de replay : nous avons noté « non » pour les deux."), "info")
             flash(_("Vos choix sont enregistrés. Vous pouvez les changer à tout moment."), "success")
             return redirect(url_for("proposals_speaker.area"))
-    return render_template("proposals/speaker/consents.html", event=g.event, session=session, part=part, form=form), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "proposals/speaker/consents.html", event=g.event, session=session, session_speaker=session_speaker, form=form
+    ), (400 if form.errors else 200)
 
 
 # --- co-speaker invitations ----------------------------------------------------------------------
@@ -382,16 +388,16 @@ def _invalid_link(message: str):
     return render_template("proposals/speaker/invalid_link.html", event=g.event, message=message), 400
 
 
-def _answer_invitation(part, token: str, signed_in: bool):
+def _answer_invitation(session_speaker, token: str, signed_in: bool):
     """Accept or decline from the link's page; accepting may sign in the invited account (see accept_invitation)."""
     action = request.form.get("action")
     if action not in ("accept", "decline"):
         abort(400)
     user = current_actor() if signed_in else None
     if action == "accept":
-        answered, error = run(lambda: co_speakers.accept_invitation(part, user))
+        answered, error = run(lambda: co_speakers.accept_invitation(session_speaker, user))
     else:
-        answered, error = run(lambda: co_speakers.decline_invitation(part, user))
+        answered, error = run(lambda: co_speakers.decline_invitation(session_speaker, user))
     here = url_for("proposals_speaker.invitation", token=token)
     if error is not None:
         flash(error.message, "error")
@@ -422,23 +428,23 @@ def _answer_invitation(part, token: str, signed_in: bool):
 @reachable_by_link
 def invitation(token: str):
     try:
-        part = co_speakers.invitation_for(g.event, token)
+        session_speaker = co_speakers.invitation_for(g.event, token)
     except InvalidLink as exc:
         return _invalid_link(str(exc))
     signed_in = current_user.is_authenticated
-    wrong_account = signed_in and current_user.email != part.speaker.email
+    wrong_account = signed_in and current_user.email != session_speaker.speaker.email
     form = ButtonForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        return _answer_invitation(part, token, signed_in)
+        return _answer_invitation(session_speaker, token, signed_in)
     return render_template(
         "proposals/speaker/invitation.html",
         event=g.event,
-        part=part,
-        session=part.session,
-        inviter=part.session.submitted_by,
-        problem=co_speakers.invitation_problem(part),
+        session_speaker=session_speaker,
+        session=session_speaker.session,
+        inviter=session_speaker.session.submitted_by,
+        problem=co_speakers.invitation_problem(session_speaker),
         wrong_account=wrong_account,
         form=form,
         InvitationState=InvitationState,

@@ -211,10 +211,10 @@ def test_a_reviewer_invited_as_co_speaker_by_address_neither_reviews_nor_reads_t
         "Avec le relecteur en co-intervenant",
         speakers=[("Ana Modératrice", "ana@example.org", "EPN"), ("Rémi Relecteur", "relecteur@example.org", "")],
     )
-    part = invited.speakers[1]
-    part.invitation_state = InvitationState.invited
+    session_speaker = invited.speakers[1]
+    session_speaker.invitation_state = InvitationState.invited
     db.session.commit()
-    assert part.speaker.user_id is None
+    assert session_speaker.speaker.user_id is None
     give_review(db, invited, second_reviewer, {criteria[0]: 5, criteria[1]: 2}, "Avis confidentiel")
     log_in(client, reviewer)
 

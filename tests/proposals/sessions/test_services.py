@@ -200,7 +200,10 @@ def test_list_speakers_leaves_out_drafts_and_people_only_in_drafts(db, event, or
     db.session.commit()
     db.session.expire_all()  # the profiles' sessions are loaded afresh by list_speakers
 
-    speakers = {p.full_name: [part.session.title for part in p.sessions] for p in programming.list_speakers(event)}
+    speakers = {
+        p.full_name: [session_speaker.session.title for session_speaker in p.sessions]
+        for p in programming.list_speakers(event)
+    }
 
     assert "Camille Cachée" not in speakers
     assert speakers["Alix Auteur"] == ["Publique"]

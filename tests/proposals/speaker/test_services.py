@@ -99,15 +99,15 @@ def test_submit_round_table_with_two_co_speakers_creates_everything_and_queues_m
     assert session.submitted_by_id == speaker.id
     assert session.submitted_at is not None and session.submitted_at <= utcnow()
     assert session.duration == fmt(event, FormatKind.round_table).default_duration
-    parts = {p.speaker.email: p for p in session.speakers}
-    assert set(parts) == {"sophie@example.org", "paul@example.org", "nadia@example.org"}
-    assert parts["sophie@example.org"].role is R.moderator
-    assert parts["sophie@example.org"].invitation_state is InvitationState.accepted
-    assert parts["sophie@example.org"].speaker.user_id == speaker.id
+    session_speakers = {p.speaker.email: p for p in session.speakers}
+    assert set(session_speakers) == {"sophie@example.org", "paul@example.org", "nadia@example.org"}
+    assert session_speakers["sophie@example.org"].role is R.moderator
+    assert session_speakers["sophie@example.org"].invitation_state is InvitationState.accepted
+    assert session_speakers["sophie@example.org"].speaker.user_id == speaker.id
     for email in ("paul@example.org", "nadia@example.org"):
-        assert parts[email].invitation_state is InvitationState.invited
-        assert parts[email].role is R.panelist
-        assert parts[email].speaker.user_id is None
+        assert session_speakers[email].invitation_state is InvitationState.invited
+        assert session_speakers[email].role is R.panelist
+        assert session_speakers[email].speaker.user_id is None
 
     mails = outbox()
     assert [m.to_address for m in mails] == ["sophie@example.org", "paul@example.org", "nadia@example.org"]
@@ -116,7 +116,7 @@ def test_submit_round_table_with_two_co_speakers_creates_everything_and_queues_m
     # The invitation's link leads to Paul's own part.
     link = next(line for line in mails[1].body_text.splitlines() if "/invitations/" in line).strip()
     token = link.rsplit("/invitations/", 1)[1]
-    assert co_speakers.invitation_for(event, token).id == parts["paul@example.org"].id
+    assert co_speakers.invitation_for(event, token).id == session_speakers["paul@example.org"].id
 
 
 def test_submit_is_one_transaction_that_a_rollback_undoes_entirely(db, event, call, speaker):
@@ -291,50 +291,50 @@ def _part(session, email) -> SessionSpeaker:
 
 
 def test_accept_invitation_creates_a_confirmed_account_without_password(db, event, submitted):
-    part = _part(submitted, "paul@example.org")
-    user, sign_in = co_speakers.accept_invitation(part, None)
+    session_speaker = _part(submitted, "paul@example.org")
+    user, sign_in = co_speakers.accept_invitation(session_speaker, None)
     db.session.commit()
     assert sign_in  # the first answer, into an account the invitation made
     assert user.email == "paul@example.org" and user.full_name == "Paul Panéliste"
     assert user.password_hash is None and user.email_confirmed_at is not None
-    assert part.invitation_state is InvitationState.accepted
-    assert part.speaker.user_id == user.id
+    assert session_speaker.invitation_state is InvitationState.accepted
+    assert session_speaker.speaker.user_id == user.id
     assert submission.sessions_of(event, user) == [submitted]
 
 
 def test_accept_invitation_links_an_existing_account(db, event, submitted, make_user):
     paul = make_user("paul@example.org", full_name="Paul Déjà Inscrit")
-    part = _part(submitted, "paul@example.org")
-    assert co_speakers.accept_invitation(part, None)[0].id == paul.id
+    session_speaker = _part(submitted, "paul@example.org")
+    assert co_speakers.accept_invitation(session_speaker, None)[0].id == paul.id
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "paul@example.org")) == 1
-    assert part.speaker.user_id == paul.id
+    assert session_speaker.speaker.user_id == paul.id
     # Twice is harmless.
-    co_speakers.accept_invitation(part, paul)
+    co_speakers.accept_invitation(session_speaker, paul)
     db.session.commit()
-    assert part.invitation_state is InvitationState.accepted
+    assert session_speaker.invitation_state is InvitationState.accepted
 
 
 def test_accept_invitation_as_another_account_is_refused(db, event, submitted, stranger):
-    part = _part(submitted, "paul@example.org")
+    session_speaker = _part(submitted, "paul@example.org")
     with pytest.raises(ProposalError, match=r"adressée à paul@example\.org"):
-        co_speakers.accept_invitation(part, stranger)
+        co_speakers.accept_invitation(session_speaker, stranger)
     db.session.rollback()
-    part = db.session.get(SessionSpeaker, part.id)
-    assert part.invitation_state is InvitationState.invited and part.speaker.user_id is None
+    session_speaker = db.session.get(SessionSpeaker, session_speaker.id)
+    assert session_speaker.invitation_state is InvitationState.invited and session_speaker.speaker.user_id is None
 
 
 def test_decline_invitation(db, event, speaker, submitted):
-    part = _part(submitted, "nadia@example.org")
-    co_speakers.decline_invitation(part, None)
+    session_speaker = _part(submitted, "nadia@example.org")
+    co_speakers.decline_invitation(session_speaker, None)
     db.session.commit()
-    assert part.invitation_state is InvitationState.declined
+    assert session_speaker.invitation_state is InvitationState.declined
     assert submission.open_invitations(event, speaker) == []
 
 
 def test_invitation_link_tampered_expired_or_gone_is_refused(app, db, event, call, speaker, submitted):
-    part = _part(submitted, "paul@example.org")
-    token = co_speakers.invitation_token(part)
+    session_speaker = _part(submitted, "paul@example.org")
+    token = co_speakers.invitation_token(session_speaker)
     with pytest.raises(InvalidLink, match="pas valide"):
         co_speakers.invitation_for(event, token[:-3] + ("abc" if not token.endswith("abc") else "xyz"))
     saved = app.config["NEC_CO_SPEAKER_INVITATION_MAX_AGE"]
@@ -360,10 +360,10 @@ def test_invitation_link_tampered_expired_or_gone_is_refused(app, db, event, cal
 def test_invitation_of_a_withdrawn_session_cannot_be_answered(db, event, speaker, submitted):
     submission.withdraw(submitted, speaker)
     db.session.commit()
-    part = _part(submitted, "paul@example.org")
-    assert "Retirée" in co_speakers.invitation_problem(part)
+    session_speaker = _part(submitted, "paul@example.org")
+    assert "Retirée" in co_speakers.invitation_problem(session_speaker)
     with pytest.raises(ProposalError):
-        co_speakers.accept_invitation(part, None)
+        co_speakers.accept_invitation(session_speaker, None)
 
 
 # --- confirmation --------------------------------------------------------------------------------
@@ -536,14 +536,18 @@ def test_save_availability_replaces_rows_in_utc(db, winter_event, speaker):
 
 
 def test_consents_are_separate_and_revocable(db, event, speaker, submitted):
-    part = _part(submitted, "sophie@example.org")
-    assert (part.recording_consent, part.replay_consent, part.consent_updated_at) == (None, None, None)
-    assert consents.set_consents(part, recording=True, replay=False) is True
+    session_speaker = _part(submitted, "sophie@example.org")
+    assert (session_speaker.recording_consent, session_speaker.replay_consent, session_speaker.consent_updated_at) == (
+        None,
+        None,
+        None,
+    )
+    assert consents.set_consents(session_speaker, recording=True, replay=False) is True
     db.session.commit()
-    assert (part.recording_consent, part.replay_consent) == (True, False)
-    first = part.consent_updated_at
-    assert consents.set_consents(part, recording=True, replay=False) is False
-    consents.set_consents(part, recording=True, replay=True, now=first + timedelta(minutes=1))
-    assert part.consent_updated_at > first
-    consents.set_consents(part, recording=False, replay=True)
-    assert (part.recording_consent, part.replay_consent) == (False, False)
+    assert (session_speaker.recording_consent, session_speaker.replay_consent) == (True, False)
+    first = session_speaker.consent_updated_at
+    assert consents.set_consents(session_speaker, recording=True, replay=False) is False
+    consents.set_consents(session_speaker, recording=True, replay=True, now=first + timedelta(minutes=1))
+    assert session_speaker.consent_updated_at > first
+    consents.set_consents(session_speaker, recording=False, replay=True)
+    assert (session_speaker.recording_consent, session_speaker.replay_consent) == (False, False)

@@ -282,13 +282,13 @@ def test_withdraw_after_a_decision_is_refused(db, client, event, call, speaker, 
 # --- co-speaker invitations ----------------------------------------------------------------------
 
 
-def _invitation_path(part) -> str:
-    return f"{EV}/invitations/{co_speakers.invitation_token(part)}"
+def _invitation_path(session_speaker) -> str:
+    return f"{EV}/invitations/{co_speakers.invitation_token(session_speaker)}"
 
 
 def test_invitation_accept_creates_an_account_and_logs_in(db, client, event, submitted):
-    part = _part(submitted, "paul@example.org")
-    url = _invitation_path(part)
+    session_speaker = _part(submitted, "paul@example.org")
+    url = _invitation_path(session_speaker)
     text = page_text(client.get(url))
     assert "Sophie Submitter vous invite à intervenir dans la session « Le métier de médiateur numérique »" in text
     response = client.post(url, data={"action": "accept"})
@@ -304,26 +304,26 @@ def test_invitation_accept_creates_an_account_and_logs_in(db, client, event, sub
 
 def test_invitation_accept_with_an_existing_account(db, client, event, submitted, make_user):
     paul = make_user("paul@example.org", full_name="Paul Existant")
-    part = _part(submitted, "paul@example.org")
-    client.post(_invitation_path(part), data={"action": "accept"})
+    session_speaker = _part(submitted, "paul@example.org")
+    client.post(_invitation_path(session_speaker), data={"action": "accept"})
     assert _count(db, User) == 3  # organiser, Sophie, Paul: no new account
     db.session.expire_all()
-    assert db.session.get(SpeakerProfile, part.speaker_id).user_id == paul.id
+    assert db.session.get(SpeakerProfile, session_speaker.speaker_id).user_id == paul.id
 
 
 def test_invitation_decline_is_seen_by_the_submitter(db, client, event, speaker, submitted):
-    part = _part(submitted, "nadia@example.org")
-    client.post(_invitation_path(part), data={"action": "decline"})
+    session_speaker = _part(submitted, "nadia@example.org")
+    client.post(_invitation_path(session_speaker), data={"action": "decline"})
     db.session.expire_all()
-    assert db.session.get(type(part), part.id).invitation_state is InvitationState.declined
+    assert db.session.get(type(session_speaker), session_speaker.id).invitation_state is InvitationState.declined
     log_in(client, speaker)
     assert "Nadia Intervenante (Intervenant·e de table ronde) : A décliné" in page_text(client.get(f"{EV}/me/"))
 
 
 @pytest.mark.parametrize("how", ["tampered", "truncated", "expired", "other-event"])
 def test_invitation_bad_links_explain_and_change_nothing(app, db, client, event, submitted, other_event, how):
-    part = _part(submitted, "paul@example.org")
-    token = co_speakers.invitation_token(part)
+    session_speaker = _part(submitted, "paul@example.org")
+    token = co_speakers.invitation_token(session_speaker)
     path = f"{EV}/invitations/{token}"
     if how == "tampered":
         path = f"{EV}/invitations/{token[:-4]}AAAA"
@@ -343,20 +343,20 @@ def test_invitation_bad_links_explain_and_change_nothing(app, db, client, event,
     assert "Ce lien ne peut pas servir" in text and "Rien n'a été modifié." in text
     assert ("expiré" in text) if how == "expired" else ("n'est pas valide" in text or "n'existe plus" in text)
     db.session.expire_all()
-    assert db.session.get(type(part), part.id).invitation_state is InvitationState.invited
+    assert db.session.get(type(session_speaker), session_speaker.id).invitation_state is InvitationState.invited
     assert _count(db, User) == 2
 
 
 def test_invitation_opened_while_logged_in_as_someone_else(db, client, event, submitted, stranger):
-    part = _part(submitted, "paul@example.org")
+    session_speaker = _part(submitted, "paul@example.org")
     log_in(client, stranger)
-    text = page_text(client.get(_invitation_path(part)))
+    text = page_text(client.get(_invitation_path(session_speaker)))
     assert "Cette invitation est adressée à paul@example.org, mais vous êtes connecté·e avec un autre compte" in text
     assert "Se déconnecter" in text
-    client.post(_invitation_path(part), data={"action": "accept"})
+    client.post(_invitation_path(session_speaker), data={"action": "accept"})
     db.session.expire_all()
-    part = db.session.get(type(part), part.id)
-    assert part.invitation_state is InvitationState.invited and part.speaker.user_id is None
+    session_speaker = db.session.get(type(session_speaker), session_speaker.id)
+    assert session_speaker.invitation_state is InvitationState.invited and session_speaker.speaker.user_id is None
 
 
 # --- confirmation --------------------------------------------------------------------------------
@@ -544,13 +544,13 @@ def test_consents_saved_and_revoked(db, client, event, speaker, submitted):
     text = page_text(client.get(url))
     assert "droit à l'image" in text and "RGPD" in text
     client.post(url, data={"recording": "yes", "replay": "yes"})
-    part = _part(db.session.get(Session, submitted.id), "sophie@example.org")
-    db.session.refresh(part)
-    assert (part.recording_consent, part.replay_consent) == (True, True)
+    session_speaker = _part(db.session.get(Session, submitted.id), "sophie@example.org")
+    db.session.refresh(session_speaker)
+    assert (session_speaker.recording_consent, session_speaker.replay_consent) == (True, True)
     client.post(url, data={"recording": "yes", "replay": "no"})
-    db.session.refresh(part)
-    assert (part.recording_consent, part.replay_consent) == (True, False)
-    assert part.consent_updated_at is not None
+    db.session.refresh(session_speaker)
+    assert (session_speaker.recording_consent, session_speaker.replay_consent) == (True, False)
+    assert session_speaker.consent_updated_at is not None
     response = client.post(url, data={"recording": "yes"})
     assert response.status_code == 400 and "Dites si vous acceptez la publication du replay." in page_text(response)
 
@@ -579,8 +579,10 @@ def _speaker_pages(session_id: int) -> list[tuple[str, str]]:
 def _snapshot(db, session_id):
     db.session.expire_all()
     session = db.session.get(Session, session_id)
-    parts = sorted((p.speaker.email, p.invitation_state.value, p.recording_consent) for p in session.speakers)
-    return (session.title, session.state, parts, _count(db, Availability), _count(db, SpeakerProfile))
+    session_speakers = sorted(
+        (p.speaker.email, p.invitation_state.value, p.recording_consent) for p in session.speakers
+    )
+    return (session.title, session.state, session_speakers, _count(db, Availability), _count(db, SpeakerProfile))
 
 
 def test_every_speaker_page_sends_visitors_to_login(db, client, event, call, submitted):
@@ -610,8 +612,8 @@ def test_another_speaker_cannot_reach_someone_elses_proposal(db, client, event, 
 
 
 def test_a_co_speaker_sees_but_cannot_edit_or_withdraw(db, client, event, call, submitted):
-    part = _part(submitted, "paul@example.org")
-    client.post(_invitation_path(part), data={"action": "accept"})  # Paul is now logged in
+    session_speaker = _part(submitted, "paul@example.org")
+    client.post(_invitation_path(session_speaker), data={"action": "accept"})  # Paul is now logged in
     assert "Le métier de médiateur numérique" in page_text(client.get(f"{EV}/me/proposals/{submitted.id}"))
     before = _snapshot(db, submitted.id)
     assert client.post(f"{EV}/me/proposals/{submitted.id}", data=_proposal_form(title="X")).status_code == 403
@@ -653,7 +655,7 @@ def test_unpublished_event_is_reachable_by_its_speakers_and_by_signed_links(db, 
     session = submit_round_table(db, event, speaker)
     event.is_published = False
     db.session.commit()
-    part = next(p for p in session.speakers if p.speaker.email == "paul@example.org")
+    session_speaker = next(p for p in session.speakers if p.speaker.email == "paul@example.org")
 
     log_in(client, speaker)
     assert client.get(f"{EV}/me/").status_code == 200  # the speaker's own area
@@ -661,7 +663,7 @@ def test_unpublished_event_is_reachable_by_its_speakers_and_by_signed_links(db, 
     log_out(client)
 
     assert client.get(f"{EV}/").status_code == 404  # the public still sees nothing
-    assert client.get(f"{EV}/invitations/{co_speakers.invitation_token(part)}").status_code == 200
+    assert client.get(f"{EV}/invitations/{co_speakers.invitation_token(session_speaker)}").status_code == 200
     assert client.get(f"{EV}/invitations/not-a-valid-token").status_code == 400
 
 
@@ -734,8 +736,8 @@ def test_invitation_link_never_signs_into_an_account_with_a_password_or_a_role(
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert not _signed_in(client)
     db.session.expire_all()
-    part = _part(db.session.get(Session, submitted.id), "paul@example.org")
-    assert part.invitation_state is InvitationState.accepted and part.speaker.user_id == paul.id
+    session_speaker = _part(db.session.get(Session, submitted.id), "paul@example.org")
+    assert session_speaker.invitation_state is InvitationState.accepted and session_speaker.speaker.user_id == paul.id
 
 
 def test_invitation_accepted_on_an_account_someone_else_created_is_the_invitee_s(app, db, client, event, submitted):
