@@ -1,4 +1,4 @@
-"""Direct programming (sessions without a call, speakers without accounts) and import/export."""
+"""The organisers' sessions pages /<ev>/manage/sessions: sessions without the call, speakers, claims, import, export."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from nec.core.time import to_local, utcnow
 from nec.core.tokens import InvalidLink
 from nec.core.web import current_actor, reachable_by_link
 from nec.proposals.models import SessionState
-from nec.proposals.sessions import services as programming
+from nec.proposals.sessions import services as session_services
 from nec.proposals.sessions import transfer
 from nec.proposals.sessions.forms import ImportForm, SessionForm
 from nec.proposals.sessions.services import DIRECT_STATES
@@ -32,7 +32,7 @@ MIME_TYPES = {
 
 
 def _session_or_404(session_id: int):
-    session = programming.get_session(g.event, session_id)
+    session = session_services.get_session(g.event, session_id)
     if session is None:
         abort(404)
     return session
@@ -55,14 +55,14 @@ def _download(content: bytes, fmt: str, filename: str) -> Response:
 @bp.get("/<ev>/manage/sessions")
 @organiser_required
 def sessions():
-    rows = programming.list_sessions(g.event)
+    rows = session_services.list_sessions(g.event)
     counts = Counter(s.state for s in rows)
     return render_template(
         "proposals/sessions/sessions.html",
         event=g.event,
         sessions=rows,
         counts=[(state, counts[state]) for state in SessionState if counts[state]],
-        cancellable=programming.CANCELLABLE_STATES,
+        cancellable=session_services.CANCELLABLE_STATES,
     )
 
 
@@ -83,7 +83,7 @@ def new_session():
     if form.validate_on_submit():
         actor = current_actor()
         _session, error = run(
-            lambda: programming.create_session(g.event, actor, form.details(), form.entries(), form.chosen_state())
+            lambda: session_services.create_session(g.event, actor, form.details(), form.entries(), form.chosen_state())
         )
         if error is None:
             flash(_("La session « %(title)s » est ajoutée au programme.", title=form.title.data.strip()), "success")
@@ -114,7 +114,9 @@ def edit_session(session_id: int):
     if form.validate_on_submit():
         state = form.chosen_state() if state_editable else None
         actor = current_actor()
-        _result, error = run(lambda: programming.update_session(session, actor, form.details(), form.entries(), state))
+        _result, error = run(
+            lambda: session_services.update_session(session, actor, form.details(), form.entries(), state)
+        )
         if error is None:
             flash(_("La session « %(title)s » est enregistrée.", title=session.title), "success")
             return redirect(url_for("proposals_sessions.sessions"))
@@ -130,7 +132,7 @@ def cancel_session(session_id: int):
     if form.validate_on_submit():
         title = session.title
         return act(
-            lambda: programming.cancel_session(session, current_actor()),
+            lambda: session_services.cancel_session(session, current_actor()),
             _("La session « %(title)s » est annulée.", title=title),
             url_for("proposals_sessions.sessions"),
         )
@@ -146,7 +148,7 @@ def speakers():
     return render_template(
         "proposals/sessions/speakers.html",
         event=g.event,
-        speakers=programming.list_speakers(g.event),
+        speakers=session_services.list_speakers(g.event),
         is_complete=profile_is_complete,
         form=NecForm(),
     )
@@ -155,7 +157,7 @@ def speakers():
 @bp.post("/<ev>/manage/speakers/<int:speaker_id>/claim-link")
 @organiser_required
 def send_claim_link(speaker_id: int):
-    profile = programming.get_speaker(g.event, speaker_id)
+    profile = session_services.get_speaker(g.event, speaker_id)
     if profile is None:
         abort(404)
     if not NecForm().validate_on_submit():
@@ -163,7 +165,7 @@ def send_claim_link(speaker_id: int):
     sent = _("Le lien pour réclamer son profil est envoyé à %(name)s (%(email)s).", name=profile.full_name,
              email=profile.email)  # fmt: skip
     return act(
-        lambda: programming.send_claim_link(profile, current_actor()), sent, url_for("proposals_sessions.speakers")
+        lambda: session_services.send_claim_link(profile, current_actor()), sent, url_for("proposals_sessions.speakers")
     )
 
 
@@ -192,15 +194,15 @@ def claim(token: str):
     The link proves the address. Nothing changes on GET (mail scanners open links): a button posts.
     """
     try:
-        profile = programming.profile_from_claim(g.event, token)
+        profile = session_services.profile_from_claim(g.event, token)
     except InvalidLink as error:
         return render_template("proposals/sessions/claim_invalid.html", event=g.event, message=str(error)), 400
     user = current_actor() if current_user.is_authenticated else None
     form = NecForm()
-    problem = programming.claim_refusal(profile, user)
+    problem = session_services.claim_refusal(profile, user)
     already_mine = user is not None and profile.user_id == user.id
     if problem is None and not already_mine and form.validate_on_submit():
-        claimed, error = run(lambda: programming.claim_with_link(profile, user))
+        claimed, error = run(lambda: session_services.claim_with_link(profile, user))
         if error is None:
             return _after_claim(user, *claimed)
         problem = error.message

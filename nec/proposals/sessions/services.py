@@ -47,7 +47,7 @@ CANCELLABLE_STATES = (SessionState.draft, SessionState.submitted, SessionState.a
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ProgrammingError(UserError):
+class SessionsError(UserError):
     """A change the organiser (or the speaker) can fix; the message is in French and says how."""
 
 
@@ -159,14 +159,14 @@ def find_or_create_speaker(event: Event, full_name: str, email: str) -> SpeakerP
 
 def _check_details(details: SessionDetails, entries: list[SessionSpeakerData]) -> None:
     if not details.title.strip():
-        raise ProgrammingError(_("Indiquez le titre de la session."), "title")
+        raise SessionsError(_("Indiquez le titre de la session."), "title")
     if details.duration is not None and not 1 <= details.duration <= 600:
-        raise ProgrammingError(_("La durée doit être comprise entre 1 et 600 minutes."), "duration")
+        raise SessionsError(_("La durée doit être comprise entre 1 et 600 minutes."), "duration")
     if details.seat_capacity is not None and details.seat_capacity <= 0:
-        raise ProgrammingError(_("Le nombre de places doit être supérieur à zéro."), "seat_capacity")
+        raise SessionsError(_("Le nombre de places doit être supérieur à zéro."), "seat_capacity")
     problems = session_problems(details.format.kind, entries, details.seat_capacity)
     if problems:
-        raise ProgrammingError(" ".join(problems))
+        raise SessionsError(" ".join(problems))
 
 
 def apply_details(session: Session, details: SessionDetails) -> None:
@@ -199,7 +199,7 @@ def create_session(
 ) -> Session:
     """A session programmed directly (an invited round table, a plenary): no proposal, no review."""
     if state not in DIRECT_STATES:
-        raise ProgrammingError(_("Choisissez l'état « Confirmée » ou « Acceptée »."), "state")
+        raise SessionsError(_("Choisissez l'état « Confirmée » ou « Acceptée »."), "state")
     _check_details(details, entries)
     session = Session(event=event, state=state)
     apply_details(session, details)
@@ -225,7 +225,7 @@ def update_session(
     _check_details(details, entries)
     if state is not None and state != session.state:
         if state not in DIRECT_STATES or session.state not in DIRECT_STATES:
-            raise ProgrammingError(_("Cet état ne peut pas être choisi ici."), "state")
+            raise SessionsError(_("Cet état ne peut pas être choisi ici."), "state")
         session.state = state
         if state == SessionState.confirmed and session.confirmed_at is None:
             session.confirmed_at = utcnow()
@@ -236,7 +236,7 @@ def update_session(
 
 def cancel_session(session: Session, actor: User | None) -> None:
     if session.state not in CANCELLABLE_STATES:
-        raise ProgrammingError(
+        raise SessionsError(
             _(
                 "Cette session ne peut pas être annulée : elle est déjà dans l'état « %(state)s ».",
                 state=session.state.title,
@@ -283,7 +283,7 @@ def profile_from_claim(event: Event, token: str) -> SpeakerProfile:
 def send_claim_link(profile: SpeakerProfile, actor: User | None) -> None:
     """Queue the mail with the link that lets the speaker take their profile over."""
     if profile.user_id is not None:
-        raise ProgrammingError(_("Ce profil est déjà relié à un compte : il n'y a pas de lien à envoyer."))
+        raise SessionsError(_("Ce profil est déjà relié à un compte : il n'y a pas de lien à envoyer."))
     event = profile.event
     queue_mail(
         profile.email,
@@ -303,14 +303,14 @@ def claim_profile(profile: SpeakerProfile, user: User) -> None:
     if profile.user_id == user.id:
         return
     if profile.user_id is not None:
-        raise ProgrammingError(
+        raise SessionsError(
             _(
                 "Ce profil d'intervenant·e est déjà relié à un autre compte. "
                 "Si vous pensez que c'est une erreur, écrivez à l'équipe organisatrice."
             )
         )
     if user.email != profile.email:
-        raise ProgrammingError(
+        raise SessionsError(
             _(
                 "Ce lien a été envoyé à %(email)s, mais vous êtes connecté·e avec un autre compte. "
                 "Déconnectez-vous, puis ouvrez à nouveau le lien.",
@@ -325,7 +325,7 @@ def claim_profile(profile: SpeakerProfile, user: User) -> None:
         )
     )
     if other is not None:
-        raise ProgrammingError(
+        raise SessionsError(
             _(
                 "Votre compte est déjà relié à un autre profil pour cet événement (« %(name)s »). "
                 "Écrivez à l'équipe organisatrice pour réunir les deux profils.",
@@ -340,7 +340,7 @@ def claim_profile(profile: SpeakerProfile, user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
-        raise ProgrammingError(
+        raise SessionsError(
             _(
                 "Ce profil d'intervenant·e est déjà relié à un autre compte. "
                 "Si vous pensez que c'est une erreur, écrivez à l'équipe organisatrice."
@@ -376,7 +376,7 @@ def claim_with_link(profile: SpeakerProfile, current: User | None) -> tuple[User
     happens once, and never opens an account with a password or a role (link_may_sign_in)."""
     refusal = claim_refusal(profile, current)
     if refusal is not None:
-        raise ProgrammingError(refusal)
+        raise SessionsError(refusal)
     if current is not None:
         claim_profile(profile, current)
         return current, False
@@ -385,9 +385,9 @@ def claim_with_link(profile: SpeakerProfile, current: User | None) -> tuple[User
         try:
             user = create_user(profile.email, profile.full_name, email_confirmed=True)
         except AccountError as error:
-            raise ProgrammingError(str(error)) from error
+            raise SessionsError(str(error)) from error
     elif not user.is_active_account:
-        raise ProgrammingError(_("Le compte lié à cette adresse est désactivé. Écrivez à l'équipe organisatrice."))
+        raise SessionsError(_("Le compte lié à cette adresse est désactivé. Écrivez à l'équipe organisatrice."))
     claim_profile(profile, user)
     sign_in = link_may_sign_in(user)
     if sign_in:

@@ -46,8 +46,8 @@ from nec.proposals.models import (
 )
 from nec.proposals.review.services import review_total
 from nec.proposals.session_speakers import SessionSpeakerData
-from nec.proposals.sessions import services as programming
-from nec.proposals.sessions.services import ProgrammingError
+from nec.proposals.sessions import services as session_services
+from nec.proposals.sessions.services import SessionsError
 from nec.proposals.speaker.profiles import profile_is_complete
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -55,14 +55,14 @@ MAX_UNCOMPRESSED_SIZE = 60 * 1024 * 1024  # a small XLSX that unzips to gigabyte
 MAX_ROWS = 5000
 MAX_LINES = 2 * MAX_ROWS  # blank rows included: 500,000 empty lines stop here, while being read
 MAX_COLUMNS = 60
-MAX_SPEAKER_COLUMNS = programming.MAX_SPEAKERS
+MAX_SPEAKER_COLUMNS = session_services.MAX_SPEAKERS
 LIMITS = {"title": 250, "summary": 600, "name": 200, "structure": 200, "territory": 200, "bio": 5000}
 IMPORT_KINDS = ("sessions", "speakers")
 # The states a session may have in an import (programmed directly, or a proposal from another tool).
 IMPORT_STATES = (SessionState.confirmed, SessionState.accepted, SessionState.submitted)
 
 
-class ImportFileError(ProgrammingError):
+class ImportFileError(SessionsError):
     """The file as a whole cannot be read; the message (French) says what to do."""
 
 
@@ -340,7 +340,7 @@ def _role_of(text: str, kind) -> SpeakerRole | None:
     """A role from its French name, or the format's usual role for "intervenant·e" and an empty cell."""
     key = _compact(text)
     if key in {_compact(g) for g in GENERIC_ROLES}:
-        return programming.default_role(kind)
+        return session_services.default_role(kind)
     for role, aliases in ROLE_ALIASES.items():
         if key in aliases or key == _compact(role.title):
             return role
@@ -360,7 +360,7 @@ def _state_of(text: str) -> SessionState | None:
 @dataclass
 class SessionRow:
     line: int
-    details: programming.SessionDetails
+    details: session_services.SessionDetails
     state: SessionState
     entries: list[SessionSpeakerData]
 
@@ -458,7 +458,7 @@ def _session_row(
         _length(name, LIMITS["name"], _("le nom de l'intervenant·e %(i)d", i=i), problems)
         if not email:
             problems.append(_("l'intervenant·e %(i)d n'a pas d'adresse e-mail (colonne intervenant_%(i)d_email).", i=i))
-        elif not programming.is_valid_email(email):
+        elif not session_services.is_valid_email(email):
             problems.append(
                 _(
                     "l'adresse e-mail « %(value)s » de l'intervenant·e %(i)d n'est pas valide "
@@ -481,10 +481,10 @@ def _session_row(
             entries.append(SessionSpeakerData(full_name=name, email=email, role=role))
 
     if fmt is not None and not problems:
-        problems += programming.session_problems(fmt.kind, entries, seats)
+        problems += session_services.session_problems(fmt.kind, entries, seats)
     if problems or fmt is None or state is None:
         return None, problems
-    details = programming.SessionDetails(
+    details = session_services.SessionDetails(
         format=fmt,
         theme=theme,
         title=title,
@@ -540,7 +540,7 @@ def _apply_sessions(event: Event, actor: User | None, rows: list[SessionRow], re
     known = set(db.session.scalars(sa.select(SpeakerProfile.email).where(SpeakerProfile.event_id == event.id)))
     for row in rows:
         session = Session(event=event, state=row.state)
-        programming.apply_details(session, row.details)
+        session_services.apply_details(session, row.details)
         if row.state == SessionState.submitted:
             session.submitted_at = now
         else:
@@ -552,7 +552,7 @@ def _apply_sessions(event: Event, actor: User | None, rows: list[SessionRow], re
             if entry.email not in known:
                 known.add(entry.email)
                 report.new_speakers += 1
-        programming.set_speakers(session, event, row.entries)
+        session_services.set_speakers(session, event, row.entries)
         report.created += 1
 
 
@@ -594,7 +594,7 @@ def check_speakers(event: Event, rows: list[tuple[int, dict[str, str]]], report:
         _length(name, LIMITS["name"], _("le nom"), problems)
         if not email:
             problems.append(_("l'adresse e-mail est vide."))
-        elif not programming.is_valid_email(email):
+        elif not session_services.is_valid_email(email):
             problems.append(
                 _("l'adresse e-mail « %(value)s » n'est pas valide (exemple : nom@exemple.fr).", value=email)
             )
@@ -815,7 +815,7 @@ def _proposals_table(event: Event) -> tuple[list[str], list[list[object]]]:
     columns += [q.label for q in questions]
     marks = review_marks(event)
     rows = []
-    for session in programming.list_sessions(event):
+    for session in session_services.list_sessions(event):
         people = [
             f"{p.speaker.full_name} ({p.role.title}{', ' + p.speaker.structure if p.speaker.structure else ''})"
             for p in session.speakers
@@ -855,7 +855,7 @@ def _speakers_table(event: Event) -> tuple[list[str], list[list[object]]]:
     questions, answers = _questions_and_answers(event, QuestionTarget.speaker)
     columns += [q.label for q in questions]
     rows = []
-    for profile in programming.list_speakers(event):
+    for profile in session_services.list_speakers(event):
         sessions = [f"{p.session.title} ({p.role.title}, {p.session.state.title})" for p in profile.sessions]
         rows.append(
             [

@@ -10,7 +10,7 @@ from nec.core.models import AuditLogEntry
 from nec.events.models import FormatKind
 from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
 from nec.proposals.session_speakers import SessionSpeakerData
-from nec.proposals.sessions import services as programming
+from nec.proposals.sessions import services as session_services
 from nec.proposals.sessions.services import SessionDetails
 from tests.support.data import fmt, outbox
 from tests.support.web import log_in, page_text
@@ -40,7 +40,7 @@ POSTS = [
 
 
 def plenary(db, event, organiser, email="ana.invitee@example.org"):
-    session = programming.create_session(
+    session = session_services.create_session(
         event,
         organiser,
         SessionDetails(format=fmt(event, FormatKind.plenary), theme=None, title="Ouverture"),
@@ -344,7 +344,7 @@ def test_speakers_page_lists_profiles_and_sends_a_claim_link(db, client, organis
 
 def _claim_path(db, event) -> str:
     profile = db.session.scalar(sa.select(SpeakerProfile))
-    return f"/{event.slug}/claim/{programming.claim_token(profile)}"
+    return f"/{event.slug}/claim/{session_services.claim_token(profile)}"
 
 
 def test_claim_get_changes_nothing_and_post_creates_the_account_and_logs_in(db, client, event, urls):
@@ -470,7 +470,7 @@ def test_sessions_page_query_count_does_not_grow_with_sessions(db, client, organ
     with count_queries() as few:
         client.get(f"/{event.slug}/manage/sessions")
     for i in range(5):
-        s = programming.create_session(
+        s = session_services.create_session(
             event,
             organiser,
             SessionDetails(format=fmt(event, FormatKind.talk), theme=event.themes[0], title=f"Intervention {i}"),

@@ -20,8 +20,8 @@ from nec.proposals.models import (
     SpeakerRole,
 )
 from nec.proposals.session_speakers import SessionSpeakerData
-from nec.proposals.sessions import services as programming
-from nec.proposals.sessions.services import ProgrammingError, SessionDetails
+from nec.proposals.sessions import services as session_services
+from nec.proposals.sessions.services import SessionDetails, SessionsError
 from nec.proposals.speaker.profiles import profile_is_complete
 from tests.support.data import fmt, outbox
 
@@ -44,7 +44,7 @@ TRIO = lineup(
 
 
 def test_create_session_makes_profiles_without_accounts(db, event, organiser):
-    session = programming.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
+    session = session_services.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
     db.session.commit()
     assert session.state == SessionState.confirmed and session.decided_at and session.confirmed_at
     assert session.duration == 75 and session.seat_capacity is None
@@ -62,10 +62,10 @@ def test_create_session_makes_profiles_without_accounts(db, event, organiser):
 
 
 def test_create_session_reuses_the_profile_with_the_same_address(db, event, organiser):
-    programming.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
+    session_services.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
     db.session.commit()
     talk = SessionDetails(format=fmt(event, FormatKind.talk), theme=None, title="Retour d'expérience")
-    programming.create_session(
+    session_services.create_session(
         event, organiser, talk, lineup(("Paul P.", "paul@example.org", R.speaker)), SessionState.accepted
     )
     db.session.commit()
@@ -85,8 +85,8 @@ def test_create_session_reuses_the_profile_with_the_same_address(db, event, orga
     ],
 )
 def test_create_session_refuses_a_broken_lineup(db, event, organiser, people, message):
-    with pytest.raises(ProgrammingError) as error:
-        programming.create_session(event, organiser, round_table(event), people, SessionState.confirmed)
+    with pytest.raises(SessionsError) as error:
+        session_services.create_session(event, organiser, round_table(event), people, SessionState.confirmed)
     assert message in error.value.message
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Session)) == 0
@@ -95,28 +95,28 @@ def test_create_session_refuses_a_broken_lineup(db, event, organiser, people, me
 def test_create_workshop_needs_seats_and_keeps_them(db, event, organiser):
     details = SessionDetails(format=fmt(event, FormatKind.workshop), theme=None, title="Atelier")
     people = lineup(("Alix", "alix@example.org", R.facilitator))
-    with pytest.raises(ProgrammingError, match="nombre de places"):
-        programming.create_session(event, organiser, details, people, SessionState.confirmed)
+    with pytest.raises(SessionsError, match="nombre de places"):
+        session_services.create_session(event, organiser, details, people, SessionState.confirmed)
     details.seat_capacity = 24
-    session = programming.create_session(event, organiser, details, people, SessionState.confirmed)
+    session = session_services.create_session(event, organiser, details, people, SessionState.confirmed)
     assert session.seat_capacity == 24 and session.duration == 120
 
 
 def test_create_session_refuses_a_state_other_than_accepted_or_confirmed(db, event, organiser):
-    with pytest.raises(ProgrammingError) as error:
-        programming.create_session(event, organiser, round_table(event), TRIO, SessionState.submitted)
+    with pytest.raises(SessionsError) as error:
+        session_services.create_session(event, organiser, round_table(event), TRIO, SessionState.submitted)
     assert error.value.field == "state"
 
 
 def test_seats_are_dropped_for_a_format_without_seats(db, event, organiser):
     details = round_table(event)
     details.seat_capacity = 40
-    session = programming.create_session(event, organiser, details, TRIO, SessionState.confirmed)
+    session = session_services.create_session(event, organiser, details, TRIO, SessionState.confirmed)
     assert session.seat_capacity is None
 
 
 def test_update_session_replaces_speakers_keeping_the_parts_that_stay(db, event, organiser):
-    session = programming.create_session(event, organiser, round_table(event), TRIO, SessionState.accepted)
+    session = session_services.create_session(event, organiser, round_table(event), TRIO, SessionState.accepted)
     db.session.commit()
     mona_part = session.speakers[0]
     mona_part.replay_consent = False
@@ -127,7 +127,7 @@ def test_update_session_replaces_speakers_keeping_the_parts_that_stay(db, event,
         ("Mona Modératrice", "mona@example.org", R.panelist),
         ("Paul Panéliste", "paul@example.org", R.panelist),
     )
-    programming.update_session(
+    session_services.update_session(
         session, organiser, round_table(event, "Nouveau titre"), new_lineup, SessionState.confirmed
     )
     db.session.commit()
@@ -146,32 +146,32 @@ def test_update_session_replaces_speakers_keeping_the_parts_that_stay(db, event,
 
 
 def test_update_session_cannot_move_a_proposal_out_of_review(db, event, organiser):
-    session = programming.create_session(event, organiser, round_table(event), TRIO, SessionState.accepted)
+    session = session_services.create_session(event, organiser, round_table(event), TRIO, SessionState.accepted)
     session.state = SessionState.submitted
     db.session.commit()
-    with pytest.raises(ProgrammingError):
-        programming.update_session(session, organiser, round_table(event), TRIO, SessionState.confirmed)
+    with pytest.raises(SessionsError):
+        session_services.update_session(session, organiser, round_table(event), TRIO, SessionState.confirmed)
     db.session.rollback()
     assert db.session.get(Session, session.id).state == SessionState.submitted
 
 
 def test_cancel_session_then_not_twice(db, event, organiser):
-    session = programming.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
-    programming.cancel_session(session, organiser)
+    session = session_services.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
+    session_services.cancel_session(session, organiser)
     db.session.commit()
     assert session.state == SessionState.cancelled
-    with pytest.raises(ProgrammingError, match="déjà dans l'état « Annulée »"):
-        programming.cancel_session(session, organiser)
+    with pytest.raises(SessionsError, match="déjà dans l'état « Annulée »"):
+        session_services.cancel_session(session, organiser)
 
 
 def test_list_sessions_and_speakers_cover_every_state(db, event, organiser):
-    a = programming.create_session(event, organiser, round_table(event, "B"), TRIO, SessionState.confirmed)
-    b = programming.create_session(event, organiser, round_table(event, "A"), TRIO, SessionState.accepted)
+    a = session_services.create_session(event, organiser, round_table(event, "B"), TRIO, SessionState.confirmed)
+    b = session_services.create_session(event, organiser, round_table(event, "A"), TRIO, SessionState.accepted)
     a.state = SessionState.rejected
     db.session.commit()
-    assert [s.title for s in programming.list_sessions(event)] == ["A", "B"]
-    assert {s.state for s in programming.list_sessions(event)} == {SessionState.rejected, b.state}
-    assert [p.full_name for p in programming.list_speakers(event)] == [
+    assert [s.title for s in session_services.list_sessions(event)] == ["A", "B"]
+    assert {s.state for s in session_services.list_sessions(event)} == {SessionState.rejected, b.state}
+    assert [p.full_name for p in session_services.list_speakers(event)] == [
         "Mona Modératrice",
         "Paul Panéliste",
         "Pia Panéliste",
@@ -180,10 +180,12 @@ def test_list_sessions_and_speakers_cover_every_state(db, event, organiser):
 
 def test_list_speakers_leaves_out_drafts_and_people_only_in_drafts(db, event, organiser, make_user):
     """A draft is its author's alone: the organisers see neither its title nor its co-speakers."""
-    listed = programming.create_session(event, organiser, round_table(event, "Publique"), TRIO, SessionState.accepted)
+    listed = session_services.create_session(
+        event, organiser, round_table(event, "Publique"), TRIO, SessionState.accepted
+    )
     author = make_user("auteur@example.org", full_name="Alix Auteur")
-    alix = programming.find_or_create_speaker(event, "Alix Auteur", author.email)
-    camille = programming.find_or_create_speaker(event, "Camille Cachée", "camille@example.org")
+    alix = session_services.find_or_create_speaker(event, "Alix Auteur", author.email)
+    camille = session_services.find_or_create_speaker(event, "Camille Cachée", "camille@example.org")
     db.session.commit()
     moderator, panelist = listed.speakers[0].role, listed.speakers[1].role
     draft = Session(event=event, format=listed.format, title="Idée en brouillon", duration=60)
@@ -202,7 +204,7 @@ def test_list_speakers_leaves_out_drafts_and_people_only_in_drafts(db, event, or
 
     speakers = {
         p.full_name: [session_speaker.session.title for session_speaker in p.sessions]
-        for p in programming.list_speakers(event)
+        for p in session_services.list_speakers(event)
     }
 
     assert "Camille Cachée" not in speakers
@@ -211,7 +213,7 @@ def test_list_speakers_leaves_out_drafts_and_people_only_in_drafts(db, event, or
 
 
 def test_profile_is_complete_needs_structure_and_bio(db, event, organiser):
-    profile = programming.find_or_create_speaker(event, "Léa", "lea@example.org")
+    profile = session_services.find_or_create_speaker(event, "Léa", "lea@example.org")
     assert not profile_is_complete(profile)
     profile.structure, profile.bio = "EPN Le Clic", "Médiatrice numérique."
     assert profile_is_complete(profile)
@@ -222,69 +224,69 @@ def test_profile_is_complete_needs_structure_and_bio(db, event, organiser):
 
 @pytest.fixture
 def profile(db, event, organiser):
-    programming.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
+    session_services.create_session(event, organiser, round_table(event), TRIO, SessionState.confirmed)
     db.session.commit()
     return db.session.scalar(sa.select(SpeakerProfile).where(SpeakerProfile.email == "mona@example.org"))
 
 
 def test_send_claim_link_queues_a_mail_with_a_working_link(db, event, organiser, profile):
-    programming.send_claim_link(profile, organiser)
+    session_services.send_claim_link(profile, organiser)
     db.session.commit()
     [mail] = outbox()
     assert mail.to_address == "mona@example.org" and mail.template == "claim_profile"
     assert "30 jours" in mail.body_text
     token = mail.body_text.split(f"/{event.slug}/claim/", 1)[1].split()[0]
-    assert programming.profile_from_claim(event, token).id == profile.id
+    assert session_services.profile_from_claim(event, token).id == profile.id
 
 
 def test_claim_link_tampered_or_expired_or_for_an_old_address_is_refused(db, event, profile, monkeypatch):
-    token = programming.claim_token(profile)
+    token = session_services.claim_token(profile)
     with pytest.raises(InvalidLink, match="n'est pas valide"):
-        programming.profile_from_claim(event, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+        session_services.profile_from_claim(event, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
 
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 31 * 24 * 3600)
-    old = programming.claim_token(profile)
+    old = session_services.claim_token(profile)
     monkeypatch.undo()
     with pytest.raises(InvalidLink, match="expiré"):
-        programming.profile_from_claim(event, old)
+        session_services.profile_from_claim(event, old)
 
     profile.email = "mona.nouvelle@example.org"
     db.session.commit()
     with pytest.raises(InvalidLink, match="a changé"):
-        programming.profile_from_claim(event, token)
+        session_services.profile_from_claim(event, token)
 
 
 def test_claim_link_within_30_days_still_works(db, event, profile, monkeypatch):
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 29 * 24 * 3600)
-    token = programming.claim_token(profile)
+    token = session_services.claim_token(profile)
     monkeypatch.undo()
-    assert programming.profile_from_claim(event, token).id == profile.id
+    assert session_services.profile_from_claim(event, token).id == profile.id
 
 
 def test_claim_with_link_creates_the_account_once(db, event, profile):
-    user, sign_in = programming.claim_with_link(profile, None)
+    user, sign_in = session_services.claim_with_link(profile, None)
     db.session.commit()
     assert user.email == "mona@example.org" and profile.user_id == user.id and sign_in
-    assert programming.claim_with_link(profile, user) == (user, False)  # again: nothing to do
-    with pytest.raises(ProgrammingError):
-        programming.send_claim_link(profile, None)
+    assert session_services.claim_with_link(profile, user) == (user, False)  # again: nothing to do
+    with pytest.raises(SessionsError):
+        session_services.send_claim_link(profile, None)
 
 
 def test_claim_of_a_profile_claimed_by_someone_else_is_refused(db, event, profile, stranger, make_user):
     profile.user_id = stranger.id
     db.session.commit()
     owner = make_user("mona@example.org", full_name="Mona")
-    with pytest.raises(ProgrammingError, match="déjà relié à un autre compte"):
-        programming.claim_with_link(profile, owner)
-    with pytest.raises(ProgrammingError, match="déjà relié à un autre compte"):
-        programming.claim_with_link(profile, None)
+    with pytest.raises(SessionsError, match="déjà relié à un autre compte"):
+        session_services.claim_with_link(profile, owner)
+    with pytest.raises(SessionsError, match="déjà relié à un autre compte"):
+        session_services.claim_with_link(profile, None)
     db.session.rollback()
     assert db.session.get(SpeakerProfile, profile.id).user_id == stranger.id
 
 
 def test_claim_by_an_account_with_another_address_is_refused(db, event, profile, stranger):
-    with pytest.raises(ProgrammingError, match=r"envoyé à mona@example\.org"):
-        programming.claim_with_link(profile, stranger)
+    with pytest.raises(SessionsError, match=r"envoyé à mona@example\.org"):
+        session_services.claim_with_link(profile, stranger)
     assert profile.user_id is None
 
 
@@ -293,5 +295,5 @@ def test_claim_refused_when_the_account_already_has_a_profile_in_the_event(db, e
     other = db.session.scalar(sa.select(SpeakerProfile).where(SpeakerProfile.email == "paul@example.org"))
     other.user_id = owner.id
     db.session.commit()
-    with pytest.raises(ProgrammingError, match="déjà relié à un autre profil"):
-        programming.claim_with_link(profile, owner)
+    with pytest.raises(SessionsError, match="déjà relié à un autre profil"):
+        session_services.claim_with_link(profile, owner)

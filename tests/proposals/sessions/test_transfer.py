@@ -25,7 +25,7 @@ from nec.proposals.models import (
     StructureType,
 )
 from nec.proposals.session_speakers import SessionSpeakerData
-from nec.proposals.sessions import services as programming
+from nec.proposals.sessions import services as session_services
 from nec.proposals.sessions import transfer
 from nec.proposals.sessions.services import SessionDetails
 from nec.proposals.sessions.transfer import ImportFileError
@@ -303,7 +303,7 @@ def test_example_files_import_without_a_problem(db, event, organiser, kind, fmt_
 @pytest.fixture
 def reviewed(db, event, organiser, reviewer):
     """A proposal with a formula-like title and a review, and a programmed plenary."""
-    proposal = programming.create_session(
+    proposal = session_services.create_session(
         event,
         organiser,
         SessionDetails(format=fmt(event, FormatKind.talk), theme=event.themes[0], title='=HYPERLINK("x")'),
@@ -312,7 +312,7 @@ def reviewed(db, event, organiser, reviewer):
     )
     proposal.state = SessionState.submitted
     proposal.submitted_at = utcnow()
-    programming.create_session(
+    session_services.create_session(
         event,
         organiser,
         SessionDetails(format=fmt(event, FormatKind.plenary), theme=None, title="Ouverture"),
