@@ -371,7 +371,12 @@ def consents(session_id: int):
         if form.validate_on_submit():
             recording = form.recording.data == "yes"
             replay = form.replay.data == "yes"
-            run(lambda: consent_rules.set_consents(session_speaker, recording=recording, replay=replay))
+            _changed, error = run(
+                lambda: consent_rules.set_consents(session_speaker, recording=recording, replay=replay)
+            )
+            if error is not None:
+                flash(error.message, "error")
+                return redirect(url_for("proposals_speaker.consents", session_id=session.id))
             if replay and not recording:
                 flash(_("Sans enregistrement, il n'y a pas de replay : nous avons noté « non » pour les deux."), "info")
             flash(_("Vos choix sont enregistrés. Vous pouvez les changer à tout moment."), "success")
