@@ -2,7 +2,7 @@
 
 Runs each case in its own process (so that peak memory is the case's own) and prints a table:
 time to the first programme that places every placeable session, time to the best one, hard
-violations counted by the independent checker (nec.programme.checker; must be 0), the soft terms,
+violations counted by the independent checker (nec.programme.solver.checker; must be 0), the soft terms,
 and peak memory. The PyCon UK 2016 cases run conference-scheduler (PuLP + CBC) side by side on the
 same instance and constraints, and give our generator no more time than it took.
 """
@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks import instances
-from nec.programme.checker import check
-from nec.programme.generator import TERMS, Weights, score, solve
-from nec.programme.instance import MINUTES_PER_DAY, Instance, Placement, Window
+from nec.programme.solver.checker import check
+from nec.programme.solver.instance import MINUTES_PER_DAY, Assignment, Instance, Window
+from nec.programme.solver.solve import TERMS, Weights, score, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 PYCON_DATA = ROOT.parent / "shared" / "data" / "pyconuk-2016-talks.yml"
@@ -89,14 +89,14 @@ def _scheduler_inputs(instance: Instance, unavailable: dict[str, int] | None = N
     return events, slots
 
 
-def _to_placements(instance: Instance, events, slots, solution) -> dict[str, Placement]:
+def _to_placements(instance: Instance, events, slots, solution) -> dict[str, Assignment]:
     first = instance.days[0].date
     placements = {}
     for event_index, slot_index in solution:
         slot = slots[slot_index]
         day = (slot.starts_at.date() - first).days
         minute = day * MINUTES_PER_DAY + slot.starts_at.hour * 60 + slot.starts_at.minute
-        placements[events[event_index].name] = Placement(slot.venue, minute)
+        placements[events[event_index].name] = Assignment(slot.venue, minute)
     return placements
 
 
@@ -143,7 +143,7 @@ def _conference_scheduler(instance: Instance, *, previous=None, unavailable=None
     }
 
 
-def _perturbation(instance: Instance, previous: dict[str, Placement]) -> tuple[Instance, dict[str, int]]:
+def _perturbation(instance: Instance, previous: dict[str, Assignment]) -> tuple[Instance, dict[str, int]]:
     """Late news: the speakers of a few talks can no longer come on the day their talk was given."""
     talks = [s for s in instance.sessions if s.speakers][:: max(1, len(instance.sessions) // PERTURBED_TALKS)]
     talks = talks[:PERTURBED_TALKS]
@@ -187,7 +187,9 @@ def run_case(case: str, workers: int, scale: float) -> list[dict]:
         return [_ours(instance, float(case.split(":")[1]), workers)]
     if case.startswith("pycon-regen"):
         previous_path = Path(case.split(":", 2)[2])
-        previous = {sid: Placement(room, start) for sid, (room, start) in json.loads(previous_path.read_text()).items()}
+        previous = {
+            sid: Assignment(room, start) for sid, (room, start) in json.loads(previous_path.read_text()).items()
+        }
         changed, unavailable = _perturbation(instance, previous)
         weights = Weights(wishes=0, themes=0, density=0, back_to_back=0, theme_rooms=0, changes=1)
         if case.startswith("pycon-regen-cs"):

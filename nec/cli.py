@@ -306,16 +306,16 @@ def programme_cli() -> None:
 )
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Fils de calcul du solveur.")
 def programme_solve(instance_path: str, output_path: str, time_limit: float, workers: int) -> None:
-    from nec.programme import generator
-    from nec.programme.instance import InstanceError
+    from nec.programme.solver import solve
+    from nec.programme.solver.instance import InstanceError
 
     try:
-        instance, result = generator.run_file(instance_path, output_path, time_limit=time_limit, workers=workers)
+        instance, result = solve.run_file(instance_path, output_path, time_limit=time_limit, workers=workers)
     except InstanceError as exc:
         raise click.ClickException(
             "L'instance ne peut pas être utilisée :\n" + "\n".join(f"  - {m}" for m in exc.messages)
         ) from None
-    for line in generator.summary_lines(instance, result):
+    for line in solve.summary_lines(instance, result):
         click.echo(line)
     click.echo(f"Programme écrit dans {output_path}.")
 
@@ -334,7 +334,7 @@ def programme_generate(event_slug: str, time_limit: int) -> None:
     from sqlalchemy.exc import IntegrityError
 
     from nec.programme import generation
-    from nec.programme.generator import summary_lines
+    from nec.programme.solver.solve import summary_lines
 
     event = get_event_by_slug(event_slug)
     if event is None:

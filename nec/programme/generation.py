@@ -36,22 +36,22 @@ from nec.core.time import localize, to_local
 from nec.events.models import Event, Room, RoomKind
 from nec.extensions import db
 from nec.programme import publishing, releases, services
-from nec.programme.generator import TERMS, Progress, Result, Weights, solve
-from nec.programme.instance import (
+from nec.programme.models import ACTIVE_RUN_STATES, Favourite, GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.solver.instance import (
     MINUTES_PER_DAY,
+    Assignment,
     Break,
     Day,
     Instance,
     InstanceError,
     Pin,
-    Placement,
+    SolverRoom,
+    SolverSession,
     Speaker,
     Window,
     format_time,
 )
-from nec.programme.instance import Room as PlainRoom
-from nec.programme.instance import Session as PlainSession
-from nec.programme.models import ACTIVE_RUN_STATES, Favourite, GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.solver.solve import TERMS, Progress, Result, Weights, solve
 from nec.proposals.models import AttendanceMode, InvitationState, Session, SessionSpeaker, SessionState, SpeakerProfile
 from nec.registrations.models import Registration, RegistrationState, Seat
 
@@ -200,7 +200,7 @@ def build_instance(event: Event) -> Built:
         plain_days.append(Day(day.date, opens, closes, tuple(sorted(breaks, key=lambda b: b.start))))
 
     plain_rooms = [
-        PlainRoom(
+        SolverRoom(
             id=str(room.id),
             capacity=room.capacity or UNLIMITED_CAPACITY,
             name=room.name,
@@ -231,7 +231,7 @@ def build_instance(event: Event) -> Built:
     plain_sessions = []
     for session in sessions:
         plain_sessions.append(
-            PlainSession(
+            SolverSession(
                 id=str(session.id),
                 duration=session.duration,
                 format=session.format.kind.value,
@@ -345,7 +345,7 @@ def _wishes(event: Event, session_ids: set[int]) -> dict[str, list[str]]:
 
 def _previous(
     event: Event, built: Built, session_ids: set[int], room_ids: set[int]
-) -> tuple[dict[str, Placement], str | None]:
+) -> tuple[dict[str, Assignment], str | None]:
     release = releases.latest_release(event)
     if release is None:
         return {}, None
@@ -355,7 +355,7 @@ def _previous(
             continue
         start = built.minute_of(slot.starts_at)
         if start is not None:
-            previous[str(slot.session_id)] = Placement(str(slot.room_id), start)
+            previous[str(slot.session_id)] = Assignment(str(slot.room_id), start)
     return previous, release.name
 
 

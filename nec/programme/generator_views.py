@@ -23,8 +23,8 @@ from nec.extensions import db
 from nec.programme import generation, releases, services
 from nec.programme.forms import GeneratorForm
 from nec.programme.generation import TERM_EXPLANATIONS, GenerationError
-from nec.programme.generator import TERM_LABELS, TERMS
 from nec.programme.models import ACTIVE_RUN_STATES, RunState
+from nec.programme.solver.solve import TERM_LABELS, TERMS
 
 bp = Blueprint("generator", __name__)
 

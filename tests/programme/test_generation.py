@@ -13,9 +13,9 @@ from nec.events.models import FormatKind, Room, RoomKind
 from nec.extensions import db
 from nec.programme import generation, publishing, services
 from nec.programme.generation import UNLIMITED_CAPACITY, GenerationError
-from nec.programme.generator import Progress, Weights
-from nec.programme.instance import Break, Day, Pin, Placement, Window
 from nec.programme.models import Favourite, GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.solver.instance import Assignment, Break, Day, Pin, Window
+from nec.programme.solver.solve import Progress, Weights
 from nec.proposals.models import AttendanceMode, InvitationState, SessionState
 from nec.registrations.models import Registration, RegistrationState, Seat, SeatState
 from tests.programme.generation_support import (
@@ -252,7 +252,7 @@ def test_generate_draft_never_touches_a_released_version(app):
     assert [row[1] for row in before] == sorted(s.id for s in first)
     built = generation.build_instance(small.event)
     assert built.previous_name == "v1"
-    assert built.instance.previous == {str(row[1]): Placement(str(row[2]), built.minute_of(row[3])) for row in before}
+    assert built.instance.previous == {str(row[1]): Assignment(str(row[2]), built.minute_of(row[3])) for row in before}
 
     late = add_session(small, "Ajoutée tard")
     first[0].state = SessionState.cancelled

@@ -17,8 +17,8 @@ import pytest
 
 from nec.extensions import db
 from nec.programme import generation, generator_worker
-from nec.programme.generator import Weights
 from nec.programme.models import Favourite, GeneratorRun, RunState
+from nec.programme.solver.solve import Weights
 from nec.proposals.models import SessionState
 from tests.programme import generation_support
 from tests.programme.generation_support import add_session, add_speaker, draft_slots, page_text, runs, small_event

@@ -3,10 +3,10 @@ import json
 from click.testing import CliRunner
 
 from nec.cli import programme_cli
-from nec.programme.checker import check, check_output
-from nec.programme.generator import Progress, Weights, main, score, solve
-from nec.programme.instance import InstanceError, Placement, instance_from_dict
-from tests.programme.builders import FRIDAY, THURSDAY, data, instance, minute, session
+from nec.programme.solver.checker import check, check_output
+from nec.programme.solver.instance import Assignment, InstanceError, instance_from_dict
+from nec.programme.solver.solve import Progress, Weights, main, score, solve
+from tests.programme.solver.builders import FRIDAY, THURSDAY, data, instance, minute, session
 
 LIMIT = 3.0
 
@@ -117,7 +117,7 @@ def test_solve_keeps_pinned_sessions():
         ],
     )
     result = run(inst)
-    assert result.placements["p"] == Placement("B", minute("10:00"))
+    assert result.placements["p"] == Assignment("B", minute("10:00"))
     assert result.placements["q"].start == minute("09:15")
     start = result.placements["other"].start
     assert start + 60 <= minute("10:00") or start >= minute("11:00")
@@ -287,7 +287,7 @@ def test_solve_keeps_previous_programme_when_possible():
         rooms=[{"id": "A", "capacity": 50}, {"id": "B", "capacity": 50}],
         sessions=[session("a"), session("b"), session("c")],
     )
-    previous = {"a": Placement("B", minute("11:00")), "b": Placement("A", minute("09:00"))}
+    previous = {"a": Assignment("B", minute("11:00")), "b": Assignment("A", minute("09:00"))}
     result = run(inst, previous=previous)
     assert result.placements["a"] == previous["a"]
     assert result.placements["b"] == previous["b"]
@@ -317,11 +317,11 @@ def test_score_counts_each_term():
         wishes={"u": ["a", "c"], "v": ["a", "c"], "w": ["a", "b"]},
     )
     placements = {
-        "a": Placement("A", minute("09:00")),
-        "c": Placement("B", minute("09:00")),
-        "b": Placement("B", minute("10:00")),  # right after a, for the same person x
+        "a": Assignment("A", minute("09:00")),
+        "c": Assignment("B", minute("09:00")),
+        "b": Assignment("B", minute("10:00")),  # right after a, for the same person x
     }
-    counts, costs = score(inst, placements, [], Weights(max_parallel=1), previous={"a": Placement("A", 0)})
+    counts, costs = score(inst, placements, [], Weights(max_parallel=1), previous={"a": Assignment("A", 0)})
     assert counts == {
         "unplaced": 0,
         "wishes": 2,

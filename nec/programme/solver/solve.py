@@ -44,14 +44,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from nec.programme.instance import (
+from .instance import (
     MINUTES_PER_DAY,
     ROOM_KIND_LABELS,
+    Assignment,
     Instance,
     InstanceError,
-    Placement,
-    Room,
-    Session,
+    SolverRoom,
+    SolverSession,
     format_time,
     french_duration,
     load_instance,
@@ -127,7 +127,7 @@ class Progress:
 
 @dataclass
 class Result:
-    placements: dict[str, Placement]  # session id -> room and start (absolute minutes)
+    placements: dict[str, Assignment]  # session id -> room and start (absolute minutes)
     unplaced: dict[str, list[str]]  # session id -> reasons, in French
     status: str  # optimal, feasible, infeasible or unknown
     objective: int  # weighted total, recomputed exactly from the placements
@@ -150,7 +150,7 @@ def grid_points(instance: Instance) -> list[int]:
     return points
 
 
-def eligible_rooms(instance: Instance, session: Session) -> list[Room]:
+def eligible_rooms(instance: Instance, session: SolverSession) -> list[SolverRoom]:
     """Rooms large enough, of the right kind and accessible when needed, smallest first."""
     rooms = [
         room
@@ -168,10 +168,10 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 def score(
     instance: Instance,
-    placements: dict[str, Placement],
+    placements: dict[str, Assignment],
     unplaced: Iterable[str],
     weights: Weights,
-    previous: dict[str, Placement] | None = None,
+    previous: dict[str, Assignment] | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Count each soft term of a programme, then weigh it: (counts, costs)."""
     previous = instance.previous if previous is None else previous
@@ -227,10 +227,10 @@ def score(
 
 @dataclass
 class _Prepared:
-    fixed: dict[str, Placement]  # pinned to a room and a time: data, not variables
+    fixed: dict[str, Assignment]  # pinned to a room and a time: data, not variables
     candidates: dict[str, list[int]]  # session id -> possible starts
     reasons: dict[str, list[str]]  # session id -> why it cannot be placed at all
-    eligible: dict[str, list[Room]]
+    eligible: dict[str, list[SolverRoom]]
 
 
 class _Analysis:
@@ -242,14 +242,14 @@ class _Analysis:
     def describe_person(self, person_id: str) -> str:
         return self.instance.speaker(person_id).label
 
-    def starts_in_periods(self, session: Session) -> list[int]:
+    def starts_in_periods(self, session: SolverSession) -> list[int]:
         grid = self.instance.grid
         starts = []
         for period in self.periods:
             starts.extend(range(period.start, period.end - session.duration + 1, grid))
         return starts
 
-    def room_reasons(self, session: Session) -> list[str]:
+    def room_reasons(self, session: SolverSession) -> list[str]:
         rooms = self.instance.rooms
         if session.room_kind is not None:
             rooms = [r for r in rooms if r.kind == session.room_kind]
@@ -275,7 +275,7 @@ class _Analysis:
 
     def prepare(self) -> _Prepared:
         instance = self.instance
-        fixed: dict[str, Placement] = {}
+        fixed: dict[str, Assignment] = {}
         candidates: dict[str, list[int]] = {}
         reasons: dict[str, list[str]] = {}
         eligible = {s.id: eligible_rooms(instance, s) for s in instance.sessions}
@@ -288,7 +288,7 @@ class _Analysis:
             if problems:
                 reasons[session.id] = problems
             else:
-                fixed[session.id] = Placement(session.pin.room, session.pin.start)
+                fixed[session.id] = Assignment(session.pin.room, session.pin.start)
 
         busy_person: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         busy_room: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -355,11 +355,11 @@ class _Analysis:
             candidates[session.id] = free
         return _Prepared(fixed, candidates, reasons, eligible)
 
-    def people_available(self, session: Session, start: int) -> bool:
+    def people_available(self, session: SolverSession, start: int) -> bool:
         end = start + session.duration
         return all(self.instance.speaker(p).is_available(start, end) for p in session.speakers)
 
-    def pin_problems(self, session: Session, fixed: dict[str, Placement], rooms: list[Room]) -> list[str]:
+    def pin_problems(self, session: SolverSession, fixed: dict[str, Assignment], rooms: list[SolverRoom]) -> list[str]:
         instance = self.instance
         pin = session.pin
         assert pin is not None and pin.room is not None
@@ -394,7 +394,7 @@ class _Analysis:
                 )
         return problems
 
-    def availability_reasons(self, session: Session, starts: list[int]) -> list[str]:
+    def availability_reasons(self, session: SolverSession, starts: list[int]) -> list[str]:
         duration = french_duration(session.duration)
         alone = []
         for person in session.speakers:
@@ -417,7 +417,7 @@ class _Analysis:
         names = ", ".join(self.describe_person(p) for p in session.speakers)
         return [f"les intervenant·es ({names}) n'ont aucun créneau commun de {duration}"]
 
-    def pinned_block_reasons(self, session: Session, blockers: dict[str, set[str]]) -> list[str]:
+    def pinned_block_reasons(self, session: SolverSession, blockers: dict[str, set[str]]) -> list[str]:
         result = []
         for person, sids in blockers.items():
             if person == "rooms":
@@ -452,7 +452,7 @@ class _TimeModel:
         instance: Instance,
         prepared: _Prepared,
         weights: Weights,
-        previous: dict[str, Placement],
+        previous: dict[str, Assignment],
     ):
         self.instance = instance
         self.prepared = prepared
@@ -788,7 +788,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 class _Board:
     """Who and what is busy when, for greedy placement and for explaining unplaced sessions."""
 
-    def __init__(self, instance: Instance, eligible: dict[str, list[Room]]):
+    def __init__(self, instance: Instance, eligible: dict[str, list[SolverRoom]]):
         self.instance = instance
         self.sessions = {s.id: s for s in instance.sessions}
         self.eligible = eligible
@@ -796,9 +796,9 @@ class _Board:
         self.people: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         self.all: list[tuple[int, int, str]] = []
         self.plenaries: list[tuple[int, int, str]] = []
-        self.placements: dict[str, Placement] = {}
+        self.placements: dict[str, Assignment] = {}
 
-    def put(self, sid: str, placement: Placement) -> None:
+    def put(self, sid: str, placement: Assignment) -> None:
         session = self.sessions[sid]
         span = (placement.start, placement.start + session.duration, sid)
         self.rooms[placement.room].append(span)
@@ -842,7 +842,7 @@ class _Board:
 
 
 def _greedy(
-    instance: Instance, prepared: _Prepared, previous: dict[str, Placement], board: _Board | None = None
+    instance: Instance, prepared: _Prepared, previous: dict[str, Assignment], board: _Board | None = None
 ) -> _Board:
     """First fit, most constrained first, starts tried where the programme is least busy."""
     board = board or _Board(instance, prepared.eligible)
@@ -886,7 +886,7 @@ def _greedy(
         for t in starts:
             room = board.fits(sid, t, prefer=old.room if old else None)
             if room is not None:
-                board.put(sid, Placement(room, t))
+                board.put(sid, Assignment(room, t))
                 for p in steps(t, sessions[sid].duration):
                     load[p] += 1
                     theme_load[sessions[sid].theme, p] += 1
@@ -902,10 +902,10 @@ def _assign_rooms(
     prepared: _Prepared,
     starts: dict[str, int],
     weights: Weights,
-    previous: dict[str, Placement],
+    previous: dict[str, Assignment],
     time_limit: float,
     workers: int,
-) -> tuple[dict[str, Placement], list[str], str]:
+) -> tuple[dict[str, Assignment], list[str], str]:
     """Choose a room for each session now fixed in time; returns placements, dropped ids, status."""
     sessions = {s.id: s for s in instance.sessions}
     model = cp_model.CpModel()
@@ -991,7 +991,7 @@ def _assign_rooms(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for sid, start in starts.items():
             if sid in greedy:
-                placements[sid] = Placement(greedy[sid], start)
+                placements[sid] = Assignment(greedy[sid], start)
             else:
                 dropped.append(sid)
         return placements, dropped, "unknown"
@@ -1000,7 +1000,7 @@ def _assign_rooms(
         if room is None:
             dropped.append(sid)
         else:
-            placements[sid] = Placement(room, starts[sid])
+            placements[sid] = Assignment(room, starts[sid])
     return placements, dropped, "optimal" if status == cp_model.OPTIMAL else "feasible"
 
 
@@ -1060,7 +1060,7 @@ def solve(
     time_limit: float,
     workers: int = 2,
     weights: Weights | None = None,
-    previous: dict[str, Placement] | None = None,
+    previous: dict[str, Assignment] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Result:
     """Build the best programme found within `time_limit` seconds (see the module's docstring).
@@ -1108,10 +1108,10 @@ def solve(
     left = [sid for sid in prepared.candidates if sid not in placements]
     repaired = []
     for sid in left:
-        for t in sorted(prepared.candidates[sid], key=lambda t: (previous.get(sid, Placement("", t)).start != t, t)):
+        for t in sorted(prepared.candidates[sid], key=lambda t: (previous.get(sid, Assignment("", t)).start != t, t)):
             room = board.fits(sid, t)
             if room is not None:
-                board.put(sid, Placement(room, t))
+                board.put(sid, Assignment(room, t))
                 repaired.append(sid)
                 break
     placements = dict(board.placements)
@@ -1233,7 +1233,7 @@ def run_file(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m nec.programme.generator",
+        prog="python -m nec.programme.solver.solve",
         description="Construit un programme à partir d'une instance JSON (voir docs/generator-instance.md).",
     )
     parser.add_argument("instance", help="fichier JSON de l'instance")
