@@ -13,16 +13,14 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
-from nec.core.audit import log_action
+from nec.core import actions
 from nec.core.time import to_local
-from nec.extensions import db
+from nec.core.web import current_actor
 from nec.programme import releases, services
 from nec.programme.generator import bridge, runs
-from nec.programme.generator.bridge import TERM_EXPLANATIONS, GenerationError
+from nec.programme.generator.bridge import TERM_EXPLANATIONS
 from nec.programme.generator.forms import GeneratorForm
 from nec.programme.models import ACTIVE_RUN_STATES, RunState
 from nec.programme.solver.solve import TERM_LABELS, TERMS
@@ -31,11 +29,6 @@ bp = Blueprint("programme_generator", __name__)
 
 DEFAULT_TIME_LIMIT = 30
 REFRESH_SECONDS = 2
-
-
-def _me():
-    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
-    return current_user._get_current_object()
 
 
 def _run_or_404(run_id: int):
@@ -52,39 +45,28 @@ def index():
     if request.method == "GET":
         form.fill(runs.default_weights(g.event), DEFAULT_TIME_LIMIT)
     if form.validate_on_submit():
-        try:
-            run = runs.start_run(g.event, _me(), form.weights(), form.time_limit.data)
-            log_action("programme.generator_started", actor=_me(), event=g.event, target=run)
-            db.session.commit()
-        except GenerationError as error:
-            db.session.rollback()
-            form.form_errors.extend(error.messages)
-        except IntegrityError:  # another organiser started one at the same instant
-            db.session.rollback()
-            form.form_errors.append(
-                _("Une génération est déjà en cours pour cet événement : attendez qu'elle se termine.")
-            )
-        else:
+        started, problem = actions.run(
+            lambda: runs.start(g.event, current_actor(), form.weights(), form.time_limit.data)
+        )
+        if problem is None:
             if not runs.uses_worker():  # else a `flask programme work` process claims it
-                runs.launch(current_app._get_current_object(), run.id)
+                runs.launch(current_app._get_current_object(), started.id)
             flash(_("La génération est lancée. Cette page suit sa progression."), "success")
-            return redirect(url_for("programme_generator.run", run_id=run.id))
+            return redirect(url_for("programme_generator.run", run_id=started.id))
+        form.form_errors.extend(getattr(problem, "messages", [problem.message]))
     active = runs.active_run(g.event)
     if active is not None and runs.is_stale(active):
         active = None
-    status = 422 if form.is_submitted() else 200
-    return (
-        render_template(
-            "programme/generator/index.html",
-            event=g.event,
-            form=form,
-            overview=bridge.overview(g.event),
-            runs=runs.list_runs(g.event),
-            active=active,
-            state_of=runs.effective_state,
-        ),
-        status,
+    page = render_template(
+        "programme/generator/index.html",
+        event=g.event,
+        form=form,
+        overview=bridge.overview(g.event),
+        runs=runs.list_runs(g.event),
+        active=active,
+        state_of=runs.effective_state,
     )
+    return page, 422 if form.is_submitted() else 200
 
 
 @bp.get("/<ev>/manage/generator/runs/<int:run_id>", endpoint="run")

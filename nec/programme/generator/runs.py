@@ -20,8 +20,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from nec.core.audit import log_action
 from nec.core.db import claim, utcnow
 from nec.events.models import Event, Room
 from nec.extensions import db
@@ -201,6 +204,21 @@ def start_run(event: Event, user, weights: Weights, time_limit: int, *, check_li
     )
     db.session.add(run)
     db.session.flush()
+    return run
+
+
+def start(event: Event, actor, weights: Weights, time_limit: int) -> GeneratorRun:
+    """An organiser starts a generation: the queued run and its audit entry (flushed, not committed).
+
+    Two organisers starting one at the same instant: the second is refused by the partial unique index,
+    here turned into the French reason."""
+    try:
+        run = start_run(event, actor, weights, time_limit)
+    except IntegrityError:
+        raise GenerationError(
+            _("Une génération est déjà en cours pour cet événement : attendez qu'elle se termine.")
+        ) from None
+    log_action("programme.generator_started", actor=actor, event=event, target=run)
     return run
 
 
