@@ -2,7 +2,7 @@
 
 `start_run` records a run (queued). By default `launch` computes it in a background thread of the web
 process; with NEC_GENERATOR_WORKER the request only queues it and a `flask programme work` process
-claims it (`claim_next`, see `worker.py`). Either way the progress is written into the database so that
+claims it (`claim_next_run`, see `worker.py`). Either way the progress is written into the database so that
 every app server shows the same page, and a run is claimed by an atomic conditional UPDATE
 (`claim_run`), so exactly one process computes it. At most one run per event is active (a partial
 unique index guarantees it); a run whose process died is seen as failed once it is older than its time
@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from nec.core.audit import log_action
-from nec.core.db import claim, utcnow
+from nec.core.db import claim, claim_next, utcnow
 from nec.events.models import Event, Room
 from nec.extensions import db
 from nec.programme import publishing, services
@@ -270,30 +270,23 @@ def claim_run(run_id: int, now: datetime | None = None) -> bool:
         return _claim(conn, run_id, now or utcnow())
 
 
-def claim_next(now: datetime | None = None) -> int | None:
+def claim_next_run(now: datetime | None = None) -> int | None:
     """Claim the oldest queued run (a worker's job) and return its id, or None when none is waiting.
 
     Runs queued longer than QUEUED_STALE_AFTER_SECONDS are left alone: their page already says they
-    were given up. On PostgreSQL the candidate is first locked with SKIP LOCKED so that workers do not
-    queue behind each other; the conditional UPDATE stays the claim.
-    """
+    were given up."""
     now = now or utcnow()
     table = GeneratorRun.__table__
-    waiting = sa.and_(
-        table.c.state == RunState.queued,
-        table.c.created_at >= now - timedelta(seconds=QUEUED_STALE_AFTER_SECONDS),
-    )
     with db.engine.begin() as conn:
-        for _ in range(10):  # a lost race moves on to the next candidate
-            query = sa.select(table.c.id).where(waiting).order_by(table.c.created_at, table.c.id).limit(1)
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            candidate = conn.execute(query).scalar()
-            if candidate is None:
-                return None
-            if _claim(conn, candidate, now):
-                return candidate
-    return None
+        return claim_next(
+            conn,
+            table,
+            RunState.queued,
+            due=table.c.created_at >= now - timedelta(seconds=QUEUED_STALE_AFTER_SECONDS),
+            order_by=(table.c.created_at,),
+            state=RunState.running,
+            started_at=now,
+        )
 
 
 def abandon_run(run_id: int, message: str, now: datetime | None = None) -> bool:

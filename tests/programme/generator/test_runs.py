@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from nec.core.models import AuditLogEntry
 from nec.extensions import db
 from nec.programme import services
 from nec.programme.generator import runs
@@ -53,6 +54,18 @@ def test_start_run_refuses_a_second_active_run(app):
     assert f"déjà en cours pour cet événement (n° {running.id})" in caught.value.messages[0]
     db.session.rollback()
     assert len(runs_of(small.event)) == 1
+
+
+def test_start_records_the_run_and_who_started_it_in_the_audit_log(app, organiser):
+    small = small_event(organiser)
+    add_session(small, "A")
+
+    run = runs.start(small.event, organiser, Weights(), 10)
+    db.session.commit()
+
+    entry = db.session.scalar(sa.select(AuditLogEntry).where(AuditLogEntry.action == "programme.generator_started"))
+    assert run.state == RunState.queued and run.created_by_id == organiser.id
+    assert entry.actor_id == organiser.id and entry.event_id == small.event.id and entry.target_id == run.id
 
 
 def test_the_database_allows_one_active_run_per_event(app):

@@ -189,7 +189,7 @@ def test_two_claims_of_one_run_only_one_wins(worker_mode, small):
     assert runs.claim_run(run_id) is True
     assert runs.claim_run(run_id) is False
     assert runs.execute_run(run_id) is None  # the thread mode's entry point loses too
-    assert runs.claim_next() is None
+    assert runs.claim_next_run() is None
     run = _fresh(run_id)
     assert run.state == RunState.running and run.started_at is not None and draft_slots(small.event) == []
 
@@ -237,7 +237,7 @@ def test_concurrent_workers_claim_each_queued_run_exactly_once(worker_mode, orga
 
     def claim_all():
         claimed = []
-        while (run_id := runs.claim_next()) is not None:
+        while (run_id := runs.claim_next_run()) is not None:
             claimed.append(run_id)
         return claimed
 
@@ -297,11 +297,11 @@ def test_queued_run_nobody_claimed_for_half_an_hour_is_given_up(client, worker_m
 
     assert 'http-equiv="refresh"' not in text
     assert "Échouée" in text and "Aucun processus de calcul n'a pris en charge cette génération en 30 minutes" in text
-    assert runs.claim_next() is None  # a worker started now does not compute it behind the page's back
+    assert runs.claim_next_run() is None  # a worker started now does not compute it behind the page's back
     new = runs.start_run(small.event, None, Weights(), 5)  # the event is free again
     db.session.commit()
     assert _fresh(old.id).state == RunState.failed and "flask programme work --loop" in _fresh(old.id).error
-    assert runs.claim_next() == new.id
+    assert runs.claim_next_run() == new.id
 
 
 # --- stopping a worker ----------------------------------------------------------------------------------------
