@@ -386,7 +386,7 @@ def programme_work(loop: bool, interval: float, workers: int) -> None:
             err=True,
         )
     stop = threading.Event()
-    previous = _on_stop_signals(stop)  # a stop fails the current run cleanly (see generator_worker)
+    previous = _on_stop_signals(stop)  # a stop fails the current run cleanly (see programme.generator.worker)
     if loop:
         click.echo(
             f"Calcul des générations en attente (recherche toutes les {interval:g} secondes). Ctrl+C pour arrêter."
