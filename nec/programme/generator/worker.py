@@ -1,7 +1,7 @@
 """The generator's worker processes (`flask programme work`), for deployments with NEC_GENERATOR_WORKER.
 
 There the web request only records a queued run. A worker claims the oldest queued run with an atomic
-conditional UPDATE (`runs.claim_next_run`, with `nec.core.db.claim_next`), so that with any number of workers on one PostgreSQL each
+conditional UPDATE (`runs.claim_next_run`), so that with any number of workers on one PostgreSQL each
 run is computed by exactly one of them, away from the web processes. The solver runs in a thread of
 the worker, while the main thread watches for Ctrl+C or SIGTERM: a worker told to stop records its
 current run as failed, with a French message, instead of leaving it "running", then returns.
