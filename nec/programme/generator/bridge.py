@@ -23,7 +23,7 @@ from nec.core.time import localize, to_local
 from nec.events.models import Event, RoomKind
 from nec.extensions import db
 from nec.programme import releases, services
-from nec.programme.models import Favourite, ScheduleVersion, Slot
+from nec.programme.models import Favourite, Slot
 from nec.programme.solver.instance import (
     MINUTES_PER_DAY,
     Assignment,
@@ -153,7 +153,7 @@ def build_instance(event: Event) -> Built:
         previous_name=None,
         days=[d.date for d in days],
     )
-    draft_slots = _draft_slots(event)
+    draft_slots = services.draft_slots(event)
 
     # Days: opening hours, lunch, and the draft's breaks (slots without a session) as pauses.
     extra_breaks: dict[int, list[Break]] = defaultdict(list)
@@ -244,16 +244,6 @@ def build_instance(event: Event) -> Built:
         name=event.title,
     )
     return built
-
-
-def _draft_slots(event: Event) -> list[Slot]:
-    return list(
-        db.session.scalars(
-            sa.select(Slot)
-            .join(ScheduleVersion, Slot.version_id == ScheduleVersion.id)
-            .where(ScheduleVersion.event_id == event.id, ScheduleVersion.released_at.is_(None))
-        )
-    )
 
 
 def _room_kind(mode: AttendanceMode) -> str | None:
