@@ -335,12 +335,12 @@ def apply_result(event: Event, built: Built, result: Result) -> None:
     """Replace the draft's slots by the result's (pinned slots and breaks kept)."""
     sessions = {s.id: s for s in built.instance.sessions}
     slots = []
-    for sid, placement in result.placements.items():
-        day_index, start = divmod(placement.start, MINUTES_PER_DAY)
+    for sid, assignment in result.assignments.items():
+        day_index, start = divmod(assignment.start, MINUTES_PER_DAY)
         slots.append(
             services.NewSlot(
                 session_id=int(sid),
-                room_id=int(placement.room),
+                room_id=int(assignment.room),
                 starts_at=built.instant_of(day_index, start),
                 ends_at=built.instant_of(day_index, start + sessions[sid].duration),
             )
@@ -353,15 +353,15 @@ def make_report(built: Built, result: Result) -> dict[str, Any]:
     instance = built.instance
     sessions = {s.id: s for s in instance.sessions}
     placed = []
-    for sid, placement in sorted(result.placements.items(), key=lambda item: (item[1].start, item[1].room)):
-        day = instance.date_of(placement.start)
-        start = placement.start % MINUTES_PER_DAY
+    for sid, assignment in sorted(result.assignments.items(), key=lambda item: (item[1].start, item[1].room)):
+        day = instance.date_of(assignment.start)
+        start = assignment.start % MINUTES_PER_DAY
         placed.append(
             {
                 "session_id": int(sid),
                 "title": built.session_titles[sid],
-                "room_id": int(placement.room),
-                "room": built.room_names[placement.room],
+                "room_id": int(assignment.room),
+                "room": built.room_names[assignment.room],
                 "date": day.isoformat(),
                 "start": format_time(start),
                 "end": format_time(start + sessions[sid].duration),

@@ -332,7 +332,7 @@ def compute_run(run_id: int, *, workers: int = DEFAULT_WORKERS) -> tuple[Built, 
             "objective": result.objective,
             "elapsed": round(result.wall_time, 2),
             "solutions": result.stats.get("solutions", 0),
-            "placed": len(result.placements),
+            "placed": len(result.assignments),
             "unplaced": len(result.unplaced),
         }
         finished = db.session.execute(
@@ -449,7 +449,7 @@ def generate_demo_programme(
                 "objective": result.objective,
                 "elapsed": round(result.wall_time, 2),
                 "solutions": result.stats.get("solutions", 0),
-                "placed": len(result.placements),
+                "placed": len(result.assignments),
                 "unplaced": len(result.unplaced),
             },
             report=report,

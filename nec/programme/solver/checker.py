@@ -34,10 +34,10 @@ class Violation:
 
 
 def check(
-    instance: Instance, placements: dict[str, Assignment], unplaced: dict[str, list[str]] | None = None
+    instance: Instance, assignments: dict[str, Assignment], unplaced: dict[str, list[str]] | None = None
 ) -> list[Violation]:
     """Every hard-constraint violation of a programme (an empty list when it is valid)."""
-    return _check([(sid, p.room, p.start) for sid, p in placements.items()], instance, unplaced or {})
+    return _check([(sid, p.room, p.start) for sid, p in assignments.items()], instance, unplaced or {})
 
 
 def check_output(instance: Instance, data: dict) -> list[Violation]:

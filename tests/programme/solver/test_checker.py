@@ -34,52 +34,52 @@ def base(**overrides):
 
 def test_check_accepts_a_valid_programme():
     inst = base()
-    placements = {
+    assignments = {
         "a": Assignment("A", minute("09:00")),
         "b": Assignment("A", minute("10:00")),
         "c": Assignment("B", minute("11:30")),
     }
-    assert check(inst, placements) == []
+    assert check(inst, assignments) == []
 
 
 def test_check_catches_two_sessions_in_one_room():
     inst = base()
-    placements = {
+    assignments = {
         "a": Assignment("A", minute("09:00")),
         "b": Assignment("A", minute("09:30")),
         "c": Assignment("B", minute("11:30")),
     }
-    assert kinds(check(inst, placements)) == {"room_overlap": 1}
+    assert kinds(check(inst, assignments)) == {"room_overlap": 1}
 
 
 def test_check_catches_a_person_in_two_sessions():
     inst = base()
-    placements = {
+    assignments = {
         "a": Assignment("A", minute("09:00")),
         "b": Assignment("A", minute("11:30")),
         "c": Assignment("B", minute("12:00")),
     }
-    assert kinds(check(inst, placements)) == {"person_overlap": 1}
+    assert kinds(check(inst, assignments)) == {"person_overlap": 1}
 
 
 def test_check_catches_unavailability():
     inst = base()
-    placements = {
+    assignments = {
         "a": Assignment("A", minute("11:30")),
         "b": Assignment("A", minute("09:00")),
         "c": Assignment("A", minute("10:00")),
     }
-    assert kinds(check(inst, placements)) == {"availability": 1}
+    assert kinds(check(inst, assignments)) == {"availability": 1}
 
 
 def test_check_catches_a_session_across_a_break_or_outside_hours():
     inst = base()
-    placements = {
+    assignments = {
         "a": Assignment("A", minute("10:30")),  # runs into the 11:00 break (and past Mme X's 11:00)
         "b": Assignment("A", minute("12:30")),  # ends after 13:00
         "c": Assignment("B", minute("08:00")),  # before opening
     }
-    assert kinds(check(inst, placements)) == {"period": 3, "availability": 1}
+    assert kinds(check(inst, assignments)) == {"period": 3, "availability": 1}
 
 
 def test_check_catches_wrong_rooms():
@@ -90,12 +90,12 @@ def test_check_catches_wrong_rooms():
             session("wheel", needs_accessible=True),
         ]
     )
-    placements = {
+    assignments = {
         "big": Assignment("B", minute("09:00")),
         "online": Assignment("A", minute("09:00")),
         "wheel": Assignment("B", minute("10:00")),
     }
-    assert kinds(check(inst, placements)) == {"room": 3}
+    assert kinds(check(inst, assignments)) == {"room": 3}
 
 
 def test_check_catches_a_moved_pinned_session():
@@ -107,14 +107,14 @@ def test_check_catches_a_moved_pinned_session():
 
 def test_check_catches_a_session_during_a_plenary():
     inst = base(sessions=[session("plen", format="plenary"), session("side")])
-    placements = {"plen": Assignment("A", minute("09:00")), "side": Assignment("V", minute("09:45"))}
-    assert kinds(check(inst, placements)) == {"plenary": 1}
+    assignments = {"plen": Assignment("A", minute("09:00")), "side": Assignment("V", minute("09:45"))}
+    assert kinds(check(inst, assignments)) == {"plenary": 1}
 
 
 def test_check_catches_missing_sessions_and_empty_reasons():
     inst = base()
-    placements = {"a": Assignment("A", minute("09:00"))}
-    assert kinds(check(inst, placements, {"b": ["trop longue"], "c": []})) == {"missing": 1}
+    assignments = {"a": Assignment("A", minute("09:00"))}
+    assert kinds(check(inst, assignments, {"b": ["trop longue"], "c": []})) == {"missing": 1}
 
 
 def test_check_output_catches_duplicates_and_unknown_rooms():
