@@ -2,7 +2,7 @@
 
 Runs each case in its own process (so that peak memory is the case's own) and prints a table:
 time to the first programme that places every placeable session, time to the best one, hard
-violations counted by the independent checker (nec.programme.checker; must be 0), the soft terms,
+violations counted by the independent checker (nec.programme.solver.checker; must be 0), the soft terms,
 and peak memory. The PyCon UK 2016 cases run conference-scheduler (PuLP + CBC) side by side on the
 same instance and constraints, and give our generator no more time than it took.
 """
@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks import instances
-from nec.programme.checker import check
-from nec.programme.generator import TERMS, Weights, score, solve
-from nec.programme.instance import MINUTES_PER_DAY, Instance, Placement, Window
+from nec.programme.solver.checker import check
+from nec.programme.solver.instance import MINUTES_PER_DAY, Assignment, Instance, Window
+from nec.programme.solver.solve import TERMS, Weights, score, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 PYCON_DATA = ROOT.parent / "shared" / "data" / "pyconuk-2016-talks.yml"
@@ -38,7 +38,7 @@ def _peak_mb() -> tuple[float, float]:
 
 def _ours(instance: Instance, time_limit: float, workers: int, **kwargs) -> dict:
     result = solve(instance, time_limit=time_limit, workers=workers, **kwargs)
-    violations = check(instance, result.placements, result.unplaced)
+    violations = check(instance, result.assignments, result.unplaced)
     own, _ = _peak_mb()
     return {
         "solver": "nec (CP-SAT)",
@@ -47,13 +47,13 @@ def _ours(instance: Instance, time_limit: float, workers: int, **kwargs) -> dict
         "best": result.time_to_best,
         "wall": result.wall_time,
         "violations": len(violations),
-        "placed": len(result.placements),
+        "placed": len(result.assignments),
         "unplaced": len(result.unplaced),
         "counts": result.counts,
         "objective": result.objective,
         "status": result.status,
         "memory_mb": own,
-        "placements": {sid: [p.room, p.start] for sid, p in result.placements.items()},
+        "assignments": {sid: [p.room, p.start] for sid, p in result.assignments.items()},
         "stats": {k: result.stats.get(k) for k in ("variables", "constraints", "wish_pairs", "repaired")},
     }
 
@@ -89,15 +89,15 @@ def _scheduler_inputs(instance: Instance, unavailable: dict[str, int] | None = N
     return events, slots
 
 
-def _to_placements(instance: Instance, events, slots, solution) -> dict[str, Placement]:
+def _to_assignments(instance: Instance, events, slots, solution) -> dict[str, Assignment]:
     first = instance.days[0].date
-    placements = {}
+    assignments = {}
     for event_index, slot_index in solution:
         slot = slots[slot_index]
         day = (slot.starts_at.date() - first).days
         minute = day * MINUTES_PER_DAY + slot.starts_at.hour * 60 + slot.starts_at.minute
-        placements[events[event_index].name] = Placement(slot.venue, minute)
-    return placements
+        assignments[events[event_index].name] = Assignment(slot.venue, minute)
+    return assignments
 
 
 def _conference_scheduler(instance: Instance, *, previous=None, unavailable=None, weights=None) -> dict:
@@ -113,17 +113,17 @@ def _conference_scheduler(instance: Instance, *, previous=None, unavailable=None
         by_key = {(slot.venue, slot.starts_at): slot for slot in slots}
         original = []
         for event in events:
-            placement = previous[event.name]
-            when = datetime.combine(instance.date_of(placement.start), datetime.min.time()) + timedelta(
-                minutes=placement.start % MINUTES_PER_DAY
+            assignment = previous[event.name]
+            when = datetime.combine(instance.date_of(assignment.start), datetime.min.time()) + timedelta(
+                minutes=assignment.start % MINUTES_PER_DAY
             )
-            original.append(ScheduledItem(event=event, slot=by_key[placement.room, when]))
+            original.append(ScheduledItem(event=event, slot=by_key[assignment.room, when]))
         kwargs = {"objective_function": objective_functions.number_of_changes, "original_schedule": original}
     solution = scheduler.solution(events, slots, solver=pulp.PULP_CBC_CMD(msg=False, threads=2), **kwargs)
     wall = time.perf_counter() - started
-    placements = _to_placements(instance, events, slots, solution)
-    unplaced = {s.id: ["non placée"] for s in instance.sessions if s.id not in placements}
-    counts, _ = score(instance, placements, unplaced, weights or Weights(), previous or {})
+    assignments = _to_assignments(instance, events, slots, solution)
+    unplaced = {s.id: ["non placée"] for s in instance.sessions if s.id not in assignments}
+    counts, _ = score(instance, assignments, unplaced, weights or Weights(), previous or {})
     own, children = _peak_mb()
     return {
         "solver": "conference-scheduler (PuLP+CBC)",
@@ -131,19 +131,19 @@ def _conference_scheduler(instance: Instance, *, previous=None, unavailable=None
         "first": wall,
         "best": wall,
         "wall": wall,
-        "violations": len(check(instance, placements, unplaced)),
-        "placed": len(placements),
+        "violations": len(check(instance, assignments, unplaced)),
+        "placed": len(assignments),
         "unplaced": len(unplaced),
         "counts": counts,
         "objective": None,
         "status": "optimal",
         "memory_mb": own + children,
-        "placements": {sid: [p.room, p.start] for sid, p in placements.items()},
+        "assignments": {sid: [p.room, p.start] for sid, p in assignments.items()},
         "stats": {"variables": len(events) * len(slots)},
     }
 
 
-def _perturbation(instance: Instance, previous: dict[str, Placement]) -> tuple[Instance, dict[str, int]]:
+def _perturbation(instance: Instance, previous: dict[str, Assignment]) -> tuple[Instance, dict[str, int]]:
     """Late news: the speakers of a few talks can no longer come on the day their talk was given."""
     talks = [s for s in instance.sessions if s.speakers][:: max(1, len(instance.sessions) // PERTURBED_TALKS)]
     talks = talks[:PERTURBED_TALKS]
@@ -187,7 +187,9 @@ def run_case(case: str, workers: int, scale: float) -> list[dict]:
         return [_ours(instance, float(case.split(":")[1]), workers)]
     if case.startswith("pycon-regen"):
         previous_path = Path(case.split(":", 2)[2])
-        previous = {sid: Placement(room, start) for sid, (room, start) in json.loads(previous_path.read_text()).items()}
+        previous = {
+            sid: Assignment(room, start) for sid, (room, start) in json.loads(previous_path.read_text()).items()
+        }
         changed, unavailable = _perturbation(instance, previous)
         weights = Weights(wishes=0, themes=0, density=0, back_to_back=0, theme_rooms=0, changes=1)
         if case.startswith("pycon-regen-cs"):
@@ -266,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += [("pycon-uk", theirs), ("pycon-uk", ours)]
             previous_path = ROOT / "instance" / "bench-pycon-previous.json"
             previous_path.parent.mkdir(exist_ok=True)
-            previous_path.write_text(json.dumps(theirs["placements"]))
+            previous_path.write_text(json.dumps(theirs["assignments"]))
             print("==> PyCon UK 2016 régénéré (8 intervenant·es empêché·es) : conference-scheduler …", flush=True)
             regen_theirs = _child(f"pycon-regen-cs:0:{previous_path}", args.workers, args.scale)[0]
             limit = round(max(0.5, regen_theirs["wall"]), 2)

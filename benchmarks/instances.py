@@ -15,7 +15,16 @@ from pathlib import Path
 
 import yaml
 
-from nec.programme.instance import MINUTES_PER_DAY, Break, Day, Instance, Room, Session, Speaker, Window
+from nec.programme.solver.instance import (
+    MINUTES_PER_DAY,
+    Break,
+    Day,
+    Instance,
+    SolverRoom,
+    SolverSession,
+    Speaker,
+    Window,
+)
 
 THEMES = (
     "métier de médiateur",
@@ -42,7 +51,7 @@ def _synthetic(
     days: int,
     opens: int,
     closes: int,
-    rooms: list[Room],
+    rooms: list[SolverRoom],
     mix: dict[str, tuple[int, int]],  # format -> (count, duration)
     plenaries: int,
     participants: int,
@@ -53,12 +62,12 @@ def _synthetic(
     day_list = [_day(first, i, opens, closes) for i in range(days)]
     theme_names = THEMES[:themes]
     physical = sorted((r.capacity for r in rooms if r.kind == "physical"), reverse=True)
-    sessions: list[Session] = []
+    sessions: list[SolverSession] = []
     formats = [fmt for fmt, (count, _) in mix.items() for _ in range(count)]
     rng.shuffle(formats)
     for i in range(plenaries):
         sessions.append(
-            Session(id=f"pl{i + 1}", duration=60, format="plenary", title=f"Plénière {i + 1}", seats=physical[0])
+            SolverSession(id=f"pl{i + 1}", duration=60, format="plenary", title=f"Plénière {i + 1}", seats=physical[0])
         )
     for i, fmt in enumerate(formats, start=1):
         duration = mix[fmt][1]
@@ -72,7 +81,7 @@ def _synthetic(
         draw = rng.random()
         room_kind = "virtual" if draw < 0.1 else None if draw < 0.2 else "physical"
         sessions.append(
-            Session(
+            SolverSession(
                 id=f"s{i}",
                 duration=duration,
                 format=fmt,
@@ -100,7 +109,7 @@ def _synthetic(
                     continue
             people.append(f"p{len(people) + 1}")
             chosen.append(people[-1])
-        with_people.append(Session(**{**session.__dict__, "speakers": tuple(chosen)}))
+        with_people.append(SolverSession(**{**session.__dict__, "speakers": tuple(chosen)}))
     sessions = with_people
     speakers = []
     for person in people:
@@ -139,12 +148,12 @@ def _synthetic(
 
 def local(seed: int = 2021) -> Instance:
     rooms = [
-        Room("auditorium", 150, "Auditorium", "physical", True),
-        Room("salle-1", 80, "Salle 1", "physical", True),
-        Room("salle-2", 60, "Salle 2", "physical", True),
-        Room("salle-3", 40, "Salle 3", "physical", False),
-        Room("salle-4", 30, "Salle 4", "physical", True),
-        Room("visio", 300, "Salle en ligne", "virtual", True),
+        SolverRoom("auditorium", 150, "Auditorium", "physical", True),
+        SolverRoom("salle-1", 80, "Salle 1", "physical", True),
+        SolverRoom("salle-2", 60, "Salle 2", "physical", True),
+        SolverRoom("salle-3", 40, "Salle 3", "physical", False),
+        SolverRoom("salle-4", 30, "Salle 4", "physical", True),
+        SolverRoom("visio", 300, "Salle en ligne", "virtual", True),
     ]
     return _synthetic(
         seed=seed,
@@ -162,8 +171,11 @@ def local(seed: int = 2021) -> Instance:
 
 def national(seed: int = 2026) -> Instance:
     capacities = [600, 300, 200, 150, 120, 100, 80, 60, 50, 40]
-    rooms = [Room(f"salle-{i + 1}", c, f"Salle {i + 1}", "physical", i != 7) for i, c in enumerate(capacities)]
-    rooms += [Room("visio-1", 500, "Salle en ligne 1", "virtual"), Room("visio-2", 500, "Salle en ligne 2", "virtual")]
+    rooms = [SolverRoom(f"salle-{i + 1}", c, f"Salle {i + 1}", "physical", i != 7) for i, c in enumerate(capacities)]
+    rooms += [
+        SolverRoom("visio-1", 500, "Salle en ligne 1", "virtual"),
+        SolverRoom("visio-2", 500, "Salle en ligne 2", "virtual"),
+    ]
     return _synthetic(
         seed=seed,
         name="NEC national (300 sessions, 12 salles, 3 jours, 2 000 participant·es)",
@@ -211,7 +223,7 @@ def pycon_uk_2016(path: Path) -> Instance:
                 breaks.append(Break(start + length, start + length, "Changement de salle"))
         last_start, last_length = ordered[-1]
         days.append(Day(day, ordered[0][0], last_start + last_length, tuple(breaks)))
-    rooms = [Room(name.lower().replace(" ", "-"), capacity, name) for name, capacity in PYCON_ROOMS]
+    rooms = [SolverRoom(name.lower().replace(" ", "-"), capacity, name) for name, capacity in PYCON_ROOMS]
     speakers: dict[str, Speaker] = {}
     sessions = []
     for i, talk in enumerate(talks, start=1):
@@ -219,7 +231,7 @@ def pycon_uk_2016(path: Path) -> Instance:
         if person:
             speakers.setdefault(person, Speaker(person, person))
         sessions.append(
-            Session(
+            SolverSession(
                 id=f"t{i}",
                 duration=int(talk["duration"]),
                 format="talk",

@@ -63,7 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     from nec.programme.editor_views import bp as editor_bp
-    from nec.programme.generator_views import bp as generator_bp
+    from nec.programme.generator.manage_views import bp as generator_bp
     from nec.programme.public_views import bp as public_bp
     from nec.programme.release_views import bp as releases_bp
     from nec.programme.views import bp as programme_bp

@@ -306,16 +306,16 @@ def programme_cli() -> None:
 )
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Fils de calcul du solveur.")
 def programme_solve(instance_path: str, output_path: str, time_limit: float, workers: int) -> None:
-    from nec.programme import generator
-    from nec.programme.instance import InstanceError
+    from nec.programme.solver import solve
+    from nec.programme.solver.instance import InstanceError
 
     try:
-        instance, result = generator.run_file(instance_path, output_path, time_limit=time_limit, workers=workers)
+        instance, result = solve.run_file(instance_path, output_path, time_limit=time_limit, workers=workers)
     except InstanceError as exc:
         raise click.ClickException(
             "L'instance ne peut pas être utilisée :\n" + "\n".join(f"  - {m}" for m in exc.messages)
         ) from None
-    for line in generator.summary_lines(instance, result):
+    for line in solve.summary_lines(instance, result):
         click.echo(line)
     click.echo(f"Programme écrit dans {output_path}.")
 
@@ -333,16 +333,16 @@ def programme_solve(instance_path: str, output_path: str, time_limit: float, wor
 def programme_generate(event_slug: str, time_limit: int) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from nec.programme import generation
-    from nec.programme.generator import summary_lines
+    from nec.programme.generator import bridge, runs
+    from nec.programme.solver.solve import summary_lines
 
     event = get_event_by_slug(event_slug)
     if event is None:
         raise click.ClickException(f"Aucun événement n'a le slug « {event_slug} ».")
     try:
-        run = generation.start_run(event, None, generation.default_weights(event), time_limit, check_limit=False)
+        run = runs.start_run(event, None, runs.default_weights(event), time_limit, check_limit=False)
         db.session.commit()
-    except generation.GenerationError as exc:
+    except bridge.GenerationError as exc:
         db.session.rollback()
         raise click.ClickException("\n".join(exc.messages)) from None
     except IntegrityError:
@@ -350,10 +350,10 @@ def programme_generate(event_slug: str, time_limit: int) -> None:
         raise click.ClickException("Une génération est déjà en cours pour cet événement : attendez sa fin.") from None
     run_id = run.id
     click.echo(f"Génération n° {run_id} pour « {event.title} » ({time_limit} secondes au plus)...")
-    outcome = generation.execute_run(run_id)
+    outcome = runs.execute_run(run_id)
     if outcome is None:
         db.session.expire_all()
-        failed = generation.get_run(event, run_id)
+        failed = runs.get_run(event, run_id)
         raise click.ClickException(failed.error if failed and failed.error else "La génération n'a pas abouti.")
     built, result = outcome
     for line in summary_lines(built.instance, result):
@@ -377,7 +377,7 @@ def programme_generate(event_slug: str, time_limit: int) -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Fils de calcul du solveur.")
 @with_appcontext
 def programme_work(loop: bool, interval: float, workers: int) -> None:
-    from nec.programme import generator_worker
+    from nec.programme.generator import worker
 
     if not current_app.config.get("NEC_GENERATOR_WORKER"):
         click.echo(
@@ -386,17 +386,17 @@ def programme_work(loop: bool, interval: float, workers: int) -> None:
             err=True,
         )
     stop = threading.Event()
-    previous = _on_stop_signals(stop)  # a stop fails the current run cleanly (see generator_worker)
+    previous = _on_stop_signals(stop)  # a stop fails the current run cleanly (see programme.generator.worker)
     if loop:
         click.echo(
             f"Calcul des générations en attente (recherche toutes les {interval:g} secondes). Ctrl+C pour arrêter."
         )
     done = 0
     try:
-        for outcome in generator_worker.work(
+        for outcome in worker.work(
             current_app._get_current_object(), stop, loop=loop, interval=interval, workers=workers
         ):
-            click.echo(generator_worker.describe(outcome))
+            click.echo(worker.describe(outcome))
             done += 1
     except KeyboardInterrupt:
         pass

@@ -867,7 +867,7 @@ def load_demo(password: str | None = None) -> DemoLoaded | None:
     db.session.flush()
     _build_reviews(event, sessions, reviewer)  # the criteria need the event's id
     _build_answers(questions, sessions, speakers)
-    from nec.programme.generation import generate_demo_programme  # imports the solver: only when needed
+    from nec.programme.generator.runs import generate_demo_programme  # imports the solver: only when needed
 
     plenaries = [s for s in sessions if s.format.kind == FormatKind.plenary and s.state == SessionState.confirmed]
     opening = next(s for s in plenaries if s.title.startswith("Ouverture"))

@@ -118,3 +118,33 @@ def claim(conn: sa.Connection, table: sa.Table, row_id: int, expected, **values)
     where = (table.c.id == row_id, table.c.state == expected)
     changed = conn.execute(sa.update(table).where(*where).values(**values))
     return changed.rowcount == 1
+
+
+def claim_next(
+    conn: sa.Connection,
+    table: sa.Table,
+    expected,
+    *,
+    due: sa.ColumnElement[bool] | None = None,
+    order_by: tuple[sa.ColumnElement, ...] = (),
+    attempts: int = 10,
+    **values,
+) -> int | None:
+    """Claim the first row of `table` whose `state` is `expected` (and which is `due`, in `order_by` order),
+    setting `values`; return its id, or None when no row is waiting.
+
+    One loop for every queue (the outbox, the generator's runs, ...): the conditional UPDATE of `claim` is
+    the claim, so of several processes exactly one takes a row; on PostgreSQL the candidate is first locked
+    with SKIP LOCKED so that claimers do not queue behind each other, and a lost race moves on to the next
+    candidate. Commit `conn` before acting on the row, so that the claim is seen by the others."""
+    waiting = table.c.state == expected if due is None else sa.and_(table.c.state == expected, due)
+    for _ in range(attempts):
+        query = sa.select(table.c.id).where(waiting).order_by(*order_by, table.c.id).limit(1)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        candidate = conn.execute(query).scalar()
+        if candidate is None:
+            return None
+        if claim(conn, table, candidate, expected, **values):
+            return candidate
+    return None

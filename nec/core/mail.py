@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from nec.core.db import claim, utcnow
+from nec.core.db import claim, claim_next, utcnow
 from nec.core.models import OutboxMessage, OutboxState
 from nec.core.text import clean_text
 from nec.extensions import db
@@ -451,24 +451,21 @@ def deliver_due(limit: int = 100, now: datetime | None = None) -> DeliveryReport
 
 
 def _claim_next(now: datetime):
-    """Atomically move the oldest due message from pending to sending and return its row, or None.
-
-    The conditional UPDATE is the claim: of several workers, exactly one sees rowcount 1. On PostgreSQL
-    the candidate is first locked with SKIP LOCKED so that workers do not queue behind each other.
-    """
+    """Atomically move the oldest due message from pending to sending and return its row, or None."""
     table = OutboxMessage.__table__
-    due = sa.and_(table.c.state == OutboxState.pending, table.c.next_attempt_at <= now)
     with db.engine.begin() as conn:
-        for _ in range(10):  # a lost race moves on to the next candidate
-            query = sa.select(table.c.id).where(due).order_by(table.c.next_attempt_at, table.c.id).limit(1)
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            candidate = conn.execute(query).scalar()
-            if candidate is None:
-                return None
-            if _claim(conn, candidate, now):
-                return conn.execute(sa.select(table).where(table.c.id == candidate)).one()
-    return None
+        claimed = claim_next(
+            conn,
+            table,
+            OutboxState.pending,
+            due=table.c.next_attempt_at <= now,
+            order_by=(table.c.next_attempt_at,),
+            state=OutboxState.sending,
+            claimed_at=now,
+        )
+        if claimed is None:
+            return None
+        return conn.execute(sa.select(table).where(table.c.id == claimed)).one()
 
 
 def _claim(conn, message_id: int, now: datetime) -> bool:

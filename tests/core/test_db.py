@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from nec.core.db import claim_next
 from nec.events.models import EventDay, Room, SessionFormat
 from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import Session, SessionSpeaker, SpeakerProfile, SpeakerRole
@@ -184,3 +186,98 @@ def test_foreign_keys_refuse_a_missing_parent(db):
         )
         db.session.flush()
     db.session.rollback()
+
+
+# --- claim_next: the queue loop shared by the outbox and the generator's runs -------------------------
+
+_QUEUE = sa.Table(
+    "claim_next_probe",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("due_at", sa.Integer, nullable=False),
+    sa.Column("owner", sa.String(20)),
+)
+
+
+@pytest.fixture
+def queue(db):
+    """A table of its own: claim_next knows no model, only a `state` column and an `id`."""
+    _QUEUE.create(db.engine)
+    yield _QUEUE
+    _QUEUE.drop(db.engine)
+
+
+def _fill(engine, rows) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.insert(_QUEUE), rows)
+
+
+def _take(conn, owner: str, now: int = 100) -> int | None:
+    return claim_next(
+        conn, _QUEUE, "waiting", due=_QUEUE.c.due_at <= now, order_by=(_QUEUE.c.due_at,), state="taken", owner=owner
+    )
+
+
+def test_claim_next_takes_the_first_due_row_in_order_and_none_when_nothing_waits(db, queue):
+    _fill(
+        db.engine,
+        [
+            {"id": 1, "state": "waiting", "due_at": 30},
+            {"id": 2, "state": "waiting", "due_at": 10},
+            {"id": 3, "state": "taken", "due_at": 0},
+            {"id": 4, "state": "waiting", "due_at": 500},  # not due yet
+        ],
+    )
+    with db.engine.begin() as conn:
+        assert _take(conn, "a") == 2
+        assert _take(conn, "a") == 1
+        assert _take(conn, "a") is None
+        assert claim_next(conn, queue, "waiting", state="taken") == 4  # no `due`: every waiting row is due
+        owners = dict(conn.execute(sa.select(queue.c.id, queue.c.owner)).all())
+    assert owners == {1: "a", 2: "a", 3: None, 4: None}
+
+
+def test_two_claimers_never_take_the_same_row(db, queue):
+    engine = db.engine
+    _fill(engine, [{"id": n, "state": "waiting", "due_at": n % 7} for n in range(1, 61)])
+    claimers = 4
+    barrier = threading.Barrier(claimers)
+    taken: dict[str, list[int]] = {}
+    errors = []
+
+    def work(owner: str) -> None:
+        try:
+            barrier.wait()
+            mine = taken.setdefault(owner, [])
+            while True:
+                with engine.begin() as conn:  # each claim committed before the next, as the workers do
+                    claimed = _take(conn, owner)
+                if claimed is None:
+                    return
+                mine.append(claimed)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(f"c{n}",)) for n in range(claimers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    claimed = [row for rows in taken.values() for row in rows]
+    assert sorted(claimed) == list(range(1, 61))  # every row once, none twice
+    with engine.begin() as conn:
+        owners = dict(conn.execute(sa.select(queue.c.id, queue.c.owner)).all())
+    assert all(owners[row] == owner for owner, rows in taken.items() for row in rows)
+
+
+@pytest.mark.postgresql_only
+def test_a_claim_not_yet_committed_is_skipped_not_waited_for(db, queue):
+    _fill(db.engine, [{"id": 1, "state": "waiting", "due_at": 1}, {"id": 2, "state": "waiting", "due_at": 2}])
+    with db.engine.connect() as first, db.engine.connect() as second, first.begin():
+        assert _take(first, "first") == 1
+        with second.begin():
+            assert _take(second, "second") == 2  # SKIP LOCKED: the first row is locked, not waited for
+            assert _take(second, "second") is None

@@ -1,6 +1,6 @@
 """What the programme editor's tests share: slots put straight into the draft, and the warnings of the draft.
 
-The event itself comes from generation_support.small_event: Saturday 28 March 2026 (winter time, UTC+1),
+The event itself comes from small_event.small_event: Saturday 28 March 2026 (winter time, UTC+1),
 9:00-12:00, and Sunday 29 March 2026 (summer time, UTC+2), 9:00-17:00 with lunch 12:00-13:30; a
 "Grande salle" of 80 places and a "Petite salle" of 20.
 """
@@ -17,7 +17,7 @@ from nec.programme import conflicts, editor
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.services import get_draft
 from nec.proposals.models import Session
-from tests.programme.generation_support import SUMMER, WINTER, Small
+from tests.programme.small_event import SUMMER, WINTER, Small
 
 __all__ = ["SUMMER", "WINTER", "all_slots", "put", "put_break", "warnings"]
 

@@ -14,7 +14,7 @@ from nec.programme.models import Slot
 from nec.programme.services import get_draft
 from nec.proposals.models import InvitationState, SessionState
 from tests.programme.editor_support import SUMMER, WINTER, put, put_break, warnings
-from tests.programme.generation_support import add_session, add_speaker, small_event
+from tests.programme.small_event import add_session, add_speaker, small_event
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from nec.programme.editor import EditorError
 from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import SessionState
 from tests.programme.editor_support import SUMMER, WINTER, all_slots, put, put_break, warnings
-from tests.programme.generation_support import add_session, add_speaker, small_event
+from tests.programme.small_event import add_session, add_speaker, small_event
 
 
 @pytest.fixture

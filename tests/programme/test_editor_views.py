@@ -13,7 +13,7 @@ from nec.events.models import FormatKind
 from nec.extensions import db
 from nec.proposals.models import SessionState
 from tests.programme.editor_support import SUMMER, WINTER, all_slots, put, put_break
-from tests.programme.generation_support import add_session, add_speaker, draft_slots, small_event
+from tests.programme.small_event import add_session, add_speaker, draft_slots, small_event
 from tests.support.web import log_in, page_text
 
 JSON = {"Accept": "application/json"}

@@ -9,7 +9,7 @@ import pytest
 from nec.events.models import FormatKind
 from nec.programme import editor, grid
 from tests.programme.editor_support import SUMMER, put, put_break
-from tests.programme.generation_support import add_session, small_event
+from tests.programme.small_event import add_session, small_event
 
 
 @pytest.fixture

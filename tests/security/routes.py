@@ -167,9 +167,9 @@ ACCESS: dict[str, list[Case]] = {
     "editor.new_break": case(ORGANISER),
     "editor.edit_break": case(ORGANISER, break_id="break"),
     "editor.delete_break": case(ORGANISER, break_id="break"),
-    "generator.index": case(ORGANISER),
-    "generator.draft": case(ORGANISER),
-    "generator.run": case(ORGANISER, run_id="run"),
+    "programme_generator.index": case(ORGANISER),
+    "programme_generator.draft": case(ORGANISER),
+    "programme_generator.run": case(ORGANISER, run_id="run"),
     "releases.manage": case(ORGANISER),
 }
 

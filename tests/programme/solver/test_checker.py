@@ -1,6 +1,6 @@
-from nec.programme.checker import check, check_output, count_by_kind
-from nec.programme.instance import Placement
-from tests.programme.builders import THURSDAY, instance, minute, session
+from nec.programme.solver.checker import check, check_output, count_by_kind
+from nec.programme.solver.instance import Assignment
+from tests.programme.solver.builders import THURSDAY, instance, minute, session
 
 
 def kinds(violations):
@@ -34,52 +34,52 @@ def base(**overrides):
 
 def test_check_accepts_a_valid_programme():
     inst = base()
-    placements = {
-        "a": Placement("A", minute("09:00")),
-        "b": Placement("A", minute("10:00")),
-        "c": Placement("B", minute("11:30")),
+    assignments = {
+        "a": Assignment("A", minute("09:00")),
+        "b": Assignment("A", minute("10:00")),
+        "c": Assignment("B", minute("11:30")),
     }
-    assert check(inst, placements) == []
+    assert check(inst, assignments) == []
 
 
 def test_check_catches_two_sessions_in_one_room():
     inst = base()
-    placements = {
-        "a": Placement("A", minute("09:00")),
-        "b": Placement("A", minute("09:30")),
-        "c": Placement("B", minute("11:30")),
+    assignments = {
+        "a": Assignment("A", minute("09:00")),
+        "b": Assignment("A", minute("09:30")),
+        "c": Assignment("B", minute("11:30")),
     }
-    assert kinds(check(inst, placements)) == {"room_overlap": 1}
+    assert kinds(check(inst, assignments)) == {"room_overlap": 1}
 
 
 def test_check_catches_a_person_in_two_sessions():
     inst = base()
-    placements = {
-        "a": Placement("A", minute("09:00")),
-        "b": Placement("A", minute("11:30")),
-        "c": Placement("B", minute("12:00")),
+    assignments = {
+        "a": Assignment("A", minute("09:00")),
+        "b": Assignment("A", minute("11:30")),
+        "c": Assignment("B", minute("12:00")),
     }
-    assert kinds(check(inst, placements)) == {"person_overlap": 1}
+    assert kinds(check(inst, assignments)) == {"person_overlap": 1}
 
 
 def test_check_catches_unavailability():
     inst = base()
-    placements = {
-        "a": Placement("A", minute("11:30")),
-        "b": Placement("A", minute("09:00")),
-        "c": Placement("A", minute("10:00")),
+    assignments = {
+        "a": Assignment("A", minute("11:30")),
+        "b": Assignment("A", minute("09:00")),
+        "c": Assignment("A", minute("10:00")),
     }
-    assert kinds(check(inst, placements)) == {"availability": 1}
+    assert kinds(check(inst, assignments)) == {"availability": 1}
 
 
 def test_check_catches_a_session_across_a_break_or_outside_hours():
     inst = base()
-    placements = {
-        "a": Placement("A", minute("10:30")),  # runs into the 11:00 break (and past Mme X's 11:00)
-        "b": Placement("A", minute("12:30")),  # ends after 13:00
-        "c": Placement("B", minute("08:00")),  # before opening
+    assignments = {
+        "a": Assignment("A", minute("10:30")),  # runs into the 11:00 break (and past Mme X's 11:00)
+        "b": Assignment("A", minute("12:30")),  # ends after 13:00
+        "c": Assignment("B", minute("08:00")),  # before opening
     }
-    assert kinds(check(inst, placements)) == {"period": 3, "availability": 1}
+    assert kinds(check(inst, assignments)) == {"period": 3, "availability": 1}
 
 
 def test_check_catches_wrong_rooms():
@@ -90,31 +90,31 @@ def test_check_catches_wrong_rooms():
             session("wheel", needs_accessible=True),
         ]
     )
-    placements = {
-        "big": Placement("B", minute("09:00")),
-        "online": Placement("A", minute("09:00")),
-        "wheel": Placement("B", minute("10:00")),
+    assignments = {
+        "big": Assignment("B", minute("09:00")),
+        "online": Assignment("A", minute("09:00")),
+        "wheel": Assignment("B", minute("10:00")),
     }
-    assert kinds(check(inst, placements)) == {"room": 3}
+    assert kinds(check(inst, assignments)) == {"room": 3}
 
 
 def test_check_catches_a_moved_pinned_session():
     inst = base(sessions=[session("p", pinned={"day": THURSDAY, "start": "09:00", "room": "A"})])
-    assert kinds(check(inst, {"p": Placement("B", minute("09:00"))})) == {"pinned": 1}
-    assert kinds(check(inst, {"p": Placement("A", minute("09:15"))})) == {"pinned": 1}
-    assert check(inst, {"p": Placement("A", minute("09:00"))}) == []
+    assert kinds(check(inst, {"p": Assignment("B", minute("09:00"))})) == {"pinned": 1}
+    assert kinds(check(inst, {"p": Assignment("A", minute("09:15"))})) == {"pinned": 1}
+    assert check(inst, {"p": Assignment("A", minute("09:00"))}) == []
 
 
 def test_check_catches_a_session_during_a_plenary():
     inst = base(sessions=[session("plen", format="plenary"), session("side")])
-    placements = {"plen": Placement("A", minute("09:00")), "side": Placement("V", minute("09:45"))}
-    assert kinds(check(inst, placements)) == {"plenary": 1}
+    assignments = {"plen": Assignment("A", minute("09:00")), "side": Assignment("V", minute("09:45"))}
+    assert kinds(check(inst, assignments)) == {"plenary": 1}
 
 
 def test_check_catches_missing_sessions_and_empty_reasons():
     inst = base()
-    placements = {"a": Placement("A", minute("09:00"))}
-    assert kinds(check(inst, placements, {"b": ["trop longue"], "c": []})) == {"missing": 1}
+    assignments = {"a": Assignment("A", minute("09:00"))}
+    assert kinds(check(inst, assignments, {"b": ["trop longue"], "c": []})) == {"missing": 1}
 
 
 def test_check_output_catches_duplicates_and_unknown_rooms():

@@ -1,6 +1,6 @@
 """The organiser's programme generator: weights, time limit, runs, progress and report.
 
-A run is computed in a background thread of the web process (`generation.launch`) or, when the
+A run is computed in a background thread of the web process (`runs.launch`) or, when the
 deployment sets NEC_GENERATOR_WORKER, only queued here and computed by a `flask programme work`
 process; its progress and its report live in the database, so that the run page (which refreshes
 itself without JavaScript) is right whichever app server answers.
@@ -13,32 +13,26 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from nec.accounts.permissions import organiser_required
-from nec.core.audit import log_action
+from nec.core import actions
 from nec.core.time import to_local
-from nec.extensions import db
-from nec.programme import generation, releases, services
-from nec.programme.forms import GeneratorForm
-from nec.programme.generation import TERM_EXPLANATIONS, GenerationError
-from nec.programme.generator import TERM_LABELS, TERMS
+from nec.core.web import current_actor
+from nec.programme import releases, services
+from nec.programme.generator import bridge, runs
+from nec.programme.generator.bridge import TERM_EXPLANATIONS
+from nec.programme.generator.forms import GeneratorForm
 from nec.programme.models import ACTIVE_RUN_STATES, RunState
+from nec.programme.solver.solve import TERM_LABELS, TERMS
 
-bp = Blueprint("generator", __name__)
+bp = Blueprint("programme_generator", __name__)
 
 DEFAULT_TIME_LIMIT = 30
 REFRESH_SECONDS = 2
 
 
-def _me():
-    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
-    return current_user._get_current_object()
-
-
 def _run_or_404(run_id: int):
-    run = generation.get_run(g.event, run_id)
+    run = runs.get_run(g.event, run_id)
     if run is None:
         abort(404)
     return run
@@ -49,48 +43,37 @@ def _run_or_404(run_id: int):
 def index():
     form = GeneratorForm()
     if request.method == "GET":
-        form.fill(generation.default_weights(g.event), DEFAULT_TIME_LIMIT)
+        form.fill(runs.default_weights(g.event), DEFAULT_TIME_LIMIT)
     if form.validate_on_submit():
-        try:
-            run = generation.start_run(g.event, _me(), form.weights(), form.time_limit.data)
-            log_action("programme.generator_started", actor=_me(), event=g.event, target=run)
-            db.session.commit()
-        except GenerationError as error:
-            db.session.rollback()
-            form.form_errors.extend(error.messages)
-        except IntegrityError:  # another organiser started one at the same instant
-            db.session.rollback()
-            form.form_errors.append(
-                _("Une génération est déjà en cours pour cet événement : attendez qu'elle se termine.")
-            )
-        else:
-            if not generation.uses_worker():  # else a `flask programme work` process claims it
-                generation.launch(current_app._get_current_object(), run.id)
+        started, problem = actions.run(
+            lambda: runs.start(g.event, current_actor(), form.weights(), form.time_limit.data)
+        )
+        if problem is None:
+            if not runs.uses_worker():  # else a `flask programme work` process claims it
+                runs.launch(current_app._get_current_object(), started.id)
             flash(_("La génération est lancée. Cette page suit sa progression."), "success")
-            return redirect(url_for("generator.run", run_id=run.id))
-    active = generation.active_run(g.event)
-    if active is not None and generation.is_stale(active):
+            return redirect(url_for("programme_generator.run", run_id=started.id))
+        form.form_errors.extend(getattr(problem, "messages", [problem.message]))
+    active = runs.active_run(g.event)
+    if active is not None and runs.is_stale(active):
         active = None
-    status = 422 if form.is_submitted() else 200
-    return (
-        render_template(
-            "programme/generator/index.html",
-            event=g.event,
-            form=form,
-            overview=generation.overview(g.event),
-            runs=generation.list_runs(g.event),
-            active=active,
-            state_of=generation.effective_state,
-        ),
-        status,
+    page = render_template(
+        "programme/generator/index.html",
+        event=g.event,
+        form=form,
+        overview=bridge.overview(g.event),
+        runs=runs.list_runs(g.event),
+        active=active,
+        state_of=runs.effective_state,
     )
+    return page, 422 if form.is_submitted() else 200
 
 
 @bp.get("/<ev>/manage/generator/runs/<int:run_id>", endpoint="run")
 @organiser_required
 def show_run(run_id: int):
     run = _run_or_404(run_id)
-    state = generation.effective_state(run)
+    state = runs.effective_state(run)
     report = run.report if state == RunState.finished else None
     return render_template(
         "programme/generator/run.html",
@@ -99,8 +82,8 @@ def show_run(run_id: int):
         state=state,
         is_active=state in ACTIVE_RUN_STATES,
         refresh_seconds=REFRESH_SECONDS,
-        error=run.error or (generation.stale_message(run) if state != run.state else ""),
-        queue=generation.queue_status(run) if state == RunState.queued else None,
+        error=run.error or (runs.stale_message(run) if state != run.state else ""),
+        queue=runs.queue_status(run) if state == RunState.queued else None,
         report=report,
         costs=_cost_rows(run, report) if report else [],
         timetable_days=_timetable(report["placed"], report.get("rooms", [])) if report else [],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from nec.programme.instance import MINUTES_PER_DAY, Instance, Placement, parse_time
+from .instance import MINUTES_PER_DAY, Assignment, Instance, parse_time
 
 KINDS = (
     "unknown",  # a session or room the instance does not know
@@ -34,10 +34,10 @@ class Violation:
 
 
 def check(
-    instance: Instance, placements: dict[str, Placement], unplaced: dict[str, list[str]] | None = None
+    instance: Instance, assignments: dict[str, Assignment], unplaced: dict[str, list[str]] | None = None
 ) -> list[Violation]:
     """Every hard-constraint violation of a programme (an empty list when it is valid)."""
-    return _check([(sid, p.room, p.start) for sid, p in placements.items()], instance, unplaced or {})
+    return _check([(sid, p.room, p.start) for sid, p in assignments.items()], instance, unplaced or {})
 
 
 def check_output(instance: Instance, data: dict) -> list[Violation]:

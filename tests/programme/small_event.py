@@ -1,4 +1,4 @@
-"""A small event for the tests of the generator in the application (models, runs, pages).
+"""A small event for the programme's tests (generator, editor, conflicts, grid): sessions, speakers, rooms.
 
 Two days in Europe/Paris around the switch to summer time: Saturday 28 March 2026 in winter time
 (UTC+1) and Sunday 29 March 2026, when the clocks go forward at 2:00 (UTC+2 from then on), so that
@@ -11,15 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-import pytest
 import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.time import localize
 from nec.events.models import DEFAULT_DURATIONS, Event, EventDay, FormatKind, Room, RoomKind, SessionFormat, Theme
 from nec.extensions import db
-from nec.programme import generation
-from nec.programme.models import GeneratorRun, ScheduleVersion, Slot
+from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import (
     AttendanceMode,
     Availability,
@@ -29,7 +27,6 @@ from nec.proposals.models import (
     SpeakerProfile,
     SpeakerRole,
 )
-from tests.support.web import page_text  # noqa: F401 (re-exported to the tests)
 
 PARIS = "Europe/Paris"
 WINTER = date(2026, 3, 28)  # UTC+1
@@ -147,29 +144,3 @@ def draft_slots(event: Event) -> list[Slot]:
             .order_by(Slot.starts_at, Slot.id)
         )
     )
-
-
-def runs(event: Event) -> list[GeneratorRun]:
-    db.session.expire_all()
-    return list(db.session.scalars(sa.select(GeneratorRun).where(GeneratorRun.event_id == event.id)))
-
-
-@pytest.fixture
-def wait_for_runs():
-    """Runs launched in background threads end before the test's database is emptied."""
-    yield generation.wait_for
-    generation.wait_for_all(timeout=120)
-
-
-# The generator's form, filled as an organiser would (weights, then the time limit in seconds).
-GENERATOR_FORM = {
-    "wishes": "1",
-    "themes": "2",
-    "density": "1",
-    "max_parallel": "",
-    "back_to_back": "5",
-    "min_break": "15",
-    "theme_rooms": "3",
-    "changes": "20",
-    "time_limit": "5",
-}

@@ -10,33 +10,19 @@ import sqlalchemy as sa
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.extensions import db
 from nec.programme import publishing, services
-from nec.programme.generator import Weights
 from nec.programme.models import GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.solver.solve import Weights
 from nec.proposals.models import AttendanceMode, SessionState
-from tests.programme import generation_support
-from tests.programme.generation_support import (
+from tests.programme.generator.support import GENERATOR_FORM, runs_of
+from tests.programme.small_event import (
     add_session,
     add_speaker,
     draft_slots,
-    page_text,
-    runs,
     small_event,
 )
-from tests.support.web import log_in
+from tests.support.web import log_in, page_text
 
-wait_for_runs = generation_support.wait_for_runs  # a fixture: background runs end before the test does
-
-VALID = generation_support.GENERATOR_FORM
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
-
-
-@pytest.fixture
-def small(organiser):
-    return small_event(organiser, slug="nec-gen")
+VALID = GENERATOR_FORM
 
 
 @pytest.fixture
@@ -83,7 +69,7 @@ def test_generator_pages_send_anonymous_people_to_the_login(client, small):
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
     response = client.post(f"/{small.event.slug}/manage/generator", data=VALID)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert len(runs(small.event)) == 1  # the one _pages made
+    assert len(runs_of(small.event)) == 1  # the one _pages made
 
 
 @pytest.mark.parametrize("who", ["stranger", "reviewer"])
@@ -92,7 +78,7 @@ def test_generator_pages_are_forbidden_to_others_than_organisers(client, small, 
     for url in _pages(small):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/{small.event.slug}/manage/generator", data=VALID).status_code == 403
-    assert len(runs(small.event)) == 1
+    assert len(runs_of(small.event)) == 1
 
 
 def test_run_of_another_event_is_not_found(client, organiser, small):
@@ -144,7 +130,7 @@ def test_generator_page_says_why_it_cannot_work_yet(client, organiser, small):
     response = client.post(f"/{small.event.slug}/manage/generator", data=VALID)
     assert response.status_code == 422
     assert "Aucune session n'est acceptée ou confirmée" in page_text(response)
-    assert runs(small.event) == []
+    assert runs_of(small.event) == []
 
 
 @pytest.mark.parametrize(
@@ -168,7 +154,7 @@ def test_invalid_settings_are_refused_in_french_and_nothing_is_created(client, o
     assert response.status_code == 422
     text = page_text(response)
     assert message in text and "Rien n'a été enregistré" in text
-    assert runs(small.event) == [] and draft_slots(small.event) == []
+    assert runs_of(small.event) == [] and draft_slots(small.event) == []
 
 
 def test_a_second_run_is_refused_while_one_is_running(client, organiser, small):
@@ -182,7 +168,7 @@ def test_a_second_run_is_refused_while_one_is_running(client, organiser, small):
 
     assert response.status_code == 422
     assert f"Une génération est déjà en cours pour cet événement (n° {running.id})" in page_text(response)
-    assert [r.id for r in runs(small.event)] == [running.id]
+    assert [r.id for r in runs_of(small.event)] == [running.id]
 
 
 # --- a real run, end to end ----------------------------------------------------------------------------------
@@ -205,7 +191,7 @@ def test_a_run_through_the_view_replaces_the_draft_and_reports(client, organiser
     response = client.post(f"/{small.event.slug}/manage/generator", data={**VALID, "themes": "4"})
 
     assert response.status_code == 302
-    [run] = runs(small.event)
+    [run] = runs_of(small.event)
     assert response.headers["Location"].endswith(f"/{small.event.slug}/manage/generator/runs/{run.id}")
     assert run.created_by_id == organiser.id and run.time_limit == 5 and run.weights["themes"] == 4
     assert wait_for_runs(run.id, timeout=60)
@@ -292,7 +278,7 @@ def test_draft_page_shows_the_draft_by_day_and_room(client, organiser, small):
 
 
 def test_draft_page_offers_the_programme_table_downloads(client, db, make_user):
-    from tests.programme.generation_support import small_event
+    from tests.programme.small_event import small_event
 
     organiser = make_user()
     small = small_event(organiser)

@@ -2,15 +2,15 @@ import json
 
 import pytest
 
-from nec.programme.instance import (
+from nec.programme.solver.instance import (
+    Assignment,
     Instance,
     InstanceError,
-    Placement,
     Window,
     instance_from_dict,
     load_instance,
 )
-from tests.programme.builders import FRIDAY, THURSDAY, data, minute, session
+from tests.programme.solver.builders import FRIDAY, THURSDAY, data, minute, session
 
 
 def full_data():
@@ -59,7 +59,7 @@ def test_instance_json_round_trip(tmp_path):
     assert again.sessions == original.sessions
     assert again.speakers == original.speakers
     assert again.session("s3").pin.start == minute("10:00", day=1)
-    assert again.previous == {"s1": Placement("A", minute("09:30"))}
+    assert again.previous == {"s1": Assignment("A", minute("09:30"))}
     assert again.speaker("x").availability == (Window(minute("09:00"), minute("12:00")),)
 
 

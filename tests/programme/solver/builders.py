@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from nec.programme.instance import Instance, instance_from_dict
+from nec.programme.solver.instance import Instance, instance_from_dict
 
 THURSDAY = "2021-01-28"
 FRIDAY = "2021-01-29"

@@ -1,24 +1,24 @@
-"""The bridge between the application and the generator: models -> instance -> draft slots, and runs."""
+"""The bridge between the application and the solver: models -> instance -> draft slots."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from nec.core.time import localize
 from nec.events.models import FormatKind, Room, RoomKind
 from nec.extensions import db
-from nec.programme import generation, publishing, services
-from nec.programme.generation import UNLIMITED_CAPACITY, GenerationError
-from nec.programme.generator import Progress, Weights
-from nec.programme.instance import Break, Day, Pin, Placement, Window
-from nec.programme.models import Favourite, GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme import publishing, services
+from nec.programme.generator import bridge
+from nec.programme.generator.bridge import UNLIMITED_CAPACITY, GenerationError
+from nec.programme.models import Favourite, ScheduleVersion, Slot
+from nec.programme.solver.instance import Assignment, Break, Day, Pin, Window
+from nec.programme.solver.solve import Weights
 from nec.proposals.models import AttendanceMode, InvitationState, SessionState
 from nec.registrations.models import Registration, RegistrationState, Seat, SeatState
-from tests.programme.generation_support import (
+from tests.programme.small_event import (
     PARIS,
     SUMMER,
     WINTER,
@@ -26,14 +26,13 @@ from tests.programme.generation_support import (
     add_speaker,
     draft_slots,
     local,
-    runs,
     small_event,
     utc,
 )
 
 
 def _generate(event, **kw):
-    built, result, report = generation.generate_draft(event, time_limit=kw.pop("time_limit", 5), workers=1, **kw)
+    built, result, report = bridge.generate_draft(event, time_limit=kw.pop("time_limit", 5), workers=1, **kw)
     db.session.commit()
     return built, result, report
 
@@ -50,7 +49,7 @@ def test_build_instance_uses_the_local_hours_of_each_day(app):
     ana = add_speaker(small, "Ana Morel", availability=[(SUMMER, time(9), time(10))])
     add_session(small, "Financer les EPN", speakers=[ana])
 
-    built = generation.build_instance(small.event)
+    built = bridge.build_instance(small.event)
 
     assert built.instance.days == [
         Day(WINTER, 9 * 60, 12 * 60, ()),
@@ -78,7 +77,7 @@ def test_build_instance_takes_confirmed_and_accepted_sessions_with_their_needs(a
     small.rooms["Petite salle"].capacity = None
     db.session.commit()
 
-    instance = generation.build_instance(small.event).instance
+    instance = bridge.build_instance(small.event).instance
 
     assert sorted(s.id for s in instance.sessions) == sorted([str(talk.id), str(workshop.id)])
     plain_talk, plain_workshop = instance.session(str(talk.id)), instance.session(str(workshop.id))
@@ -120,7 +119,7 @@ def test_build_instance_gathers_wishes_from_seats_and_favourites(app, make_user)
     )
     db.session.commit()
 
-    built = generation.build_instance(small.event)
+    built = bridge.build_instance(small.event)
 
     assert built.instance.wishes == {
         f"u{user_id}": [str(a.id), str(b.id)],  # the seat and the favourites of one person
@@ -132,7 +131,7 @@ def test_build_instance_gathers_wishes_from_seats_and_favourites(app, make_user)
 def test_build_instance_refuses_an_event_with_nothing_to_schedule_in_french(app):
     small = small_event()
     with pytest.raises(GenerationError) as caught:
-        generation.build_instance(small.event)
+        bridge.build_instance(small.event)
     assert any("Aucune session n'est acceptée ou confirmée" in m for m in caught.value.messages)
 
     add_session(small, "A")
@@ -141,7 +140,7 @@ def test_build_instance_refuses_an_event_with_nothing_to_schedule_in_french(app)
     db.session.commit()
     db.session.expire_all()
     with pytest.raises(GenerationError) as caught:
-        generation.build_instance(small.event)
+        bridge.build_instance(small.event)
     assert caught.value.messages == ["L'événement n'a aucune salle : ajoutez-en dans « Salles »."]
 
 
@@ -216,7 +215,7 @@ def test_generate_draft_keeps_pinned_slots_and_breaks(app):
     db.session.commit()
     pinned_id, pause_id = pinned.id, pause.id
 
-    built = generation.build_instance(small.event)
+    built = bridge.build_instance(small.event)
     assert built.instance.session(str(pinned_session.id)).pin == Pin(9 * 60 + 60, str(room.id))
     assert Break(10 * 60, 10 * 60 + 30, "Pause café") in built.instance.days[1].breaks  # the draft's break
     _built, _result, report = _generate(small.event)
@@ -250,9 +249,9 @@ def test_generate_draft_never_touches_a_released_version(app):
 
     before = release_rows()
     assert [row[1] for row in before] == sorted(s.id for s in first)
-    built = generation.build_instance(small.event)
+    built = bridge.build_instance(small.event)
     assert built.previous_name == "v1"
-    assert built.instance.previous == {str(row[1]): Placement(str(row[2]), built.minute_of(row[3])) for row in before}
+    assert built.instance.previous == {str(row[1]): Assignment(str(row[2]), built.minute_of(row[3])) for row in before}
 
     late = add_session(small, "Ajoutée tard")
     first[0].state = SessionState.cancelled
@@ -339,194 +338,13 @@ def test_generate_draft_gives_a_time_pinned_slot_its_room(app):
     assert slot.room_id in {r.id for r in small.event.rooms}
 
 
-# --- runs ------------------------------------------------------------------------------------------------
-
-
-def _run(event, *, state=RunState.queued, started_ago: float | None = None, time_limit: int = 10) -> GeneratorRun:
-    now = datetime.now(UTC)
-    run = GeneratorRun(
-        event_id=event.id,
-        weights=Weights().to_dict(),
-        time_limit=time_limit,
-        state=state,
-        progress={},
-        created_at=now - timedelta(seconds=started_ago or 0),
-        started_at=now - timedelta(seconds=started_ago) if started_ago is not None else None,
-    )
-    db.session.add(run)
-    db.session.commit()
-    return run
-
-
-def test_start_run_refuses_a_second_active_run(app):
-    small = small_event()
-    add_session(small, "A")
-    running = _run(small.event, state=RunState.running, started_ago=3)
-
-    with pytest.raises(GenerationError) as caught:
-        generation.start_run(small.event, None, Weights(), 10)
-    assert f"déjà en cours pour cet événement (n° {running.id})" in caught.value.messages[0]
-    db.session.rollback()
-    assert len(runs(small.event)) == 1
-
-
-def test_the_database_allows_one_active_run_per_event(app):
-    small = small_event()
-    other = small_event()
-    _run(small.event)
-    _run(other.event)  # another event: allowed
-    _run(small.event, state=RunState.finished)  # finished runs do not count
-    with pytest.raises(IntegrityError):
-        _run(small.event, state=RunState.running, started_ago=1)
-    db.session.rollback()
-
-
-def test_a_run_left_running_by_a_dead_process_shows_as_failed_and_frees_the_event(app):
-    small = small_event()
-    add_session(small, "A")
-    dead = _run(small.event, state=RunState.running, started_ago=10 + 61, time_limit=10)
-    alive = _run(small_event().event, state=RunState.running, started_ago=10 + 59, time_limit=10)
-
-    assert generation.effective_state(dead) == RunState.failed
-    assert generation.effective_state(alive) == RunState.running
-    new = generation.start_run(small.event, None, Weights(), 10)
-    db.session.commit()
-
-    db.session.refresh(dead)
-    assert dead.state == RunState.failed and "relancez" in dead.error
-    assert new.state == RunState.queued
-
-
-def test_start_run_validates_the_time_limit_and_the_event(app):
-    small = small_event()
-    add_session(small, "A")
-    for wrong in (4, 301, 0, "30", True):
-        with pytest.raises(GenerationError) as caught:
-            generation.start_run(small.event, None, Weights(), wrong)
-        assert "entre 5 et 300" in caught.value.messages[0]
-    empty = small_event()
-    with pytest.raises(GenerationError):
-        generation.start_run(empty.event, None, Weights(), 10)
-    db.session.rollback()
-    assert runs(small.event) == [] and runs(empty.event) == []
-
-
-def test_execute_run_finishes_with_a_report_and_the_draft(app, make_user):
-    organiser = make_user()
-    small = small_event(organiser)
-    sessions = [add_session(small, f"Session {n}", theme="Financer") for n in range(3)]
-    run = generation.start_run(small.event, organiser, Weights(themes=7), 5)
-    db.session.commit()
-
-    outcome = generation.execute_run(run.id, workers=1)
-
-    assert outcome is not None
-    db.session.expire_all()
-    run = db.session.get(GeneratorRun, run.id)
-    assert run.state == RunState.finished and run.started_at and run.finished_at >= run.started_at
-    assert run.weights["themes"] == 7 and run.created_by_id == organiser.id
-    assert run.progress["placed"] == 3 and run.progress["solutions"] >= 1
-    assert run.report["sessions"] == 3 and len(run.report["placed"]) == 3 and run.report["unplaced"] == []
-    assert run.report["costs"]["themes"] == 7 * run.report["counts"]["themes"]
-    assert {s.session_id for s in draft_slots(small.event)} == {s.id for s in sessions}
-    assert generation.execute_run(run.id) is None  # not queued any more: nothing happens twice
-
-
-def test_execute_run_that_fails_records_why_and_leaves_the_draft(app):
-    small = small_event()
-    session = add_session(small, "A")
-    draft = services.get_draft(small.event)
-    db.session.add(Slot(version_id=draft.id, session_id=session.id, starts_at=utc(WINTER, 8), ends_at=utc(WINTER, 9)))
-    run = generation.start_run(small.event, None, Weights(), 5)
-    db.session.commit()
-    session.state = SessionState.cancelled  # nothing left to schedule once the run starts
-    db.session.commit()
-
-    assert generation.execute_run(run.id) is None
-
-    db.session.expire_all()
-    run = db.session.get(GeneratorRun, run.id)
-    assert run.state == RunState.failed and run.finished_at is not None
-    assert "Aucune session n'est acceptée ou confirmée" in run.error
-    assert [s.session_id for s in draft_slots(small.event)] == [session.id]
-
-
-def test_progress_is_written_to_the_database_at_most_once_a_second(app):
-    small = small_event()
-    run = _run(small.event, state=RunState.running, started_ago=1)
-    writer = generation._ProgressWriter(db.engine, run.id)
-
-    writer(Progress(elapsed=0.5, objective=42.0, best_bound=10.0, placed=3, unplaced=1, solutions=1))
-    writer(Progress(elapsed=0.6, objective=40.0, best_bound=10.0, placed=4, unplaced=0, solutions=2))  # too soon
-
-    db.session.expire_all()
-    assert db.session.get(GeneratorRun, run.id).progress == {
-        "objective": 42.0, "elapsed": 0.5, "solutions": 1, "placed": 3, "unplaced": 1,
-    }  # fmt: skip
-
-
-def test_launch_computes_the_run_in_a_background_thread(app):
-    small = small_event()
-    add_session(small, "A")
-    run = generation.start_run(small.event, None, Weights(), 5)
-    db.session.commit()
-
-    thread = generation.launch(app, run.id, workers=1)
-    assert thread.daemon and thread.name == f"nec-generator-run-{run.id}"
-    assert generation.wait_for(run.id, timeout=60)
-
-    db.session.expire_all()
-    assert db.session.get(GeneratorRun, run.id).state == RunState.finished
-    assert len(draft_slots(small.event)) == 1
-
-
-def test_default_weights_are_those_of_the_last_run(app):
-    small = small_event()
-    assert generation.default_weights(small.event) == Weights()
-    db.session.add(
-        GeneratorRun(event_id=small.event.id, weights=Weights(wishes=9, max_parallel=3).to_dict(), time_limit=5)
-    )
-    db.session.commit()
-    assert generation.default_weights(small.event) == Weights(wishes=9, max_parallel=3)
-
-
-# --- the command line --------------------------------------------------------------------------------
-
-
-def test_programme_generate_command_fills_the_draft(app):
-    small = small_event(slug="nec-cli")
-    sessions = [add_session(small, f"Session {n}") for n in range(2)]
-    runner = app.test_cli_runner()
-
-    result = runner.invoke(args=["programme", "generate", "--event", "nec-cli", "--time-limit", "5"])
-
-    assert result.exit_code == 0, result.output
-    assert "2 session(s) placée(s) sur 2" in result.output
-    assert "Le brouillon du programme est remplacé" in result.output
-    assert {s.session_id for s in draft_slots(small.event)} == {s.id for s in sessions}
-    [run] = runs(small.event)
-    assert run.state == RunState.finished and run.created_by_id is None and run.time_limit == 5
-
-
-def test_programme_generate_command_refuses_in_french(app):
-    small_event(slug="nec-vide")
-    runner = app.test_cli_runner()
-
-    unknown = runner.invoke(args=["programme", "generate", "--event", "inconnu"])
-    empty = runner.invoke(args=["programme", "generate", "--event", "nec-vide"])
-
-    assert unknown.exit_code != 0 and "Aucun événement n'a le slug « inconnu »" in unknown.output
-    assert empty.exit_code != 0 and "Aucune session n'est acceptée ou confirmée" in empty.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(GeneratorRun)) == 0
-
-
 def test_rooms_of_the_instance_follow_the_event(app):
     small = small_event()
     add_session(small, "A")
     db.session.add(Room(event=small.event, name="Visio", kind=RoomKind.virtual, capacity=None, position=2))
     db.session.commit()
     db.session.expire_all()
-    rooms = generation.build_instance(small.event).instance.rooms
+    rooms = bridge.build_instance(small.event).instance.rooms
     assert [(r.name, r.kind) for r in rooms] == [
         ("Grande salle", "physical"),
         ("Petite salle", "physical"),
@@ -542,7 +360,7 @@ def test_a_session_that_needs_an_accessible_room_is_placed_only_in_one(app):
         session.needs_accessible_room = True
     db.session.commit()
 
-    rooms = {r.name: r.accessible for r in generation.build_instance(small.event).instance.rooms}
+    rooms = {r.name: r.accessible for r in bridge.build_instance(small.event).instance.rooms}
     assert rooms == {"Grande salle": False, "Petite salle": True}
     _built, result, _report = _generate(small.event)
 

@@ -64,7 +64,7 @@ class Day:
 
 
 @dataclass(frozen=True)
-class Room:
+class SolverRoom:
     id: str
     capacity: int
     name: str = ""
@@ -111,7 +111,7 @@ class Pin:
 
 
 @dataclass(frozen=True)
-class Session:
+class SolverSession:
     id: str
     duration: int  # minutes
     format: str = "talk"
@@ -133,7 +133,7 @@ class Session:
 
 
 @dataclass(frozen=True)
-class Placement:
+class Assignment:
     """Where and when a session takes place: a room id and a start in absolute minutes."""
 
     room: str
@@ -143,12 +143,12 @@ class Placement:
 @dataclass
 class Instance:
     days: list[Day]
-    rooms: list[Room]
-    sessions: list[Session]
+    rooms: list[SolverRoom]
+    sessions: list[SolverSession]
     speakers: list[Speaker] = field(default_factory=list)
     wishes: dict[str, list[str]] = field(default_factory=dict)  # participant id -> wanted session ids
     grid: int = 15  # minutes between two possible start times
-    previous: dict[str, Placement] = field(default_factory=dict)  # the last released programme
+    previous: dict[str, Assignment] = field(default_factory=dict)  # the last released programme
     name: str = ""
 
     def __post_init__(self) -> None:
@@ -158,10 +158,10 @@ class Instance:
 
     # --- look-ups ------------------------------------------------------------------------------
 
-    def session(self, session_id: str) -> Session:
+    def session(self, session_id: str) -> SolverSession:
         return self._sessions[session_id]
 
-    def room(self, room_id: str) -> Room:
+    def room(self, room_id: str) -> SolverRoom:
         return self._rooms[room_id]
 
     def speaker(self, speaker_id: str) -> Speaker:
@@ -500,7 +500,7 @@ class _Reader:
             self.error("Les jours doivent être donnés dans l'ordre chronologique.")
         return days
 
-    def read_rooms(self, data: dict) -> list[Room]:
+    def read_rooms(self, data: dict) -> list[SolverRoom]:
         rooms = []
         entries = self.objects(data, "rooms", "Salle", required=True)
         if not entries and isinstance(data.get("rooms"), list):
@@ -521,7 +521,7 @@ class _Reader:
                 self.error(f"{where} : l'identifiant « {room_id} » est déjà pris par une autre salle.")
                 continue
             seen.add(room_id)
-            rooms.append(Room(room_id, capacity, name, kind, accessible))
+            rooms.append(SolverRoom(room_id, capacity, name, kind, accessible))
         return rooms
 
     def window(self, item: dict, where: str, day_index: dict[date, int]) -> Window | None:
@@ -568,7 +568,7 @@ class _Reader:
 
     def read_sessions(
         self, data: dict, day_index: dict[date, int], speaker_ids: set[str], room_ids: set[str]
-    ) -> list[Session]:
+    ) -> list[SolverSession]:
         sessions = []
         seen: set[str] = set()
         for where, item in self.objects(data, "sessions", "Session", required=True):
@@ -625,7 +625,7 @@ class _Reader:
                 continue
             seen.add(session_id)
             sessions.append(
-                Session(
+                SolverSession(
                     id=session_id,
                     duration=duration,
                     format=fmt,
@@ -661,7 +661,7 @@ class _Reader:
 
     def read_previous(
         self, data: dict, day_index: dict[date, int], session_ids: set[str], room_ids: set[str]
-    ) -> dict[str, Placement]:
+    ) -> dict[str, Assignment]:
         previous = {}
         for where, item in self.objects(data, "previous", "Programme précédent, ligne", required=False):
             session_id = self.text(item, "session", where)
@@ -678,5 +678,5 @@ class _Reader:
             if day not in day_index:
                 self.error(f"{where} : le {day.isoformat()} n'est pas un jour de l'événement.")
                 continue
-            previous[session_id] = Placement(room, day_index[day] * MINUTES_PER_DAY + start)
+            previous[session_id] = Assignment(room, day_index[day] * MINUTES_PER_DAY + start)
         return previous

@@ -16,34 +16,16 @@ from pathlib import Path
 import pytest
 
 from nec.extensions import db
-from nec.programme import generation, generator_worker
-from nec.programme.generator import Weights
+from nec.programme.generator import runs, worker
 from nec.programme.models import Favourite, GeneratorRun, RunState
+from nec.programme.solver.solve import Weights
 from nec.proposals.models import SessionState
-from tests.programme import generation_support
-from tests.programme.generation_support import add_session, add_speaker, draft_slots, page_text, runs, small_event
-from tests.support.web import log_in
+from tests.programme.generator.support import GENERATOR_FORM, runs_of
+from tests.programme.small_event import add_session, add_speaker, draft_slots, small_event
+from tests.support.web import log_in, page_text
 
-wait_for_runs = generation_support.wait_for_runs  # a fixture: background runs end before the test does
-
-ROOT = Path(__file__).resolve().parents[2]
-VALID = generation_support.GENERATOR_FORM
-
-
-@pytest.fixture
-def worker_mode(app, monkeypatch):
-    monkeypatch.setitem(app.config, "NEC_GENERATOR_WORKER", True)
-    return app
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
-
-
-@pytest.fixture
-def small(organiser):
-    return small_event(organiser, slug="nec-worker")
+ROOT = Path(__file__).resolve().parents[3]
+VALID = GENERATOR_FORM
 
 
 @pytest.fixture
@@ -56,7 +38,7 @@ def stray_threads():
 
 
 def _queue(small, *, time_limit: int = 5) -> int:
-    run = generation.start_run(small.event, None, Weights(), time_limit)
+    run = runs.start_run(small.event, None, Weights(), time_limit)
     db.session.commit()
     return run.id
 
@@ -97,9 +79,9 @@ def test_starting_a_run_under_a_worker_deployment_only_queues_it(client, worker_
     response = client.post(f"/{small.event.slug}/manage/generator", data=VALID)
 
     assert response.status_code == 302
-    [run] = runs(small.event)
+    [run] = runs_of(small.event)
     assert response.headers["Location"].endswith(f"/manage/generator/runs/{run.id}")
-    assert run.id not in generation._threads and _generator_threads() == []
+    assert run.id not in runs._threads and _generator_threads() == []
     time.sleep(0.3)  # a thread of the web process would have claimed it by now
     assert _fresh(run.id).state == RunState.queued and _fresh(run.id).started_at is None
     text = page_text(client.get(response.headers["Location"]))
@@ -115,8 +97,8 @@ def test_starting_a_run_without_the_worker_setting_computes_it_in_a_thread(clien
 
     response = client.post(f"/{small.event.slug}/manage/generator", data=VALID)
 
-    [run] = runs(small.event)
-    assert response.status_code == 302 and run.id in generation._threads
+    [run] = runs_of(small.event)
+    assert response.status_code == 302 and run.id in runs._threads
     assert wait_for_runs(run.id, timeout=60)
     assert _fresh(run.id).state == RunState.finished
 
@@ -128,14 +110,14 @@ def test_work_computes_a_queued_run_to_finished_with_a_draft(worker_mode, small)
     sessions = [add_session(small, f"Session {n}", theme="Financer") for n in range(3)]
     run_id = _queue(small)
 
-    outcomes = list(generator_worker.work(worker_mode, threading.Event(), workers=1))
+    outcomes = list(worker.work(worker_mode, threading.Event(), workers=1))
 
     assert [(o.run_id, o.state, o.placed, o.sessions) for o in outcomes] == [(run_id, RunState.finished, 3, 3)]
     run = _fresh(run_id)
     assert run.state == RunState.finished and run.started_at is not None and run.finished_at >= run.started_at
     assert len(run.report["placed"]) == 3 and run.progress["placed"] == 3
     assert {s.session_id for s in draft_slots(small.event)} == {s.id for s in sessions}
-    assert list(generator_worker.work(worker_mode, threading.Event(), workers=1)) == []  # nothing computed twice
+    assert list(worker.work(worker_mode, threading.Event(), workers=1)) == []  # nothing computed twice
 
 
 def test_work_in_a_loop_computes_runs_until_stopped(worker_mode, organiser, small):
@@ -146,7 +128,7 @@ def test_work_in_a_loop_computes_runs_until_stopped(worker_mode, organiser, smal
     stop = threading.Event()
     seen = []
 
-    for outcome in generator_worker.work(worker_mode, stop, loop=True, interval=0.05, workers=1):
+    for outcome in worker.work(worker_mode, stop, loop=True, interval=0.05, workers=1):
         seen.append(outcome.run_id)
         if len(seen) == 2:
             stop.set()
@@ -161,10 +143,10 @@ def test_work_records_why_a_run_fails(worker_mode, small):
     session.state = SessionState.cancelled  # nothing left to schedule once the worker takes it
     db.session.commit()
 
-    [outcome] = generator_worker.work(worker_mode, threading.Event(), workers=1)
+    [outcome] = worker.work(worker_mode, threading.Event(), workers=1)
 
     assert outcome.state == RunState.failed and "Aucune session n'est acceptée ou confirmée" in outcome.error
-    assert "échouée. Aucune session" in generator_worker.describe(outcome)
+    assert "échouée. Aucune session" in worker.describe(outcome)
     assert _fresh(run_id).state == RunState.failed and draft_slots(small.event) == []
 
 
@@ -204,10 +186,10 @@ def test_two_claims_of_one_run_only_one_wins(worker_mode, small):
     add_session(small, "A")
     run_id = _queue(small)
 
-    assert generation.claim_run(run_id) is True
-    assert generation.claim_run(run_id) is False
-    assert generation.execute_run(run_id) is None  # the thread mode's entry point loses too
-    assert generation.claim_next() is None
+    assert runs.claim_run(run_id) is True
+    assert runs.claim_run(run_id) is False
+    assert runs.execute_run(run_id) is None  # the thread mode's entry point loses too
+    assert runs.claim_next_run() is None
     run = _fresh(run_id)
     assert run.state == RunState.running and run.started_at is not None and draft_slots(small.event) == []
 
@@ -239,7 +221,7 @@ def test_concurrent_claims_of_one_run_only_one_wins(worker_mode, small):
     add_session(small, "A")
     run_id = _queue(small)
 
-    results, errors = _race(worker_mode, 6, lambda: generation.claim_run(run_id))
+    results, errors = _race(worker_mode, 6, lambda: runs.claim_run(run_id))
 
     assert errors == []
     assert sorted(results) == [False] * 5 + [True]
@@ -255,7 +237,7 @@ def test_concurrent_workers_claim_each_queued_run_exactly_once(worker_mode, orga
 
     def claim_all():
         claimed = []
-        while (run_id := generation.claim_next()) is not None:
+        while (run_id := runs.claim_next_run()) is not None:
             claimed.append(run_id)
         return claimed
 
@@ -315,11 +297,11 @@ def test_queued_run_nobody_claimed_for_half_an_hour_is_given_up(client, worker_m
 
     assert 'http-equiv="refresh"' not in text
     assert "Échouée" in text and "Aucun processus de calcul n'a pris en charge cette génération en 30 minutes" in text
-    assert generation.claim_next() is None  # a worker started now does not compute it behind the page's back
-    new = generation.start_run(small.event, None, Weights(), 5)  # the event is free again
+    assert runs.claim_next_run() is None  # a worker started now does not compute it behind the page's back
+    new = runs.start_run(small.event, None, Weights(), 5)  # the event is free again
     db.session.commit()
     assert _fresh(old.id).state == RunState.failed and "flask programme work --loop" in _fresh(old.id).error
-    assert generation.claim_next() == new.id
+    assert runs.claim_next_run() == new.id
 
 
 # --- stopping a worker ----------------------------------------------------------------------------------------
@@ -328,27 +310,27 @@ def test_queued_run_nobody_claimed_for_half_an_hour_is_given_up(client, worker_m
 def test_stopping_the_worker_fails_the_current_run_and_keeps_the_draft(worker_mode, small):
     add_session(small, "A")
     run_id = _queue(small)
-    assert generation.claim_run(run_id)
+    assert runs.claim_run(run_id)
 
-    assert generator_worker.stop_run(run_id) is True
+    assert worker.stop_run(run_id) is True
 
     run = _fresh(run_id)
     assert run.state == RunState.failed and run.finished_at is not None
     assert run.error == "Le générateur a été arrêté pendant le calcul : relancez la génération."
     # The computation, if it ends after the stop, writes nothing: the run stays failed, the draft as it was.
-    assert generation.compute_run(run_id, workers=1) is None
-    assert _fresh(run_id).state == RunState.failed and _fresh(run_id).error == generator_worker.STOPPED_MESSAGE
+    assert runs.compute_run(run_id, workers=1) is None
+    assert _fresh(run_id).state == RunState.failed and _fresh(run_id).error == worker.STOPPED_MESSAGE
     assert draft_slots(small.event) == []
-    assert generator_worker.stop_run(run_id) is False  # already ended: nothing to do
+    assert worker.stop_run(run_id) is False  # already ended: nothing to do
 
 
 def test_stopping_the_worker_leaves_a_finished_run_alone(worker_mode, small):
     add_session(small, "A")
     run_id = _queue(small)
-    [outcome] = generator_worker.work(worker_mode, threading.Event(), workers=1)
+    [outcome] = worker.work(worker_mode, threading.Event(), workers=1)
     assert outcome.state == RunState.finished
 
-    assert generator_worker.stop_run(run_id) is False
+    assert worker.stop_run(run_id) is False
     assert _fresh(run_id).state == RunState.finished and _fresh(run_id).error == ""
 
 
@@ -369,7 +351,7 @@ def test_worker_stopped_during_a_run_fails_it_with_a_french_message(worker_mode,
     add_session(small, "B")
     run_id = _queue(small)
 
-    outcome = generator_worker.work_next(worker_mode, _StopOnceClaimed(), workers=1)
+    outcome = worker.work_next(worker_mode, _StopOnceClaimed(), workers=1)
 
     assert outcome.run_id == run_id and outcome.state == RunState.failed
     assert outcome.error == "Le générateur a été arrêté pendant le calcul : relancez la génération."
@@ -455,7 +437,7 @@ def test_worker_process_stopped_by_sigterm_during_a_run_fails_it(worker_mode, sm
     assert f"Génération n° {run_id} (NEC de test) : échouée. Le générateur a été arrêté pendant le calcul" in out
     assert out.rstrip().endswith("Arrêt du processus de calcul des générations.")
     run = _fresh(run_id)
-    assert run.state == RunState.failed and run.error == generator_worker.STOPPED_MESSAGE
+    assert run.state == RunState.failed and run.error == worker.STOPPED_MESSAGE
     assert draft_slots(small.event) == []
 
 

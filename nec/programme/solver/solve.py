@@ -44,14 +44,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from nec.programme.instance import (
+from .instance import (
     MINUTES_PER_DAY,
     ROOM_KIND_LABELS,
+    Assignment,
     Instance,
     InstanceError,
-    Placement,
-    Room,
-    Session,
+    SolverRoom,
+    SolverSession,
     format_time,
     french_duration,
     load_instance,
@@ -127,10 +127,10 @@ class Progress:
 
 @dataclass
 class Result:
-    placements: dict[str, Placement]  # session id -> room and start (absolute minutes)
+    assignments: dict[str, Assignment]  # session id -> room and start (absolute minutes)
     unplaced: dict[str, list[str]]  # session id -> reasons, in French
     status: str  # optimal, feasible, infeasible or unknown
-    objective: int  # weighted total, recomputed exactly from the placements
+    objective: int  # weighted total, recomputed exactly from the assignments
     costs: dict[str, int]  # term -> weighted cost
     counts: dict[str, int]  # term -> count before weighting
     time_to_first: float | None  # seconds to the first programme placing every placeable session
@@ -150,7 +150,7 @@ def grid_points(instance: Instance) -> list[int]:
     return points
 
 
-def eligible_rooms(instance: Instance, session: Session) -> list[Room]:
+def eligible_rooms(instance: Instance, session: SolverSession) -> list[SolverRoom]:
     """Rooms large enough, of the right kind and accessible when needed, smallest first."""
     rooms = [
         room
@@ -168,15 +168,15 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 def score(
     instance: Instance,
-    placements: dict[str, Placement],
+    assignments: dict[str, Assignment],
     unplaced: Iterable[str],
     weights: Weights,
-    previous: dict[str, Placement] | None = None,
+    previous: dict[str, Assignment] | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Count each soft term of a programme, then weigh it: (counts, costs)."""
     previous = instance.previous if previous is None else previous
     sessions = {s.id: s for s in instance.sessions}
-    spans = {sid: (p.start, p.start + sessions[sid].duration) for sid, p in placements.items()}
+    spans = {sid: (p.start, p.start + sessions[sid].duration) for sid, p in assignments.items()}
     counts = dict.fromkeys(TERMS, 0)
     counts["unplaced"] = len(list(unplaced))
 
@@ -211,12 +211,12 @@ def score(
                 counts["back_to_back"] += 1
 
     rooms_of_theme: dict[str, set[str]] = defaultdict(set)
-    for sid, placement in placements.items():
+    for sid, assignment in assignments.items():
         if sessions[sid].theme is not None:
-            rooms_of_theme[sessions[sid].theme].add(placement.room)
+            rooms_of_theme[sessions[sid].theme].add(assignment.room)
     counts["theme_rooms"] = sum(len(rooms) - 1 for rooms in rooms_of_theme.values())
 
-    counts["changes"] = sum(1 for sid, old in previous.items() if sid in sessions and placements.get(sid) != old)
+    counts["changes"] = sum(1 for sid, old in previous.items() if sid in sessions and assignments.get(sid) != old)
 
     costs = {term: counts[term] * getattr(weights, term) for term in TERMS}
     return counts, costs
@@ -227,10 +227,10 @@ def score(
 
 @dataclass
 class _Prepared:
-    fixed: dict[str, Placement]  # pinned to a room and a time: data, not variables
+    fixed: dict[str, Assignment]  # pinned to a room and a time: data, not variables
     candidates: dict[str, list[int]]  # session id -> possible starts
     reasons: dict[str, list[str]]  # session id -> why it cannot be placed at all
-    eligible: dict[str, list[Room]]
+    eligible: dict[str, list[SolverRoom]]
 
 
 class _Analysis:
@@ -242,14 +242,14 @@ class _Analysis:
     def describe_person(self, person_id: str) -> str:
         return self.instance.speaker(person_id).label
 
-    def starts_in_periods(self, session: Session) -> list[int]:
+    def starts_in_periods(self, session: SolverSession) -> list[int]:
         grid = self.instance.grid
         starts = []
         for period in self.periods:
             starts.extend(range(period.start, period.end - session.duration + 1, grid))
         return starts
 
-    def room_reasons(self, session: Session) -> list[str]:
+    def room_reasons(self, session: SolverSession) -> list[str]:
         rooms = self.instance.rooms
         if session.room_kind is not None:
             rooms = [r for r in rooms if r.kind == session.room_kind]
@@ -275,7 +275,7 @@ class _Analysis:
 
     def prepare(self) -> _Prepared:
         instance = self.instance
-        fixed: dict[str, Placement] = {}
+        fixed: dict[str, Assignment] = {}
         candidates: dict[str, list[int]] = {}
         reasons: dict[str, list[str]] = {}
         eligible = {s.id: eligible_rooms(instance, s) for s in instance.sessions}
@@ -288,18 +288,18 @@ class _Analysis:
             if problems:
                 reasons[session.id] = problems
             else:
-                fixed[session.id] = Placement(session.pin.room, session.pin.start)
+                fixed[session.id] = Assignment(session.pin.room, session.pin.start)
 
         busy_person: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         busy_room: dict[str, list[tuple[int, int]]] = defaultdict(list)
         plenaries: list[tuple[int, int, str]] = []
         everything: list[tuple[int, int, str]] = []
-        for sid, placement in fixed.items():
+        for sid, assignment in fixed.items():
             session = self.sessions[sid]
-            span = (placement.start, placement.start + session.duration)
+            span = (assignment.start, assignment.start + session.duration)
             for person in session.speakers:
                 busy_person[person].append((*span, sid))
-            busy_room[placement.room].append(span)
+            busy_room[assignment.room].append(span)
             everything.append((*span, sid))
             if session.is_plenary:
                 plenaries.append((*span, sid))
@@ -355,11 +355,11 @@ class _Analysis:
             candidates[session.id] = free
         return _Prepared(fixed, candidates, reasons, eligible)
 
-    def people_available(self, session: Session, start: int) -> bool:
+    def people_available(self, session: SolverSession, start: int) -> bool:
         end = start + session.duration
         return all(self.instance.speaker(p).is_available(start, end) for p in session.speakers)
 
-    def pin_problems(self, session: Session, fixed: dict[str, Placement], rooms: list[Room]) -> list[str]:
+    def pin_problems(self, session: SolverSession, fixed: dict[str, Assignment], rooms: list[SolverRoom]) -> list[str]:
         instance = self.instance
         pin = session.pin
         assert pin is not None and pin.room is not None
@@ -394,7 +394,7 @@ class _Analysis:
                 )
         return problems
 
-    def availability_reasons(self, session: Session, starts: list[int]) -> list[str]:
+    def availability_reasons(self, session: SolverSession, starts: list[int]) -> list[str]:
         duration = french_duration(session.duration)
         alone = []
         for person in session.speakers:
@@ -417,7 +417,7 @@ class _Analysis:
         names = ", ".join(self.describe_person(p) for p in session.speakers)
         return [f"les intervenant·es ({names}) n'ont aucun créneau commun de {duration}"]
 
-    def pinned_block_reasons(self, session: Session, blockers: dict[str, set[str]]) -> list[str]:
+    def pinned_block_reasons(self, session: SolverSession, blockers: dict[str, set[str]]) -> list[str]:
         result = []
         for person, sids in blockers.items():
             if person == "rooms":
@@ -452,7 +452,7 @@ class _TimeModel:
         instance: Instance,
         prepared: _Prepared,
         weights: Weights,
-        previous: dict[str, Placement],
+        previous: dict[str, Assignment],
     ):
         self.instance = instance
         self.prepared = prepared
@@ -502,10 +502,10 @@ class _TimeModel:
                     self.derived.append((r, lambda st, sid=sid, cov=frozenset(covering): st.get(sid) in cov))
                     self.running[sid][point] = r
         self.fixed_running: dict[int, list[str]] = defaultdict(list)
-        for sid, placement in prepared.fixed.items():
-            end = placement.start + self.sessions[sid].duration
+        for sid, assignment in prepared.fixed.items():
+            end = assignment.start + self.sessions[sid].duration
             for point in self.points:
-                if placement.start <= point < end:
+                if assignment.start <= point < end:
                     self.fixed_running[point].append(sid)
         self.add_rooms()
         self.add_people()
@@ -556,10 +556,10 @@ class _TimeModel:
             unions = set(classes) | {all_rooms}
         self.stats["hall_sets"] = len(unions)
         occupied_at: dict[int, set[str]] = defaultdict(set)
-        for sid, placement in self.prepared.fixed.items():
+        for sid, assignment in self.prepared.fixed.items():
             for point in self.points:
                 if sid in self.fixed_running[point]:
-                    occupied_at[point].add(placement.room)
+                    occupied_at[point].add(assignment.room)
         unions_sorted = sorted(unions, key=len)
         for point in self.points:
             lits = self.at(point)
@@ -788,7 +788,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 class _Board:
     """Who and what is busy when, for greedy placement and for explaining unplaced sessions."""
 
-    def __init__(self, instance: Instance, eligible: dict[str, list[Room]]):
+    def __init__(self, instance: Instance, eligible: dict[str, list[SolverRoom]]):
         self.instance = instance
         self.sessions = {s.id: s for s in instance.sessions}
         self.eligible = eligible
@@ -796,18 +796,18 @@ class _Board:
         self.people: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         self.all: list[tuple[int, int, str]] = []
         self.plenaries: list[tuple[int, int, str]] = []
-        self.placements: dict[str, Placement] = {}
+        self.assignments: dict[str, Assignment] = {}
 
-    def put(self, sid: str, placement: Placement) -> None:
+    def put(self, sid: str, assignment: Assignment) -> None:
         session = self.sessions[sid]
-        span = (placement.start, placement.start + session.duration, sid)
-        self.rooms[placement.room].append(span)
+        span = (assignment.start, assignment.start + session.duration, sid)
+        self.rooms[assignment.room].append(span)
         for person in session.speakers:
             self.people[person].append(span)
         self.all.append(span)
         if session.is_plenary:
             self.plenaries.append(span)
-        self.placements[sid] = placement
+        self.assignments[sid] = assignment
 
     def blockers(self, sid: str, start: int) -> tuple[list[tuple[str, str]], bool]:
         """(person, session) pairs and plenaries in the way, and whether no eligible room is free."""
@@ -842,13 +842,13 @@ class _Board:
 
 
 def _greedy(
-    instance: Instance, prepared: _Prepared, previous: dict[str, Placement], board: _Board | None = None
+    instance: Instance, prepared: _Prepared, previous: dict[str, Assignment], board: _Board | None = None
 ) -> _Board:
     """First fit, most constrained first, starts tried where the programme is least busy."""
     board = board or _Board(instance, prepared.eligible)
-    for sid, placement in prepared.fixed.items():
-        if sid not in board.placements:
-            board.put(sid, placement)
+    for sid, assignment in prepared.fixed.items():
+        if sid not in board.assignments:
+            board.put(sid, assignment)
     sessions = {s.id: s for s in instance.sessions}
     load: Counter[int] = Counter()
     theme_load: Counter[tuple[str | None, int]] = Counter()
@@ -867,7 +867,7 @@ def _greedy(
         )
 
     order = sorted(
-        (sid for sid in prepared.candidates if sid not in board.placements),
+        (sid for sid in prepared.candidates if sid not in board.assignments),
         key=lambda sid: (
             sessions[sid].pin is None,
             not sessions[sid].is_plenary,
@@ -886,7 +886,7 @@ def _greedy(
         for t in starts:
             room = board.fits(sid, t, prefer=old.room if old else None)
             if room is not None:
-                board.put(sid, Placement(room, t))
+                board.put(sid, Assignment(room, t))
                 for p in steps(t, sessions[sid].duration):
                     load[p] += 1
                     theme_load[sessions[sid].theme, p] += 1
@@ -902,11 +902,11 @@ def _assign_rooms(
     prepared: _Prepared,
     starts: dict[str, int],
     weights: Weights,
-    previous: dict[str, Placement],
+    previous: dict[str, Assignment],
     time_limit: float,
     workers: int,
-) -> tuple[dict[str, Placement], list[str], str]:
-    """Choose a room for each session now fixed in time; returns placements, dropped ids, status."""
+) -> tuple[dict[str, Assignment], list[str], str]:
+    """Choose a room for each session now fixed in time; returns assignments, dropped ids, status."""
     sessions = {s.id: s for s in instance.sessions}
     model = cp_model.CpModel()
     y: dict[str, dict[str, Any]] = {}
@@ -986,22 +986,22 @@ def _assign_rooms(
     solver.parameters.random_seed = 0
     solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
-    placements = dict(prepared.fixed)
+    assignments = dict(prepared.fixed)
     dropped = []
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for sid, start in starts.items():
             if sid in greedy:
-                placements[sid] = Placement(greedy[sid], start)
+                assignments[sid] = Assignment(greedy[sid], start)
             else:
                 dropped.append(sid)
-        return placements, dropped, "unknown"
+        return assignments, dropped, "unknown"
     for sid, lits in y.items():
         room = next((room_id for room_id, lit in lits.items() if solver.boolean_value(lit)), None)
         if room is None:
             dropped.append(sid)
         else:
-            placements[sid] = Placement(room, starts[sid])
-    return placements, dropped, "optimal" if status == cp_model.OPTIMAL else "feasible"
+            assignments[sid] = Assignment(room, starts[sid])
+    return assignments, dropped, "optimal" if status == cp_model.OPTIMAL else "feasible"
 
 
 # --- explaining what could not be placed ---------------------------------------------------------
@@ -1060,7 +1060,7 @@ def solve(
     time_limit: float,
     workers: int = 2,
     weights: Weights | None = None,
-    previous: dict[str, Placement] | None = None,
+    previous: dict[str, Assignment] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Result:
     """Build the best programme found within `time_limit` seconds (see the module's docstring).
@@ -1075,7 +1075,7 @@ def solve(
     hint = _greedy(instance, prepared, previous)
     time_model = _TimeModel(instance, prepared, weights, previous)
     build_time = time.perf_counter() - started
-    time_model.hint({sid: p.start for sid, p in hint.placements.items() if sid in time_model.x})
+    time_model.hint({sid: p.start for sid, p in hint.assignments.items() if sid in time_model.x})
 
     rooms_budget = max(0.5, min(0.1 * time_limit, 10.0))
     solver = cp_model.CpSolver()
@@ -1093,45 +1093,45 @@ def solve(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         starts = {sid: t for sid, x in time_model.x.items() for t, lit in x.items() if solver.boolean_value(lit)}
         remaining = max(rooms_budget, time_limit - (time.perf_counter() - started))
-        placements, dropped, rooms_status = _assign_rooms(
+        assignments, dropped, rooms_status = _assign_rooms(
             instance, prepared, starts, weights, previous, remaining, workers
         )
         overall = "optimal" if status == cp_model.OPTIMAL and rooms_status == "optimal" and not dropped else "feasible"
         source = "cp-sat"
     else:  # nothing found in time: the greedy programme is valid, keep it
-        placements, dropped, overall, source = dict(hint.placements), [], "feasible", "greedy"
+        assignments, dropped, overall, source = dict(hint.assignments), [], "feasible", "greedy"
 
     # Repair: sessions the solver left out or the room step could not seat, placed where still free.
     board = _Board(instance, prepared.eligible)
-    for sid, placement in placements.items():
-        board.put(sid, placement)
-    left = [sid for sid in prepared.candidates if sid not in placements]
+    for sid, assignment in assignments.items():
+        board.put(sid, assignment)
+    left = [sid for sid in prepared.candidates if sid not in assignments]
     repaired = []
     for sid in left:
-        for t in sorted(prepared.candidates[sid], key=lambda t: (previous.get(sid, Placement("", t)).start != t, t)):
+        for t in sorted(prepared.candidates[sid], key=lambda t: (previous.get(sid, Assignment("", t)).start != t, t)):
             room = board.fits(sid, t)
             if room is not None:
-                board.put(sid, Placement(room, t))
+                board.put(sid, Assignment(room, t))
                 repaired.append(sid)
                 break
-    placements = dict(board.placements)
+    assignments = dict(board.assignments)
     unplaced = dict(prepared.reasons)
     for sid in left:
-        if sid not in placements:
+        if sid not in assignments:
             unplaced[sid] = _explain(instance, prepared, board, sid)
     if repaired and overall == "optimal":
         overall = "feasible"
 
-    counts, costs = score(instance, placements, unplaced, weights, previous)
+    counts, costs = score(instance, assignments, unplaced, weights, previous)
     # The room step may leave a few sessions out that the greedy programme seated: keep the better.
     if source == "cp-sat" and len(unplaced) > len(prepared.reasons):
         greedy_unplaced = dict(prepared.reasons)
         for sid in prepared.candidates:
-            if sid not in hint.placements:
+            if sid not in hint.assignments:
                 greedy_unplaced[sid] = _explain(instance, prepared, hint, sid)
-        greedy_counts, greedy_costs = score(instance, hint.placements, greedy_unplaced, weights, previous)
+        greedy_counts, greedy_costs = score(instance, hint.assignments, greedy_unplaced, weights, previous)
         if sum(greedy_costs.values()) < sum(costs.values()):
-            placements, unplaced, counts, costs = dict(hint.placements), greedy_unplaced, greedy_counts, greedy_costs
+            assignments, unplaced, counts, costs = dict(hint.assignments), greedy_unplaced, greedy_counts, greedy_costs
             source, overall = "greedy", "feasible"
     wall = time.perf_counter() - started
     first = callback.first_complete
@@ -1153,11 +1153,11 @@ def solve(
         "pinned": len(prepared.fixed),
         "room_step_dropped": len(dropped),
         "repaired": len(repaired),
-        "greedy_placed": len(hint.placements),
+        "greedy_placed": len(hint.assignments),
         **time_model.stats,
     }
     return Result(
-        placements=placements,
+        assignments=assignments,
         unplaced=unplaced,
         status=overall,
         objective=sum(costs.values()),
@@ -1177,15 +1177,15 @@ def result_to_dict(instance: Instance, result: Result) -> dict[str, Any]:
     """The JSON written by the command line (documented in docs/generator-instance.md)."""
     sessions = {s.id: s for s in instance.sessions}
     slots = []
-    for sid, placement in sorted(result.placements.items(), key=lambda item: (item[1].start, item[1].room)):
-        day_start = placement.start - placement.start % MINUTES_PER_DAY
-        end = placement.start + sessions[sid].duration - day_start
+    for sid, assignment in sorted(result.assignments.items(), key=lambda item: (item[1].start, item[1].room)):
+        day_start = assignment.start - assignment.start % MINUTES_PER_DAY
+        end = assignment.start + sessions[sid].duration - day_start
         slots.append(
             {
                 "session": sid,
-                "room": placement.room,
-                "day": instance.date_of(placement.start).isoformat(),
-                "start": format_time(placement.start % MINUTES_PER_DAY),
+                "room": assignment.room,
+                "day": instance.date_of(assignment.start).isoformat(),
+                "start": format_time(assignment.start % MINUTES_PER_DAY),
                 "end": format_time(end),
             }
         )
@@ -1206,7 +1206,7 @@ def result_to_dict(instance: Instance, result: Result) -> dict[str, Any]:
 def summary_lines(instance: Instance, result: Result) -> list[str]:
     """A plain French summary of a result, for the command line."""
     lines = [
-        f"{len(result.placements)} session(s) placée(s) sur {len(instance.sessions)}, "
+        f"{len(result.assignments)} session(s) placée(s) sur {len(instance.sessions)}, "
         f"{len(result.unplaced)} non placée(s). Statut : {result.status}. Score total : {result.objective}."
     ]
     for term in TERMS:
@@ -1233,7 +1233,7 @@ def run_file(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m nec.programme.generator",
+        prog="python -m nec.programme.solver.solve",
         description="Construit un programme à partir d'une instance JSON (voir docs/generator-instance.md).",
     )
     parser.add_argument("instance", help="fichier JSON de l'instance")

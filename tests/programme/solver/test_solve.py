@@ -3,22 +3,22 @@ import json
 from click.testing import CliRunner
 
 from nec.cli import programme_cli
-from nec.programme.checker import check, check_output
-from nec.programme.generator import Progress, Weights, main, score, solve
-from nec.programme.instance import InstanceError, Placement, instance_from_dict
-from tests.programme.builders import FRIDAY, THURSDAY, data, instance, minute, session
+from nec.programme.solver.checker import check, check_output
+from nec.programme.solver.instance import Assignment, InstanceError, instance_from_dict
+from nec.programme.solver.solve import Progress, Weights, main, score, solve
+from tests.programme.solver.builders import FRIDAY, THURSDAY, data, instance, minute, session
 
 LIMIT = 3.0
 
 
 def run(inst, **kwargs):
     result = solve(inst, time_limit=kwargs.pop("time_limit", LIMIT), **kwargs)
-    assert check(inst, result.placements, result.unplaced) == []
+    assert check(inst, result.assignments, result.unplaced) == []
     return result
 
 
 def spans(inst, result):
-    return {sid: (p.start, p.start + inst.session(sid).duration) for sid, p in result.placements.items()}
+    return {sid: (p.start, p.start + inst.session(sid).duration) for sid, p in result.assignments.items()}
 
 
 # --- hard constraints ----------------------------------------------------------------------------
@@ -31,8 +31,8 @@ def test_solve_two_sessions_one_room_not_overlapping():
     )
     result = run(inst)
     assert result.unplaced == {}
-    assert sorted(p.start for p in result.placements.values()) == [minute("09:00"), minute("10:00")]
-    assert {p.room for p in result.placements.values()} == {"A"}
+    assert sorted(p.start for p in result.assignments.values()) == [minute("09:00"), minute("10:00")]
+    assert {p.room for p in result.assignments.values()} == {"A"}
 
 
 def test_solve_person_in_two_sessions_not_at_once():
@@ -43,7 +43,7 @@ def test_solve_person_in_two_sessions_not_at_once():
     )
     result = run(inst)
     assert result.unplaced == {}
-    assert {result.placements["a"].start, result.placements["b"].start} == {minute("09:00"), minute("10:00")}
+    assert {result.assignments["a"].start, result.assignments["b"].start} == {minute("09:00"), minute("10:00")}
 
 
 def test_solve_person_in_three_sessions_of_two_hours_leaves_one_out():
@@ -53,7 +53,7 @@ def test_solve_person_in_three_sessions_of_two_hours_leaves_one_out():
         sessions=[session("a", speakers=["x"]), session("b", speakers=["x"]), session("c", speakers=["x"])],
     )
     result = run(inst)
-    assert len(result.placements) == 2 and len(result.unplaced) == 1
+    assert len(result.assignments) == 2 and len(result.unplaced) == 1
 
 
 def test_solve_respects_availability():
@@ -62,7 +62,7 @@ def test_solve_respects_availability():
         sessions=[session("a", speakers=["x"])],
     )
     result = run(inst)
-    assert result.placements["a"].start in (minute("10:30"), minute("10:45"))
+    assert result.assignments["a"].start in (minute("10:30"), minute("10:45"))
 
 
 def test_solve_fits_the_period_not_across_the_break():
@@ -91,8 +91,8 @@ def test_solve_seats_fit_the_room():
         sessions=[session("w", format="workshop", seats=50), session("t", seats=10)],
     )
     result = run(inst)
-    assert result.placements["w"].room == "big"
-    assert result.placements["t"].room == "small"
+    assert result.assignments["w"].room == "big"
+    assert result.assignments["t"].room == "small"
 
 
 def test_solve_reports_room_shortage_when_seats_exceed_free_rooms():
@@ -102,7 +102,7 @@ def test_solve_reports_room_shortage_when_seats_exceed_free_rooms():
         sessions=[session("w1", seats=50), session("w2", seats=50)],
     )
     result = run(inst)
-    assert len(result.placements) == 1
+    assert len(result.assignments) == 1
     ((_, reasons),) = result.unplaced.items()
     assert "50 places ou plus" in reasons[0] and "occupées" in reasons[0]
 
@@ -117,9 +117,9 @@ def test_solve_keeps_pinned_sessions():
         ],
     )
     result = run(inst)
-    assert result.placements["p"] == Placement("B", minute("10:00"))
-    assert result.placements["q"].start == minute("09:15")
-    start = result.placements["other"].start
+    assert result.assignments["p"] == Assignment("B", minute("10:00"))
+    assert result.assignments["q"].start == minute("09:15")
+    start = result.assignments["other"].start
     assert start + 60 <= minute("10:00") or start >= minute("11:00")
 
 
@@ -134,7 +134,7 @@ def test_solve_plenary_runs_alone():
     s = spans(inst, result)
     assert s["a"] == s["b"]  # both in the other hour, in parallel
     assert s["plen"][1] <= s["a"][0] or s["a"][1] <= s["plen"][0]
-    assert result.placements["plen"].room == "A"
+    assert result.assignments["plen"].room == "A"
 
 
 def test_solve_room_kind_and_accessibility():
@@ -152,9 +152,9 @@ def test_solve_room_kind_and_accessibility():
         ],
     )
     result = run(inst)
-    assert result.placements["online"].room == "visio"
-    assert result.placements["wheel"].room == "ground"
-    assert result.placements["any"].room == "stairs"
+    assert result.assignments["online"].room == "visio"
+    assert result.assignments["wheel"].room == "ground"
+    assert result.assignments["any"].room == "stairs"
 
 
 def test_solve_staircase_of_pinned_times_stays_valid():
@@ -169,7 +169,7 @@ def test_solve_staircase_of_pinned_times_stays_valid():
         ],
     )
     result = run(inst)
-    assert len(result.placements) == 3
+    assert len(result.assignments) == 3
     assert all(reasons for reasons in result.unplaced.values())
 
 
@@ -234,7 +234,7 @@ def test_solve_explains_conflicting_pins():
         ]
     )
     result = run(inst)
-    assert "first" in result.placements
+    assert "first" in result.assignments
     assert "déjà prise au même moment par « Ouverture »" in result.unplaced["second"][0]
 
 
@@ -246,7 +246,7 @@ def test_solve_explains_person_busy_on_all_possible_starts():
         sessions=[session("a", 120, speakers=["x"], title="Grand atelier"), session("b", speakers=["x"])],
     )
     result = run(inst)
-    assert set(result.placements) == {"a"}
+    assert set(result.assignments) == {"a"}
     assert "Mme X intervient déjà dans « Grand atelier »" in result.unplaced["b"][0]
 
 
@@ -261,8 +261,8 @@ def test_solve_avoids_clashes_between_wished_sessions():
         wishes={f"u{i}": ["a", "b"] for i in range(5)} | {"v": ["c", "d"]},
     )
     result = run(inst)
-    assert result.placements["a"].start != result.placements["b"].start
-    assert result.placements["c"].start != result.placements["d"].start
+    assert result.assignments["a"].start != result.assignments["b"].start
+    assert result.assignments["c"].start != result.assignments["d"].start
     assert result.counts["wishes"] == 0
 
 
@@ -279,7 +279,7 @@ def test_solve_spreads_themes():
     )
     result = run(inst, weights=Weights(theme_rooms=0))
     assert result.counts["themes"] == 0
-    assert result.placements["e1"].start != result.placements["e2"].start
+    assert result.assignments["e1"].start != result.assignments["e2"].start
 
 
 def test_solve_keeps_previous_programme_when_possible():
@@ -287,10 +287,10 @@ def test_solve_keeps_previous_programme_when_possible():
         rooms=[{"id": "A", "capacity": 50}, {"id": "B", "capacity": 50}],
         sessions=[session("a"), session("b"), session("c")],
     )
-    previous = {"a": Placement("B", minute("11:00")), "b": Placement("A", minute("09:00"))}
+    previous = {"a": Assignment("B", minute("11:00")), "b": Assignment("A", minute("09:00"))}
     result = run(inst, previous=previous)
-    assert result.placements["a"] == previous["a"]
-    assert result.placements["b"] == previous["b"]
+    assert result.assignments["a"] == previous["a"]
+    assert result.assignments["b"] == previous["b"]
     assert result.counts["changes"] == 0
 
 
@@ -316,12 +316,12 @@ def test_score_counts_each_term():
         ],
         wishes={"u": ["a", "c"], "v": ["a", "c"], "w": ["a", "b"]},
     )
-    placements = {
-        "a": Placement("A", minute("09:00")),
-        "c": Placement("B", minute("09:00")),
-        "b": Placement("B", minute("10:00")),  # right after a, for the same person x
+    assignments = {
+        "a": Assignment("A", minute("09:00")),
+        "c": Assignment("B", minute("09:00")),
+        "b": Assignment("B", minute("10:00")),  # right after a, for the same person x
     }
-    counts, costs = score(inst, placements, [], Weights(max_parallel=1), previous={"a": Placement("A", 0)})
+    counts, costs = score(inst, assignments, [], Weights(max_parallel=1), previous={"a": Assignment("A", 0)})
     assert counts == {
         "unplaced": 0,
         "wishes": 2,

@@ -7,8 +7,9 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.events.forms import WholeNumberField
-from nec.programme.generation import MAX_TIME_LIMIT, MIN_TIME_LIMIT, WEIGHTED_TERMS
-from nec.programme.generator import Weights
+from nec.programme.generator.bridge import WEIGHTED_TERMS
+from nec.programme.generator.runs import MAX_TIME_LIMIT, MIN_TIME_LIMIT
+from nec.programme.solver.solve import Weights
 
 MAX_WEIGHT = 1000
 

@@ -1,7 +1,7 @@
 """The generator's worker processes (`flask programme work`), for deployments with NEC_GENERATOR_WORKER.
 
 There the web request only records a queued run. A worker claims the oldest queued run with an atomic
-conditional UPDATE (`generation.claim_next`), so that with any number of workers on one PostgreSQL each
+conditional UPDATE (`runs.claim_next_run`), so that with any number of workers on one PostgreSQL each
 run is computed by exactly one of them, away from the web processes. The solver runs in a thread of
 the worker, while the main thread watches for Ctrl+C or SIGTERM: a worker told to stop records its
 current run as failed, with a French message, instead of leaving it "running", then returns.
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from nec.extensions import db
-from nec.programme import generation
+from nec.programme.generator import bridge, runs
 from nec.programme.models import GeneratorRun, RunState
 
 logger = logging.getLogger(__name__)
@@ -42,19 +42,19 @@ class Outcome:
 def stop_run(run_id: int) -> bool:
     """The worker is being stopped during `run_id`: record it as failed (the draft is left as it was).
     False if the run had already ended."""
-    return generation.abandon_run(run_id, STOPPED_MESSAGE)
+    return runs.abandon_run(run_id, STOPPED_MESSAGE)
 
 
-def work_next(app: Flask, stop: threading.Event, *, workers: int = generation.DEFAULT_WORKERS) -> Outcome | None:
+def work_next(app: Flask, stop: threading.Event, *, workers: int = bridge.DEFAULT_WORKERS) -> Outcome | None:
     """Claim the oldest queued run and compute it, unless `stop` is set meanwhile; None if none waited.
 
     The computation runs in a daemon thread with its own application context (hence its own database
     session); when `stop` is set, the run is recorded as failed at once and the thread is left behind
-    (its outcome is then never written, see `generation.compute_run`).
+    (its outcome is then never written, see `runs.compute_run`).
     """
     if stop.is_set():
         return None
-    run_id = generation.claim_next()
+    run_id = runs.claim_next_run()
     if run_id is None:
         return None
     done = threading.Event()
@@ -62,7 +62,7 @@ def work_next(app: Flask, stop: threading.Event, *, workers: int = generation.DE
     def target() -> None:
         with app.app_context():
             try:
-                generation.compute_run(run_id, workers=workers)
+                runs.compute_run(run_id, workers=workers)
             finally:
                 db.session.remove()
                 done.set()
@@ -102,7 +102,7 @@ def work(
     *,
     loop: bool = False,
     interval: float = 2.0,
-    workers: int = generation.DEFAULT_WORKERS,
+    workers: int = bridge.DEFAULT_WORKERS,
 ) -> Iterator[Outcome]:
     """Compute queued runs one after the other, yielding each outcome.
 
