@@ -7,9 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from nec.core.event_context import add_event_slug, load_event
 from nec.extensions import db
 
 bp = Blueprint("core", __name__)
+bp.app_url_value_preprocessor(load_event)
+bp.app_url_defaults(add_event_slug)
 
 
 @bp.get("/healthz")
