@@ -12,11 +12,11 @@ from flask_login import current_user
 from nec.accounts.permissions import organiser_required
 from nec.core.actions import act, save, show_error
 from nec.core.mail_templates import placeholders_for, wording
-from nec.core.models import MailTemplateKind
 from nec.core.time import utcnow
 from nec.proposals import call as calls
 from nec.proposals.call import CallError
 from nec.proposals.call_forms import MailWordingForm, QuestionForm, call_form_class, local_value
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import QuestionTarget
 
 bp = Blueprint("call", __name__)

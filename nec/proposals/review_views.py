@@ -11,9 +11,9 @@ from nec.accounts.models import EventRoleKind
 from nec.accounts.permissions import can_manage, organiser_required, require_event_role
 from nec.core import mail_templates
 from nec.core.actions import run, show_error
-from nec.core.models import MailTemplateKind
 from nec.proposals import review
 from nec.proposals.call import answers_of, display_answer, questions_for
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import Decision, QuestionTarget, SessionState
 from nec.proposals.review import TableQuery
 from nec.proposals.review_forms import CriterionForm, review_form_class

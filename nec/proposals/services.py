@@ -26,12 +26,12 @@ from nec.core.db import utcnow
 from nec.core.errors import UserError
 from nec.core.links import base_url, external_url
 from nec.core.mail_templates import queue_event_mail
-from nec.core.models import MailTemplateKind
 from nec.core.time import localize
 from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event, FormatKind, SessionFormat, Theme
 from nec.extensions import db
 from nec.proposals import call as call_rules
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     AttendanceMode,
     Availability,

@@ -8,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
-from nec.core.models import AuditLogEntry, MailTemplate, MailTemplateKind
+from nec.core.models import AuditLogEntry, MailTemplate
 from nec.events import services as event_services
 from nec.events.models import FormatKind
 from nec.proposals import call as calls
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     Answer,
     Call,

@@ -18,7 +18,6 @@ from nec import demo
 from nec.accounts.models import EventRole, EventRoleKind, LoginTokenPurpose, User
 from nec.accounts.services import hash_password, issue_login_token
 from nec.core.db import utcnow
-from nec.core.models import MailTemplateKind
 from nec.events.models import Event, EventDay, FormatKind, Room, SessionFormat, Theme
 from nec.extensions import db
 from nec.programme import editor, subscriptions
@@ -27,6 +26,7 @@ from nec.programme.releases import latest_release
 from nec.proposals import call as call_rules
 from nec.proposals import programming
 from nec.proposals import services as proposals
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     CallFormat,
     InvitationState,
