@@ -282,8 +282,8 @@ def data_purge(dry_run: bool) -> None:
         f"- lignes du journal des actions de plus de {config['NEC_AUDIT_RETENTION_DAYS']} jours : "
         f"{report.audit_entries}"
     )
-    click.echo(f"- propositions non retenues d'événements finis depuis plus d'un an : {report.proposals}")
-    click.echo(f"- inscriptions anonymisées (événements finis depuis plus d'un an) : {report.registrations}")
+    for label, n in report.modules:
+        click.echo(f"- {label} : {n}")
 
 
 # --- programme generator -----------------------------------------------------------------------

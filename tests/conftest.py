@@ -24,7 +24,12 @@ from nec.extensions import db as _db
 from tests.support.postgres import ExternalPostgres, PostgresServer
 
 # Fixtures shared by every folder: a real SMTP server, a real Redis server, the model factories.
-pytest_plugins = ["tests.support.smtp", "tests.support.redis_server", "tests.support.factories"]
+pytest_plugins = [
+    "tests.support.smtp",
+    "tests.support.redis_server",
+    "tests.support.factories",
+    "tests.support.events",
+]
 
 DATABASES = ["sqlite", "postgresql"]
 

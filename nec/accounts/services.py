@@ -23,6 +23,7 @@ from sqlalchemy.orm import contains_eager
 from nec.accounts.models import EventRole, EventRoleKind, LoginToken, LoginTokenPurpose, User
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.errors import UserError
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.links import external_url
 from nec.core.mail import DEFAULT_MAIL_LOCALE, queue_mail
@@ -44,7 +45,7 @@ def _hasher() -> PasswordHasher:
     return _HASHERS[bool(has_app_context() and current_app.config.get("PASSWORD_HASH_CHEAP"))]
 
 
-class AccountError(Exception):
+class AccountError(UserError):
     """Something the person can fix; the message is in French and says what to do."""
 
 
@@ -385,6 +386,18 @@ def log_out(user: User) -> None:
 
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
+
+
+def sign_in(email: str, password: str) -> tuple[User | None, str | None]:
+    """authenticate() then record_login(): (the user, None), (None, None) for wrong credentials, or
+    (None, why) for an unconfirmed account, whose confirmation link mailed again is kept (not raised)."""
+    try:
+        user = authenticate(email, password)
+    except UnconfirmedAccount as exc:
+        return None, exc.message
+    if user is not None:
+        record_login(user)  # also keeps a rehashed password
+    return user, None
 
 
 def update_profile(user: User, *, full_name: str, locale: str) -> None:

@@ -39,9 +39,11 @@ from nec.accounts.forms import (
 from nec.accounts.models import EventRoleKind, LoginTokenPurpose
 from nec.accounts.permissions import can_manage, organiser_required
 from nec.core import storage
+from nec.core.actions import run
 from nec.core.db import utcnow
 from nec.core.tokens import InvalidLink
-from nec.extensions import db, limiter
+from nec.core.web import current_actor
+from nec.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -73,10 +75,6 @@ def _after_login(next_url: str | None = None):
     return redirect(_safe_next(next_url) or url_for("accounts.account"))
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 # --- sign-up and login -------------------------------------------------------------------------
 
 
@@ -91,20 +89,18 @@ def signup():
         return _after_login(next_url)
     form = SignupForm(next=next_url or "")
     if form.validate_on_submit():
-        try:
-            services.sign_up(
+        _done, problem = run(
+            lambda: services.sign_up(
                 form.email.data,
                 form.full_name.data,
                 form.password.data,
                 locale=session.get("locale", "fr"),
                 next_url=_safe_next(form.next.data),
             )
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
+        )
+        if problem is None:
             return render_template("accounts/check_your_mail.html", email=form.email.data, kind="signup")
+        form.email.errors.append(problem.message)
     return render_template("accounts/signup.html", form=form)
 
 
@@ -117,20 +113,17 @@ def confirm_signup(token: str):
     form = ConfirmSignupForm()
     try:
         user = services.check_login_token(token, LoginTokenPurpose.magic_link)
-        if form.validate_on_submit():
-            try:
-                user = services.confirm_signup(token, form.password.data)
-            except services.AccountError as exc:
-                db.session.rollback()
-                form.password.errors.append(str(exc))
-            else:
-                db.session.commit()
-                login_user(user)
-                flash(_("Merci ! Votre adresse est confirmée et vous êtes connecté·e."), "success")
-                return _after_login(next_url)
     except InvalidLink as exc:
-        db.session.rollback()
         return _invalid_link(str(exc), "magic_link")
+    if form.validate_on_submit():
+        confirmed, problem = run(lambda: services.confirm_signup(token, form.password.data), refusals=(InvalidLink,))
+        if isinstance(problem, InvalidLink):
+            return _invalid_link(str(problem), "magic_link")
+        if problem is None:
+            login_user(confirmed)
+            flash(_("Merci ! Votre adresse est confirmée et vous êtes connecté·e."), "success")
+            return _after_login(next_url)
+        form.password.errors.append(problem.message)
     link_url = url_for("accounts.magic_link", token=token, next=next_url) if next_url else None
     return render_template(
         "accounts/confirm_signup.html",
@@ -158,11 +151,10 @@ def login():
         return _after_login(next_url)
     form = LoginForm(next=next_url or "")
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.UnconfirmedAccount as exc:
-            db.session.commit()  # the confirmation link mailed again
-            form.password.errors.append(str(exc))
+        signed_in, problem = run(lambda: services.sign_in(form.email.data, form.password.data))
+        user, refusal = signed_in or (None, problem.message)
+        if refusal:  # an unconfirmed account: its confirmation link was mailed again
+            form.password.errors.append(refusal)
             return _render_login(login_form=form, next_url=next_url)
         if user is None:
             form.password.errors.append(
@@ -172,8 +164,6 @@ def login():
                 )
             )
         else:
-            services.record_login(user)
-            db.session.commit()  # also keeps a rehashed password
             login_user(user, remember=form.remember.data)
             return _after_login(form.next.data)
     return _render_login(login_form=form, next_url=next_url)
@@ -187,8 +177,7 @@ def request_magic_link():
     if not form.validate_on_submit():
         return _render_login(link_form=form, next_url=_safe_next(form.next.data))
     # The same answer whether or not an account exists: nobody learns who has one.
-    services.request_magic_link(form.email.data, next_url=_safe_next(form.next.data))
-    db.session.commit()
+    run(lambda: services.request_magic_link(form.email.data, next_url=_safe_next(form.next.data)))
     return render_template("accounts/check_your_mail.html", email=form.email.data, kind="magic_link")
 
 
@@ -197,18 +186,18 @@ def magic_link(token: str):
     """GET only shows a button: mail scanners that open links must not use them up."""
     next_url = _safe_next(request.args.get("next"))
     form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        user, problem = run(lambda: services.login_with_magic_link(token), refusals=(InvalidLink,))
+        if problem is not None:
+            return _invalid_link(str(problem), "magic_link")
+        login_user(user)
+        flash(_("Vous êtes connecté."), "success")
+        return _after_login(next_url)
     try:
-        if request.method == "POST":
-            if not form.validate_on_submit():
-                abort(400)
-            user = services.login_with_magic_link(token)
-            db.session.commit()
-            login_user(user)
-            flash(_("Vous êtes connecté."), "success")
-            return _after_login(next_url)
         user = services.check_login_token(token, LoginTokenPurpose.magic_link)
     except InvalidLink as exc:
-        db.session.rollback()
         return _invalid_link(str(exc), "magic_link")
     return render_template("accounts/magic_link_confirm.html", form=form, user=user, next_url=next_url)
 
@@ -221,8 +210,8 @@ def _invalid_link(message: str, kind: str):
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:  # every session and remember cookie of the person ends, server side
-        services.log_out(_user())
-        db.session.commit()
+        user = current_actor()
+        run(lambda: services.log_out(user))
     logout_user()
     flash(_("Vous êtes déconnecté. À bientôt !"), "success")
     return redirect(url_for("events.index"))
@@ -237,8 +226,7 @@ def logout():
 def password_reset_request():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        run(lambda: services.request_password_reset(form.email.data))
         return render_template("accounts/check_your_mail.html", email=form.email.data, kind="password_reset")
     return render_template("accounts/password_reset_request.html", form=form)
 
@@ -248,20 +236,17 @@ def password_reset(token: str):
     form = PasswordResetForm()
     try:
         user = services.check_login_token(token, LoginTokenPurpose.password_reset)
-        if form.validate_on_submit():
-            try:
-                user = services.reset_password(token, form.password.data)
-            except services.AccountError as exc:
-                db.session.rollback()
-                form.password.errors.append(str(exc))
-            else:
-                db.session.commit()
-                login_user(user)  # this browser stays signed in; every other session ends
-                flash(_("Votre nouveau mot de passe est enregistré. Vos autres sessions sont fermées."), "success")
-                return redirect(url_for("accounts.account"))
     except InvalidLink as exc:
-        db.session.rollback()
         return _invalid_link(str(exc), "password_reset")
+    if form.validate_on_submit():
+        reset, problem = run(lambda: services.reset_password(token, form.password.data), refusals=(InvalidLink,))
+        if isinstance(problem, InvalidLink):
+            return _invalid_link(str(problem), "password_reset")
+        if problem is None:
+            login_user(reset)  # this browser stays signed in; every other session ends
+            flash(_("Votre nouveau mot de passe est enregistré. Vos autres sessions sont fermées."), "success")
+            return redirect(url_for("accounts.account"))
+        form.password.errors.append(problem.message)
     return render_template("accounts/password_reset.html", form=form, user=user)
 
 
@@ -269,7 +254,7 @@ def password_reset(token: str):
 
 
 def _render_account(profile_form=None, password_form=None):
-    user = _user()
+    user = current_actor()
     return render_template(
         "accounts/account.html",
         profile_form=profile_form or ProfileForm(obj=user, formdata=None),
@@ -286,13 +271,12 @@ def account():
         return _render_account()
     form = ProfileForm()
     if form.validate_on_submit():
-        try:
-            services.update_profile(_user(), full_name=form.full_name.data, locale=form.locale.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.full_name.errors.append(str(exc))
+        _done, problem = run(
+            lambda: services.update_profile(current_actor(), full_name=form.full_name.data, locale=form.locale.data)
+        )
+        if problem is not None:
+            form.full_name.errors.append(problem.message)
         else:
-            db.session.commit()
             session["locale"] = form.locale.data
             flash(_("Vos informations sont enregistrées."), "success")
             return redirect(url_for("accounts.account"))
@@ -303,16 +287,13 @@ def account():
 @login_required
 @limiter.limit(PER_IP_LIMIT)
 def change_password():
-    user = _user()
+    user = current_actor()
     form = ChangePasswordForm(user=user)
     if form.validate_on_submit():
-        try:
-            services.change_password(user, form.current_password.data, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.current_password.errors.append(str(exc))
+        _done, problem = run(lambda: services.change_password(user, form.current_password.data, form.password.data))
+        if problem is not None:
+            form.current_password.errors.append(problem.message)
         else:
-            db.session.commit()
             login_user(user)  # the new session_version: this browser stays, the others end
             flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
             return redirect(url_for("accounts.account"))
@@ -330,7 +311,7 @@ def download_data():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     now = utcnow()
-    data = personal_data.export_personal_data(_user(), now=now)
+    data = personal_data.export_personal_data(current_actor(), now=now)
     day = now.astimezone(ZoneInfo(current_app.config["NEC_DEFAULT_TIMEZONE"])).date()
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -343,7 +324,7 @@ def download_data():
 
 
 def _render_delete(form=None):
-    user = _user()
+    user = current_actor()
     return render_template(
         "accounts/delete.html",
         form=form or DeleteAccountForm(user=user, formdata=None),
@@ -365,17 +346,17 @@ def delete_account_confirm():
 @login_required
 @limiter.limit(PER_IP_LIMIT)
 def delete_account():
-    user = _user()
+    user = current_actor()
     form = DeleteAccountForm(user=user)
     if not form.validate_on_submit():
         return _render_delete(form)
-    try:
-        photos = personal_data.delete_account(user, password=form.password.data, confirmation=form.confirmation.data)
-    except services.AccountError as exc:
-        db.session.rollback()
-        (form.password if user.password_hash else form.confirmation).errors.append(str(exc))
+    had_password = bool(user.password_hash)
+    photos, problem = run(
+        lambda: personal_data.delete_account(user, password=form.password.data, confirmation=form.confirmation.data)
+    )
+    if problem is not None:
+        (form.password if had_password else form.confirmation).errors.append(problem.message)
         return _render_delete(form)
-    db.session.commit()
     for path in photos:  # once the deletion is committed: a rollback must not lose a photo still in use
         with contextlib.suppress(storage.StorageError, OSError):
             storage.delete(path)
@@ -411,15 +392,15 @@ def team_add():
     form = TeamMemberForm()
     if form.validate_on_submit():
         role = EventRoleKind(form.role.data)
-        try:
-            user, created = services.add_team_member(
-                g.event, form.email.data, role, full_name=form.full_name.data or "", actor=_user()
+        added, problem = run(
+            lambda: services.add_team_member(
+                g.event, form.email.data, role, full_name=form.full_name.data or "", actor=current_actor()
             )
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
+        )
+        if problem is not None:
+            form.email.errors.append(problem.message)
         else:
-            db.session.commit()
+            user, created = added
             if created:
                 message = _(
                     "%(name)s est maintenant %(role)s. Un compte a été créé et une invitation envoyée à %(email)s.",
@@ -449,14 +430,11 @@ def team_remove(role_id: int):
         flash(_("Cette personne n'a déjà plus ce rôle."), "info")
         return redirect(url_for("accounts.team"))
     name, role_title = event_role.user.full_name, event_role.role.title.lower()
-    try:
-        services.revoke_role(event_role, actor=_user())
-    except services.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    _done, problem = run(lambda: services.revoke_role(event_role, actor=current_actor()))
+    if problem is not None:
+        flash(problem.message, "error")
         return redirect(url_for("accounts.team"))
-    db.session.commit()
     flash(_("%(name)s n'est plus %(role)s.", name=name, role=role_title), "success")
-    if not can_manage(_user(), g.event):
+    if not can_manage(current_actor(), g.event):
         return redirect(url_for("events.home", ev=g.event.slug))
     return redirect(url_for("accounts.team"))

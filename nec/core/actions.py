@@ -23,16 +23,20 @@ def conflict_message() -> str:
     )
 
 
-def run(action: Callable[[], object]) -> tuple[object, UserError | None]:
+def run(
+    action: Callable[[], object], *, refusals: tuple[type[Exception], ...] = ()
+) -> tuple[object, UserError | Exception | None]:
     """Run one change and commit it: (its result, None), or (None, why it was refused) with nothing kept.
 
-    A constraint the checks could not foresee (another person saving at the same moment) comes back
-    from the database as an IntegrityError, at a flush or at the commit: it is refused, never a 500.
+    `refusals` are other exceptions refused the same way and returned as they are (a link that no longer
+    serves, core.tokens.InvalidLink), for a view that answers them with its own page. A constraint the
+    checks could not foresee (another person saving at the same moment) comes back from the database as
+    an IntegrityError, at a flush or at the commit: it is refused, never a 500.
     """
     try:
         result = action()
         db.session.commit()
-    except UserError as error:
+    except (UserError, *refusals) as error:
         db.session.rollback()
         return None, error
     except IntegrityError:

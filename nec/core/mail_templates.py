@@ -1,84 +1,65 @@
 """E-mails whose wording the organisers edit per event, with {placeholders}.
 
-Each kind has a default French wording here; an organiser's MailTemplate row replaces it for their
-event. The body is plain text: the HTML part is made from it (paragraphs, links), escaped.
+Each module declares its kinds, their placeholders and default French wording (register_mail_kinds);
+an organiser's MailTemplate row replaces the default for their event. The body is plain text: the HTML
+part is made from it (paragraphs, links), escaped.
 """
 
 from __future__ import annotations
 
 import string
+from typing import TypeAlias
 
 import sqlalchemy as sa
 
+from nec.core.db import LabelledEnum
 from nec.core.mail import queue_mail
-from nec.core.models import MailTemplate, MailTemplateKind, OutboxMessage
+from nec.core.models import MailTemplate, OutboxMessage
 from nec.extensions import db
 
-K = MailTemplateKind
+# A kind of mail whose wording organisers edit: a member of the enum a module registers.
+MailKind: TypeAlias = LabelledEnum
 
-# Placeholders every kind offers, then those of each kind.
+# Placeholders every kind offers; each kind adds its own.
 COMMON_PLACEHOLDERS = ("event_title", "event_url", "person_name")
-PLACEHOLDERS: dict[MailTemplateKind, tuple[str, ...]] = {
-    K.acknowledgement: ("session_title", "proposal_url"),
-    K.co_speaker_invitation: ("session_title", "inviter_name", "invitation_url"),
-    K.accepted: ("session_title", "confirmation_url"),
-    K.rejected: ("session_title",),
-    K.confirmation_reminder: ("session_title", "confirmation_url"),
-    K.profile_reminder: ("profile_url",),
-    K.availability_reminder: ("availability_url",),
-}
 
-DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
-    K.acknowledgement: (
-        "Votre proposition « {session_title} » est bien reçue",
-        "Bonjour {person_name},\n\n"
-        "Merci ! Votre proposition « {session_title} » pour {event_title} est bien enregistrée.\n\n"
-        "Vous pouvez la relire et la modifier jusqu'à la clôture de l'appel :\n{proposal_url}\n\n"
-        "Nous vous écrirons dès que l'équipe aura fait son choix.\n\nL'équipe organisatrice",
-    ),
-    K.co_speaker_invitation: (
-        "{inviter_name} vous invite à intervenir à {event_title}",
-        "Bonjour {person_name},\n\n"
-        "{inviter_name} propose la session « {session_title} » pour {event_title} et vous invite à y "
-        "intervenir.\n\nPour accepter ou décliner, et compléter votre profil, ouvrez ce lien :\n"
-        "{invitation_url}\n\nL'équipe organisatrice",
-    ),
-    K.accepted: (
-        "Votre proposition « {session_title} » est retenue",
-        "Bonjour {person_name},\n\n"
-        "Bonne nouvelle : la session « {session_title} » est retenue pour {event_title}.\n\n"
-        "Merci de confirmer votre participation (ou de nous dire si vous ne pouvez plus venir) :\n"
-        "{confirmation_url}\n\nL'équipe organisatrice",
-    ),
-    K.rejected: (
-        "Votre proposition « {session_title} »",
-        "Bonjour {person_name},\n\n"
-        "Merci pour votre proposition « {session_title} » pour {event_title}. Nous avons reçu beaucoup "
-        "de propositions et ne pouvons malheureusement pas la retenir cette fois-ci.\n\n"
-        "Nous espérons vous compter parmi les participants : {event_url}\n\nL'équipe organisatrice",
-    ),
-    K.confirmation_reminder: (
-        "Rappel : confirmez votre participation à {event_title}",
-        "Bonjour {person_name},\n\n"
-        "La session « {session_title} » attend encore votre confirmation :\n{confirmation_url}\n\n"
-        "L'équipe organisatrice",
-    ),
-    K.profile_reminder: (
-        "Rappel : complétez votre profil pour {event_title}",
-        "Bonjour {person_name},\n\n"
-        "Votre profil d'intervenant·e n'est pas encore complet. Il sert au programme : merci de le "
-        "compléter ici :\n{profile_url}\n\nL'équipe organisatrice",
-    ),
-    K.availability_reminder: (
-        "Rappel : indiquez vos disponibilités pour {event_title}",
-        "Bonjour {person_name},\n\n"
-        "Pour construire le programme, nous avons besoin de savoir quand vous êtes disponible :\n"
-        "{availability_url}\n\nL'équipe organisatrice",
-    ),
-}
+# The registry: each module declares its kinds (an enum whose values are stored in mail_templates.kind),
+# the placeholders each offers and its default wording, from its package's __init__ (register_mail_kinds).
+PLACEHOLDERS: dict[MailKind, tuple[str, ...]] = {}
+DEFAULTS: dict[MailKind, tuple[str, str]] = {}
+_KINDS: dict[str, MailKind] = {}
 
 
-def placeholders_for(kind: MailTemplateKind) -> tuple[str, ...]:
+def register_mail_kinds(
+    kinds: type[MailKind], placeholders: dict[MailKind, tuple[str, ...]], defaults: dict[MailKind, tuple[str, str]]
+) -> None:
+    """Declare a module's mail kinds: every member needs its placeholders and its default (subject, body)."""
+    missing = [kind.value for kind in kinds if kind not in placeholders or kind not in defaults]
+    if missing:
+        raise ValueError(f"mail kinds without placeholders or default wording: {missing}")
+    taken = [kind.value for kind in kinds if _owner(_KINDS.get(kind.value, kind)) != _owner(kind)]
+    if taken:
+        raise ValueError(f"mail kinds already declared by another module: {taken}")
+    for kind in kinds:
+        _KINDS[kind.value] = kind
+        PLACEHOLDERS[kind] = placeholders[kind]
+        DEFAULTS[kind] = defaults[kind]
+
+
+def _owner(kind: MailKind) -> str:
+    return f"{type(kind).__module__}.{type(kind).__qualname__}"
+
+
+def mail_kind(value: str) -> MailKind:
+    """The declared kind stored as `value`; KeyError for a kind no module declares."""
+    return _KINDS[value]
+
+
+def mail_kinds() -> list[MailKind]:
+    return list(_KINDS.values())
+
+
+def placeholders_for(kind: MailKind) -> tuple[str, ...]:
     return COMMON_PLACEHOLDERS + PLACEHOLDERS[kind]
 
 
@@ -87,7 +68,7 @@ def _fields(text: str):
     return list(string.Formatter().parse(text))
 
 
-def unknown_placeholders(kind: MailTemplateKind, text: str) -> list[str]:
+def unknown_placeholders(kind: MailKind, text: str) -> list[str]:
     """Names between braces that this kind does not offer, or ["{"] when braces do not pair."""
     allowed = set(placeholders_for(kind))
     try:
@@ -134,26 +115,26 @@ def fill(text: str, values: dict[str, object]) -> str:
     return "".join(out)
 
 
-def get_template(event, kind: MailTemplateKind) -> MailTemplate | None:
+def get_template(event, kind: MailKind) -> MailTemplate | None:
     return db.session.scalar(
         sa.select(MailTemplate).where(MailTemplate.event_id == event.id, MailTemplate.kind == kind)
     )
 
 
-def wording(event, kind: MailTemplateKind) -> tuple[str, str]:
+def wording(event, kind: MailKind) -> tuple[str, str]:
     """The (subject, body) in force for this event: the organiser's, else the default."""
     row = get_template(event, kind)
     return (row.subject, row.body) if row else DEFAULTS[kind]
 
 
-def save_wording(event, kind: MailTemplateKind, subject: str, body: str) -> MailTemplate:
+def save_wording(event, kind: MailKind, subject: str, body: str) -> MailTemplate:
     row = get_template(event, kind) or MailTemplate(event_id=event.id, kind=kind)
     row.subject, row.body = subject.strip(), body.strip()
     db.session.add(row)
     return row
 
 
-def reset_wording(event, kind: MailTemplateKind) -> None:
+def reset_wording(event, kind: MailKind) -> None:
     row = get_template(event, kind)
     if row is not None:
         db.session.delete(row)
@@ -161,7 +142,7 @@ def reset_wording(event, kind: MailTemplateKind) -> None:
 
 def queue_event_mail(
     event,
-    kind: MailTemplateKind,
+    kind: MailKind,
     to_address: str,
     *,
     to_name: str = "",

@@ -72,24 +72,29 @@ class AuditLogEntry(Base):
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
 
-class MailTemplateKind(LabelledEnum):
-    acknowledgement = "acknowledgement"
-    co_speaker_invitation = "co_speaker_invitation"
-    accepted = "accepted"
-    rejected = "rejected"
-    confirmation_reminder = "confirmation_reminder"
-    profile_reminder = "profile_reminder"
-    availability_reminder = "availability_reminder"
+class MailKindType(sa.TypeDecorator):
+    """A mail kind as a string, checked against the kinds the modules declare (core.mail_templates):
+    the database holds no list of them, so a new module adds its kinds without a migration."""
 
-    __titles__ = {
-        "acknowledgement": N_("Accusé de réception d'une proposition"),
-        "co_speaker_invitation": N_("Invitation d'un·e co-intervenant·e"),
-        "accepted": N_("Proposition acceptée (demande de confirmation)"),
-        "rejected": N_("Proposition refusée"),
-        "confirmation_reminder": N_("Relance : confirmer sa participation"),
-        "profile_reminder": N_("Relance : compléter son profil"),
-        "availability_reminder": N_("Relance : indiquer ses disponibilités"),
-    }
+    impl = sa.String(50)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        from nec.core.mail_templates import mail_kind
+
+        return mail_kind(str(value)).value  # KeyError: a kind no module declares
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        from nec.core.mail_templates import mail_kind
+
+        try:
+            return mail_kind(value)
+        except KeyError:  # a kind whose module is gone: the row still reads
+            return value
 
 
 class MailTemplate(Base):
@@ -106,7 +111,7 @@ class MailTemplate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[MailTemplateKind] = mapped_column(enum_type(MailTemplateKind, "kind"))
+    kind: Mapped[str] = mapped_column(MailKindType())
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -7,9 +7,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from nec.extensions import db
+from nec.core.actions import run
+from nec.core.event_context import add_event_slug, load_event
+from nec.core.web import current_actor
 
 bp = Blueprint("core", __name__)
+bp.app_url_value_preprocessor(load_event)
+bp.app_url_defaults(add_event_slug)
 
 
 @bp.get("/healthz")
@@ -40,8 +44,12 @@ def set_language():
         locale = "fr"
     session["locale"] = locale
     if current_user.is_authenticated:
-        current_user.locale = locale
-        db.session.commit()
+        user = current_actor()
+
+        def remember() -> None:
+            user.locale = locale
+
+        run(remember)
     target = request.form.get("next", "")
     if not _is_local_path(target):
         target = url_for("events.index")

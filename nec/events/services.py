@@ -15,11 +15,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from nec.accounts.models import EventRole, EventRoleKind, User
+from nec.core import hooks
 from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.slugs import RESERVED_SLUGS, SLUG_PATTERN, slugify
 from nec.core.text import CONTROL_CHARACTERS
-from nec.core.time import is_valid_timezone, localize
+from nec.core.time import is_valid_timezone
 from nec.events.models import (
     DEFAULT_DURATIONS,
     Event,
@@ -32,8 +33,6 @@ from nec.events.models import (
     Theme,
 )
 from nec.extensions import db
-from nec.programme.models import ScheduleVersion, Slot
-from nec.proposals.models import Session
 
 DEFAULT_OPENS_AT = time(9, 0)
 DEFAULT_CLOSES_AT = time(17, 30)
@@ -271,35 +270,6 @@ def create_event(creator: User, *, slug: str | None = None, **details: Any) -> E
     return event
 
 
-def _slot_days(event: Event, days: list[date]) -> list[date]:
-    """Among these dates, those on which a slot of the event (any version) starts, in local time."""
-    if not days:
-        return []
-    query = (
-        sa.select(Slot.starts_at)
-        .join(ScheduleVersion, Slot.version_id == ScheduleVersion.id)
-        .where(ScheduleVersion.event_id == event.id)
-        .where(
-            sa.or_(
-                *(
-                    sa.and_(
-                        Slot.starts_at >= localize(d, time(0, 0), event.timezone),
-                        Slot.starts_at < localize(d + timedelta(days=1), time(0, 0), event.timezone),
-                    )
-                    for d in days
-                )
-            )
-        )
-    )
-    found = set()
-    for starts_at in db.session.scalars(query):
-        for d in days:
-            start = localize(d, time(0, 0), event.timezone)
-            if start <= starts_at < localize(d + timedelta(days=1), time(0, 0), event.timezone):
-                found.add(d)
-    return sorted(found)
-
-
 def update_event(event: Event, actor: User, *, slug: str | None = None, **details: Any) -> Event:
     """Change the event's details; new dates add their days, removed dates must have no slot."""
     details = {k: v for k, v in details.items() if k in EVENT_DETAIL_FIELDS}
@@ -313,7 +283,7 @@ def update_event(event: Event, actor: User, *, slug: str | None = None, **detail
     wanted = set(_dates(merged["start_date"], merged["end_date"]))
     existing = {day.date: day for day in list_days(event)}
     removed = sorted(d for d in existing if d not in wanted)
-    busy = _slot_days(event, removed)
+    busy = hooks.busy_days(event, removed)
     if busy:
         from flask_babel import format_date
 
@@ -478,16 +448,9 @@ def update_room(
 
 
 def delete_room(room: Room, actor: User) -> None:
-    used = db.session.scalar(sa.select(sa.func.count(Slot.id)).where(Slot.room_id == room.id))
-    if used:
-        raise SetupError(
-            _(
-                "La salle « %(name)s » est utilisée par %(n)d créneau(x) du programme : déplacez-les dans une "
-                "autre salle avant de la supprimer.",
-                name=room.name,
-                n=used,
-            )
-        )
+    reason = hooks.room_in_use(room)
+    if reason:
+        raise SetupError(reason)
     log_action("room.deleted", actor=actor, event=room.event, target=room, name=room.name)
     db.session.delete(room)
 
@@ -531,13 +494,8 @@ def update_theme(theme: Theme, actor: User, *, name: str, description: str = "",
 
 def delete_theme(theme: Theme, actor: User) -> int:
     """Delete a theme; its sessions simply lose their theme. Returns how many sessions had it."""
-    had_it = db.session.scalar(sa.select(sa.func.count(Session.id)).where(Session.theme_id == theme.id)) or 0
+    had_it = hooks.release_theme(theme)
     log_action("theme.deleted", actor=actor, event=theme.event, target=theme, name=theme.name, sessions=had_it)
-    # Explicit rather than left to ON DELETE SET NULL, which SQLite applies only with foreign keys on.
-    db.session.execute(
-        sa.update(Session).where(Session.theme_id == theme.id).values(theme_id=None),
-        execution_options={"synchronize_session": "fetch"},
-    )
     db.session.delete(theme)
     return had_it
 
@@ -592,14 +550,8 @@ def update_format(
 
 
 def delete_format(fmt: SessionFormat, actor: User) -> None:
-    used = db.session.scalar(sa.select(sa.func.count(Session.id)).where(Session.format_id == fmt.id))
-    if used:
-        raise SetupError(
-            _(
-                "Le format « %(name)s » est utilisé par %(n)d session(s) : changez leur format avant de le supprimer.",
-                name=fmt.name,
-                n=used,
-            )
-        )
+    reason = hooks.format_in_use(fmt)
+    if reason:
+        raise SetupError(reason)
     log_action("session_format.deleted", actor=actor, event=fmt.event, target=fmt, name=fmt.name)
     db.session.delete(fmt)

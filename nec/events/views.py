@@ -4,47 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from nec.accounts.models import EventRoleKind
 from nec.accounts.permissions import can_manage, has_event_role, organiser_required
+from nec.core import hooks
 from nec.core.actions import act, save
+from nec.core.web import current_actor
 from nec.events import services
 from nec.events.forms import DayForm, EventForm, FormatForm, RoomForm, ThemeForm
 from nec.extensions import login
-from nec.proposals.speaker.area import is_speaker_of
 
 bp = Blueprint("events", __name__)
-
-
-@bp.app_url_value_preprocessor
-def load_event(endpoint, values):
-    """Every view of any module with an `ev` argument gets the event in g.event (or a 404)."""
-    if values and "ev" in values:
-        event = services.get_event_by_slug(values.pop("ev"))
-        if event is None:
-            abort(404)
-        if not event.is_published and not _may_see_unpublished(endpoint, event):
-            abort(404)
-        g.event = event
-
-
-def _may_see_unpublished(endpoint: str | None, event) -> bool:
-    """Before publication: the team, the event's speakers, and whoever follows a signed link."""
-    if getattr(current_app.view_functions.get(endpoint), "reachable_by_link", False):
-        return True
-    return has_event_role(current_user, event) or is_speaker_of(current_user, event)
-
-
-@bp.app_url_defaults
-def add_event_slug(endpoint, values):
-    """Inside an event's pages, url_for() fills in the event's slug."""
-    if "ev" in values or getattr(g, "event", None) is None:
-        return
-    if current_app.url_map.is_endpoint_expecting(endpoint, "ev"):
-        values["ev"] = g.event.slug
 
 
 @bp.get("/")
@@ -67,16 +40,11 @@ def home():
         event=g.event,
         can_manage=can_manage(current_user, g.event),
         can_review=has_event_role(current_user, g.event, EventRoleKind.reviewer, EventRoleKind.organiser),
-        is_speaker=is_speaker_of(current_user, g.event),
+        is_speaker=hooks.is_speaker_of(current_user, g.event),
     )
 
 
 # --- helpers of the organiser's pages ---------------------------------------------------------------
-
-
-def _me():
-    """The signed-in user as a model (services store it in relationships, a proxy will not do)."""
-    return current_user._get_current_object()
 
 
 def _owned_or_404(getter, obj_id: int):
@@ -104,7 +72,7 @@ def create_event():
         created = {}
 
         def action():
-            created["event"] = services.create_event(_me(), **form.event_details())
+            created["event"] = services.create_event(current_actor(), **form.event_details())
 
         response = save(
             form,
@@ -137,7 +105,7 @@ def manage_event():
         details["slug"] = details["slug"] or g.event.slug
         response = save(
             form,
-            lambda: services.update_event(g.event, _me(), **details),
+            lambda: services.update_event(g.event, current_actor(), **details),
             _("Les informations de l'événement sont enregistrées."),
             lambda: url_for("events.manage_event", ev=g.event.slug),
         )
@@ -163,7 +131,7 @@ def edit_day(day_id: int):
     if form.validate_on_submit():
         response = save(
             form,
-            lambda: services.update_day(day, _me(), **form.hours()),
+            lambda: services.update_day(day, current_actor(), **form.hours()),
             _("Les horaires du jour sont enregistrés."),
             lambda: url_for("events.manage_days"),
         )
@@ -182,7 +150,7 @@ def manage_rooms():
     if form.validate_on_submit():
         response = save(
             form,
-            lambda: services.add_room(g.event, _me(), **form.room_fields()),
+            lambda: services.add_room(g.event, current_actor(), **form.room_fields()),
             _("La salle « %(name)s » est ajoutée.", name=form.name.data.strip()),
             lambda: url_for("events.manage_rooms"),
         )
@@ -199,7 +167,7 @@ def edit_room(room_id: int):
     if form.validate_on_submit():
         response = save(
             form,
-            lambda: services.update_room(room, _me(), **form.room_fields()),
+            lambda: services.update_room(room, current_actor(), **form.room_fields()),
             _("La salle « %(name)s » est enregistrée.", name=form.name.data.strip()),
             lambda: url_for("events.manage_rooms"),
         )
@@ -221,7 +189,7 @@ def delete_room(room_id: int):
         )
     name = room.name
     return act(
-        lambda: services.delete_room(room, _me()),
+        lambda: services.delete_room(room, current_actor()),
         _("La salle « %(name)s » est supprimée.", name=name),
         url_for("events.manage_rooms"),
     )
@@ -232,7 +200,7 @@ def delete_room(room_id: int):
 def move_room(room_id: int):
     room = _owned_or_404(services.get_room, room_id)
     direction = request.form.get("direction", "")
-    return act(lambda: services.move_room(room, _me(), direction), "", url_for("events.manage_rooms"))
+    return act(lambda: services.move_room(room, current_actor(), direction), "", url_for("events.manage_rooms"))
 
 
 # --- themes ---------------------------------------------------------------------------------------------
@@ -245,7 +213,7 @@ def manage_themes():
     if form.validate_on_submit():
         response = save(
             form,
-            lambda: services.add_theme(g.event, _me(), **form.theme_fields()),
+            lambda: services.add_theme(g.event, current_actor(), **form.theme_fields()),
             _("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()),
             lambda: url_for("events.manage_themes"),
         )
@@ -262,7 +230,7 @@ def edit_theme(theme_id: int):
     if form.validate_on_submit():
         response = save(
             form,
-            lambda: services.update_theme(theme, _me(), **form.theme_fields()),
+            lambda: services.update_theme(theme, current_actor(), **form.theme_fields()),
             _("Le thème « %(name)s » est enregistré.", name=form.name.data.strip()),
             lambda: url_for("events.manage_themes"),
         )
@@ -285,7 +253,7 @@ def delete_theme(theme_id: int):
         )
     name = theme.name
     return act(
-        lambda: services.delete_theme(theme, _me()),
+        lambda: services.delete_theme(theme, current_actor()),
         _("Le thème « %(name)s » est supprimé.", name=name),
         url_for("events.manage_themes"),
     )
@@ -296,7 +264,7 @@ def delete_theme(theme_id: int):
 def move_theme(theme_id: int):
     theme = _owned_or_404(services.get_theme, theme_id)
     direction = request.form.get("direction", "")
-    return act(lambda: services.move_theme(theme, _me(), direction), "", url_for("events.manage_themes"))
+    return act(lambda: services.move_theme(theme, current_actor(), direction), "", url_for("events.manage_themes"))
 
 
 # --- session formats ------------------------------------------------------------------------------------
@@ -309,7 +277,7 @@ def manage_formats():
     if form.validate_on_submit():
         response = save(
             form,
-            lambda: services.add_format(g.event, _me(), **form.format_fields()),
+            lambda: services.add_format(g.event, current_actor(), **form.format_fields()),
             _("Le format « %(name)s » est ajouté.", name=form.name.data.strip()),
             lambda: url_for("events.manage_formats"),
         )
@@ -326,7 +294,7 @@ def edit_format(format_id: int):
     if form.validate_on_submit():
         response = save(
             form,
-            lambda: services.update_format(fmt, _me(), **form.format_fields()),
+            lambda: services.update_format(fmt, current_actor(), **form.format_fields()),
             _("Le format « %(name)s » est enregistré.", name=form.name.data.strip()),
             lambda: url_for("events.manage_formats"),
         )
@@ -348,7 +316,7 @@ def delete_format(format_id: int):
         )
     name = fmt.name
     return act(
-        lambda: services.delete_format(fmt, _me()),
+        lambda: services.delete_format(fmt, current_actor()),
         _("Le format « %(name)s » est supprimé.", name=name),
         url_for("events.manage_formats"),
     )

@@ -1,0 +1,12 @@
+"""Programme: the solver, the generator, the editor, the releases, the public programme and its exports.
+
+Registers what the ground floor needs of this module (nec.core.hooks): personal data (favourites), the
+in-use check for rooms and the days on which slots are placed.
+"""
+
+from nec.core import hooks
+from nec.programme import event_hooks, personal_data
+
+hooks.register_personal_data(personal_data.FAVOURITES_DATA)
+hooks.register_room_in_use(event_hooks.room_in_use)
+hooks.register_busy_days(event_hooks.slot_days)

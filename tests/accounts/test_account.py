@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from nec.accounts import services
 from nec.accounts.models import EventRoleKind, User
 from nec.core.models import AuditLogEntry
-from tests.accounts.conftest import PASSWORD, sign_in
+from tests.accounts.helpers import PASSWORD, sign_in
 
 NEW_PASSWORD = "un tout nouveau mot de passe"
 

@@ -2,7 +2,7 @@ import sqlalchemy as sa
 
 from nec.accounts import services
 from nec.accounts.models import EventRole, EventRoleKind, User
-from tests.accounts.conftest import PASSWORD
+from tests.accounts.helpers import PASSWORD
 
 
 def _user(db, email):

@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
 from nec.accounts.models import User
-from tests.accounts.conftest import PASSWORD, sign_in
+from tests.accounts.helpers import PASSWORD, sign_in
 
 
 def test_signup_short_password_and_mismatch_are_explained(client, db):

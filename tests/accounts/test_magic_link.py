@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from nec.accounts.models import LoginToken, LoginTokenPurpose
 from nec.core.db import utcnow
-from tests.accounts.conftest import link_in, outbox
+from tests.accounts.helpers import link_in, outbox
 
 
 def _ask_link(client, email, **extra):

@@ -2,7 +2,7 @@ import sqlalchemy as sa
 
 from nec.accounts import services
 from nec.accounts.models import LoginToken, LoginTokenPurpose, User
-from tests.accounts.conftest import PASSWORD, link_in, outbox, sign_in
+from tests.accounts.helpers import PASSWORD, link_in, outbox, sign_in
 
 NEW_PASSWORD = "un tout nouveau mot de passe"
 

@@ -35,7 +35,7 @@ from nec.proposals.models import (
     SpeakerRole,
 )
 from nec.registrations.models import Registration, Seat
-from tests.accounts.conftest import PASSWORD
+from tests.accounts.helpers import PASSWORD
 from tests.support.data import fmt
 from tests.support.web import log_in, page_text
 

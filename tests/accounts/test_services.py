@@ -9,7 +9,7 @@ from nec.accounts.models import EventRole, EventRoleKind, LoginToken, LoginToken
 from nec.core.db import utcnow
 from nec.core.models import AuditLogEntry
 from nec.core.tokens import InvalidLink
-from tests.accounts.conftest import PASSWORD
+from tests.accounts.helpers import PASSWORD
 
 
 def test_hash_password_uses_argon2id_and_verifies(app, make_user):

@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from nec import create_app
-from tests.accounts.conftest import PASSWORD
+from tests.accounts.helpers import PASSWORD
 from tests.conftest import TEST_SETTINGS, FreshGlobalsClient
 
 

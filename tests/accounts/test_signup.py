@@ -18,7 +18,7 @@ from nec.accounts import services
 from nec.accounts.models import EventRoleKind, LoginToken, User
 from nec.core.db import utcnow
 from nec.core.models import AuditLogEntry
-from tests.accounts.conftest import PASSWORD, link_in, outbox, sign_in
+from tests.accounts.helpers import PASSWORD, link_in, outbox, sign_in
 from tests.support.web import page_text
 
 ATTACKER_PASSWORD = "le mot de passe de l'usurpateur"

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from nec.accounts import services
 from nec.accounts.models import EventRole, EventRoleKind, User
 from nec.core.models import AuditLogEntry
-from tests.accounts.conftest import link_in, outbox, sign_in
+from tests.accounts.helpers import link_in, outbox, sign_in
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from nec.accounts.models import EventRole, EventRoleKind
 from nec.accounts.services import mail_locale, mail_locales
 from nec.core.mail import queue_mail
 from nec.core.mail_templates import queue_event_mail, save_wording
-from nec.core.models import MailTemplateKind
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import SpeakerProfile
 from nec.proposals.review import services as review
 from nec.proposals.review.services import Decision

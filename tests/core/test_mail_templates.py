@@ -15,7 +15,8 @@ from nec.core.mail_templates import (
     save_wording,
     unknown_placeholders,
 )
-from nec.core.models import MailTemplateKind, OutboxMessage
+from nec.core.models import OutboxMessage
+from nec.proposals.mail_kinds import MailTemplateKind
 
 
 def test_every_default_uses_only_its_placeholders():

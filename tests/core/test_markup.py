@@ -17,8 +17,9 @@ import sqlalchemy as sa
 
 from nec.accounts.services import add_team_member
 from nec.core.mail_templates import queue_event_mail
-from nec.core.models import MailTemplate, MailTemplateKind, OutboxMessage
+from nec.core.models import MailTemplate, OutboxMessage
 from nec.extensions import db as _db
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import Question, ReviewCriterion, SpeakerProfile
 from nec.proposals.sessions import services as programming
 from tests.support.pages import addresses, seed_demo

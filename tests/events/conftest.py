@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import events as shared
 from tests.support.events import nec_event
-from tests.support.web import (
-    log_in,
-    page_text,  # noqa: F401 (re-exported to the tests)
-)
-
-reviewer = shared.reviewer
+from tests.support.web import log_in
 
 
 @pytest.fixture

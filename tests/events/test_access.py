@@ -7,8 +7,7 @@ import sqlalchemy as sa
 
 from nec.events import services
 from nec.events.models import Room, Theme
-from tests.events.conftest import page_text
-from tests.support.web import log_in
+from tests.support.web import log_in, page_text
 
 PAGES = [
     "/{ev}/manage/",

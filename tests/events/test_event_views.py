@@ -13,8 +13,7 @@ from nec.core.time import localize
 from nec.events import services
 from nec.events.models import Event, EventDay, FormatKind, SessionFormat
 from nec.programme.models import ScheduleVersion, Slot
-from tests.events.conftest import page_text
-from tests.support.web import log_in
+from tests.support.web import log_in, page_text
 
 START = date.today() + timedelta(days=60)
 

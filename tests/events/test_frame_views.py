@@ -13,7 +13,7 @@ from nec.events import services
 from nec.events.models import Event, EventDay, Room, RoomKind, SessionFormat, Theme
 from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import Session
-from tests.events.conftest import page_text
+from tests.support.web import page_text
 
 
 def count(db, model) -> int:

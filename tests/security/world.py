@@ -18,13 +18,13 @@ from nec import demo
 from nec.accounts.models import EventRole, EventRoleKind, LoginTokenPurpose, User
 from nec.accounts.services import hash_password, issue_login_token
 from nec.core.db import utcnow
-from nec.core.models import MailTemplateKind
 from nec.events.models import Event, EventDay, FormatKind, Room, SessionFormat, Theme
 from nec.extensions import db
 from nec.programme import editor, subscriptions
 from nec.programme.models import Favourite, GeneratorRun, ScheduleVersion, Slot
 from nec.programme.releases import latest_release
 from nec.proposals.call import services as call_rules
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     CallFormat,
     InvitationState,

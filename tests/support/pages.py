@@ -15,11 +15,11 @@ import sqlalchemy as sa
 
 from nec import demo
 from nec.accounts.models import EventRole, EventRoleKind, User
-from nec.core.models import MailTemplateKind
 from nec.core.views import LEGAL_PAGES
 from nec.events.models import Event, EventDay, Room, SessionFormat, Theme
 from nec.extensions import db
 from nec.programme.models import GeneratorRun, ScheduleVersion, Slot
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import Question, ReviewCriterion, Session, SessionSpeaker, SessionState
 
 #: Addresses whose query string takes another path through a view.

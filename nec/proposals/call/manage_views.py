@@ -11,12 +11,12 @@ from flask_babel import ngettext
 from nec.accounts.permissions import organiser_required
 from nec.core.actions import act, save, show_error
 from nec.core.mail_templates import placeholders_for, wording
-from nec.core.models import MailTemplateKind
 from nec.core.time import utcnow
 from nec.core.web import current_actor
 from nec.proposals.call import services as calls
 from nec.proposals.call.forms import MailWordingForm, QuestionForm, call_form_class, local_value
 from nec.proposals.call.services import CallError
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import QuestionTarget
 
 bp = Blueprint("proposals_call", __name__)

@@ -29,11 +29,12 @@ from nec.core.mail_templates import (
     save_wording,
     unknown_placeholders,
 )
-from nec.core.models import MailTemplate, MailTemplateKind
+from nec.core.models import MailTemplate
 from nec.core.time import to_local
 from nec.core.web import localised_pattern
 from nec.events.models import Event, SessionFormat
 from nec.extensions import db
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     Answer,
     Call,

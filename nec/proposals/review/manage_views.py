@@ -11,9 +11,9 @@ from nec.accounts.models import EventRoleKind
 from nec.accounts.permissions import can_manage, organiser_required, require_event_role
 from nec.core import mail_templates
 from nec.core.actions import run, show_error
-from nec.core.models import MailTemplateKind
 from nec.core.web import current_actor
 from nec.proposals.call.services import answers_of, display_answer, questions_for
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import Decision, QuestionTarget, SessionState
 from nec.proposals.review import services as review
 from nec.proposals.review.forms import CriterionForm, review_form_class

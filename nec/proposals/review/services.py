@@ -28,11 +28,11 @@ from nec.core.db import utcnow
 from nec.core.errors import UserError
 from nec.core.links import external_url
 from nec.core.mail_templates import queue_event_mail
-from nec.core.models import MailTemplateKind
 from nec.core.web import parse_id
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
 from nec.proposals.call.services import get_call
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     Availability,
     Call,

@@ -18,10 +18,10 @@ from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.links import base_url, external_url
 from nec.core.mail_templates import queue_event_mail
-from nec.core.models import MailTemplateKind
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
 from nec.proposals.call import services as call_rules
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     AttendanceMode,
     InvitationState,

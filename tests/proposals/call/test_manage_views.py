@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from nec.core.models import AuditLogEntry, MailTemplate, MailTemplateKind
+from nec.core.models import AuditLogEntry, MailTemplate
 from nec.events import services as event_services
 from nec.events.models import FormatKind
 from nec.proposals.call import services as calls
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     Answer,
     Call,

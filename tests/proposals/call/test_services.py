@@ -10,11 +10,12 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import RadioField, StringField, TextAreaField
 
-from nec.core.models import AuditLogEntry, MailTemplate, MailTemplateKind
+from nec.core.models import AuditLogEntry, MailTemplate
 from nec.events import services as event_services
 from nec.events.models import FormatKind
 from nec.proposals.call import services as calls
 from nec.proposals.call.services import CallError, MultiCheckboxField
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     Answer,
     Call,

@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from nec.core.mail_templates import save_wording
-from nec.core.models import AuditLogEntry, MailTemplateKind
+from nec.core.models import AuditLogEntry
 from nec.events import services as event_services
 from nec.events.models import FormatKind
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     Availability,
     Call,

@@ -1,0 +1,139 @@
+"""What the ground floor (core, accounts, events) needs of the feature modules, without importing them.
+
+Each feature module registers its hooks from its package's `__init__.py` (so they are in place as soon as
+any of its models is imported, which nec.models and create_app do); the ground floor only iterates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from nec.accounts.models import User
+    from nec.events.models import Event, Room, SessionFormat, Theme
+
+
+# --- personal data ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One module's part of a person's data: its export sections, its erasure, its retention purge.
+
+    `position` orders the sections in the export (the account's own come first, the mails and the
+    audit log last). `export(user)` returns {section: [rows]}; `erase(user_ids)` deletes what belongs to
+    these accounts alone and returns files to delete after commit; `holders()` are the columns whose
+    rows attach a person to the module (an unconfirmed account with such a row is not purged).
+    """
+
+    name: str
+    position: int
+    export: Callable[[User], dict[str, list[dict[str, Any]]]]
+    erase: Callable[[list[int]], list[str]] | None = None
+    holders: Callable[[], Iterable[sa.ColumnElement]] | None = None
+
+
+@dataclass(frozen=True)
+class RetentionPurge:
+    """What a module deletes or anonymises a year after an event: `run(now, dry_run)` returns a count,
+    `label` is the line of the `flask data purge` report (French), `position` orders the lines."""
+
+    name: str
+    position: int
+    label: str
+    run: Callable[[datetime, bool], int]
+
+
+_personal_data: list[PersonalData] = []
+_purges: list[RetentionPurge] = []
+
+
+def register_personal_data(hook: PersonalData) -> None:
+    _register(_personal_data, hook)
+
+
+def register_purge(hook: RetentionPurge) -> None:
+    _register(_purges, hook)
+
+
+def personal_data_hooks() -> list[PersonalData]:
+    return sorted(_personal_data, key=lambda h: h.position)
+
+
+def purge_hooks() -> list[RetentionPurge]:
+    return sorted(_purges, key=lambda h: h.position)
+
+
+# --- "in use" checks for an event's rooms, themes and formats -----------------------------------------
+
+# A check returns a French sentence saying why the object cannot be deleted, or None when it is free.
+RoomInUse = Callable[["Room"], str | None]
+FormatInUse = Callable[["SessionFormat"], str | None]
+# A theme is never refused: its users lose it; the hook clears it and returns how many had it.
+ThemeRelease = Callable[["Theme"], int]
+
+_room_checks: list[RoomInUse] = []
+_format_checks: list[FormatInUse] = []
+_theme_releases: list[ThemeRelease] = []
+# Dates on which the event has something placed (a slot): removing such a day is refused.
+_busy_days: list[Callable[..., list]] = []
+
+
+def register_room_in_use(check: RoomInUse) -> None:
+    _register(_room_checks, check)
+
+
+def register_format_in_use(check: FormatInUse) -> None:
+    _register(_format_checks, check)
+
+
+def register_theme_release(release: ThemeRelease) -> None:
+    _register(_theme_releases, release)
+
+
+def register_busy_days(check: Callable[..., list]) -> None:
+    """`check(event, dates)` returns those of `dates` on which something of the event is placed."""
+    _register(_busy_days, check)
+
+
+def room_in_use(room: Room) -> str | None:
+    return next((reason for check in _room_checks if (reason := check(room))), None)
+
+
+def format_in_use(fmt: SessionFormat) -> str | None:
+    return next((reason for check in _format_checks if (reason := check(fmt))), None)
+
+
+def release_theme(theme: Theme) -> int:
+    return sum(release(theme) for release in _theme_releases)
+
+
+def busy_days(event: Event, dates: list) -> list:
+    return sorted({d for check in _busy_days for d in check(event, dates)})
+
+
+# --- who may see an unpublished event -----------------------------------------------------------------
+
+SpeakerCheck = Callable[[Any, "Event"], bool]
+_speaker_checks: list[SpeakerCheck] = []
+
+
+def register_speaker_check(check: SpeakerCheck) -> None:
+    """`check(user, event)`: is this person a speaker of the event (they see it before publication)."""
+    _register(_speaker_checks, check)
+
+
+def is_speaker_of(user, event: Event) -> bool:
+    return any(check(user, event) for check in _speaker_checks)
+
+
+def _register(registry: list, hook) -> None:
+    """Idempotent: a module imported twice (tests reloading it) does not register twice."""
+    key = getattr(hook, "name", None) or (getattr(hook, "__module__", ""), getattr(hook, "__qualname__", ""))
+    registry[:] = [h for h in registry if (getattr(h, "name", None) or (h.__module__, h.__qualname__)) != key]
+    registry.append(hook)

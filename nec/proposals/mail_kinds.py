@@ -1,0 +1,89 @@
+"""The proposals' mails whose wording organisers edit: their kinds, placeholders and default French
+wordings. Declared to core.mail_templates from nec/proposals/__init__.py."""
+
+from __future__ import annotations
+
+from nec.core.db import N_, LabelledEnum
+
+
+class MailTemplateKind(LabelledEnum):
+    acknowledgement = "acknowledgement"
+    co_speaker_invitation = "co_speaker_invitation"
+    accepted = "accepted"
+    rejected = "rejected"
+    confirmation_reminder = "confirmation_reminder"
+    profile_reminder = "profile_reminder"
+    availability_reminder = "availability_reminder"
+
+    __titles__ = {
+        "acknowledgement": N_("Accusé de réception d'une proposition"),
+        "co_speaker_invitation": N_("Invitation d'un·e co-intervenant·e"),
+        "accepted": N_("Proposition acceptée (demande de confirmation)"),
+        "rejected": N_("Proposition refusée"),
+        "confirmation_reminder": N_("Relance : confirmer sa participation"),
+        "profile_reminder": N_("Relance : compléter son profil"),
+        "availability_reminder": N_("Relance : indiquer ses disponibilités"),
+    }
+
+
+K = MailTemplateKind
+
+# Placeholders of each kind, beside the common ones (core.mail_templates.COMMON_PLACEHOLDERS).
+PLACEHOLDERS: dict[MailTemplateKind, tuple[str, ...]] = {
+    K.acknowledgement: ("session_title", "proposal_url"),
+    K.co_speaker_invitation: ("session_title", "inviter_name", "invitation_url"),
+    K.accepted: ("session_title", "confirmation_url"),
+    K.rejected: ("session_title",),
+    K.confirmation_reminder: ("session_title", "confirmation_url"),
+    K.profile_reminder: ("profile_url",),
+    K.availability_reminder: ("availability_url",),
+}
+
+DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
+    K.acknowledgement: (
+        "Votre proposition « {session_title} » est bien reçue",
+        "Bonjour {person_name},\n\n"
+        "Merci ! Votre proposition « {session_title} » pour {event_title} est bien enregistrée.\n\n"
+        "Vous pouvez la relire et la modifier jusqu'à la clôture de l'appel :\n{proposal_url}\n\n"
+        "Nous vous écrirons dès que l'équipe aura fait son choix.\n\nL'équipe organisatrice",
+    ),
+    K.co_speaker_invitation: (
+        "{inviter_name} vous invite à intervenir à {event_title}",
+        "Bonjour {person_name},\n\n"
+        "{inviter_name} propose la session « {session_title} » pour {event_title} et vous invite à y "
+        "intervenir.\n\nPour accepter ou décliner, et compléter votre profil, ouvrez ce lien :\n"
+        "{invitation_url}\n\nL'équipe organisatrice",
+    ),
+    K.accepted: (
+        "Votre proposition « {session_title} » est retenue",
+        "Bonjour {person_name},\n\n"
+        "Bonne nouvelle : la session « {session_title} » est retenue pour {event_title}.\n\n"
+        "Merci de confirmer votre participation (ou de nous dire si vous ne pouvez plus venir) :\n"
+        "{confirmation_url}\n\nL'équipe organisatrice",
+    ),
+    K.rejected: (
+        "Votre proposition « {session_title} »",
+        "Bonjour {person_name},\n\n"
+        "Merci pour votre proposition « {session_title} » pour {event_title}. Nous avons reçu beaucoup "
+        "de propositions et ne pouvons malheureusement pas la retenir cette fois-ci.\n\n"
+        "Nous espérons vous compter parmi les participants : {event_url}\n\nL'équipe organisatrice",
+    ),
+    K.confirmation_reminder: (
+        "Rappel : confirmez votre participation à {event_title}",
+        "Bonjour {person_name},\n\n"
+        "La session « {session_title} » attend encore votre confirmation :\n{confirmation_url}\n\n"
+        "L'équipe organisatrice",
+    ),
+    K.profile_reminder: (
+        "Rappel : complétez votre profil pour {event_title}",
+        "Bonjour {person_name},\n\n"
+        "Votre profil d'intervenant·e n'est pas encore complet. Il sert au programme : merci de le "
+        "compléter ici :\n{profile_url}\n\nL'équipe organisatrice",
+    ),
+    K.availability_reminder: (
+        "Rappel : indiquez vos disponibilités pour {event_title}",
+        "Bonjour {person_name},\n\n"
+        "Pour construire le programme, nous avons besoin de savoir quand vous êtes disponible :\n"
+        "{availability_url}\n\nL'équipe organisatrice",
+    ),
+}
