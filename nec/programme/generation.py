@@ -35,7 +35,7 @@ from nec.core.db import claim, utcnow
 from nec.core.time import localize, to_local
 from nec.events.models import Event, Room, RoomKind
 from nec.extensions import db
-from nec.programme import publishing, releases, services
+from nec.programme import draft as services
 from nec.programme.generator import TERMS, Progress, Result, Weights, solve
 from nec.programme.instance import (
     MINUTES_PER_DAY,
@@ -52,6 +52,8 @@ from nec.programme.instance import (
 from nec.programme.instance import Room as PlainRoom
 from nec.programme.instance import Session as PlainSession
 from nec.programme.models import ACTIVE_RUN_STATES, Favourite, GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.releases import services as publishing
+from nec.programme.releases import versions as releases
 from nec.proposals.models import AttendanceMode, InvitationState, Session, SessionSpeaker, SessionState, SpeakerProfile
 from nec.registrations.models import Registration, RegistrationState, Seat
 

@@ -20,11 +20,13 @@ from nec.accounts.permissions import organiser_required
 from nec.core.audit import log_action
 from nec.core.time import to_local
 from nec.extensions import db
-from nec.programme import generation, releases, services
+from nec.programme import draft as services
+from nec.programme import generation
 from nec.programme.forms import GeneratorForm
 from nec.programme.generation import TERM_EXPLANATIONS, GenerationError
 from nec.programme.generator import TERM_LABELS, TERMS
 from nec.programme.models import ACTIVE_RUN_STATES, RunState
+from nec.programme.releases import versions as releases
 
 bp = Blueprint("generator", __name__)
 

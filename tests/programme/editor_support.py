@@ -13,9 +13,10 @@ import sqlalchemy as sa
 
 from nec.core.time import localize
 from nec.extensions import db
-from nec.programme import conflicts, editor
+from nec.programme import conflicts
+from nec.programme.draft import get_draft
+from nec.programme.editor import services as editor
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.services import get_draft
 from nec.proposals.models import Session
 from tests.programme.generation_support import SUMMER, WINTER, Small
 
@@ -51,10 +52,10 @@ def put_break(small: Small, title: str, day: date, start: time, end: time) -> Sl
     return slot
 
 
-def warnings(small: Small) -> list[conflicts.Warning]:
+def warnings(small: Small) -> list[conflicts.ConflictWarning]:
     """The warnings of the draft as stored (read again from the database)."""
     db.session.expire_all()
-    return conflicts.find(small.event, editor.draft_slots(small.event))
+    return conflicts.find(small.event, editor.board_slots(small.event))
 
 
 def all_slots(event) -> list[tuple]:

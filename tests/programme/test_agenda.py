@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from nec.programme import agenda
 from nec.programme.models import Favourite, Slot
+from nec.programme.public import agenda
 from tests.programme.public_support import build_programme
 
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from nec.programme.cache import PageCache, page_cache
 from nec.programme.models import Favourite, ScheduleVersion, Slot
+from nec.programme.public.cache import PageCache, page_cache
 from nec.proposals.models import SessionState
 from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
 from tests.support.web import log_in

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from nec.events.models import Event
 from nec.extensions import db
-from nec.programme import changelog
-from nec.programme.changelog import compute_changelog, version_slots
 from nec.programme.models import ScheduleVersion, Slot
+from nec.programme.releases import changelog
+from nec.programme.releases.changelog import compute_changelog, version_slots
 from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
 
 

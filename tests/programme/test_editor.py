@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 from nec.events.models import Event, EventDay, FormatKind
 from nec.extensions import db
-from nec.programme import editor, publishing
 from nec.programme.conflicts import Kind
-from nec.programme.editor import EditorError
+from nec.programme.editor import services as editor
+from nec.programme.editor.services import EditorError
 from nec.programme.models import ScheduleVersion, Slot
+from nec.programme.releases import services as publishing
 from nec.proposals.models import SessionState
 from tests.programme.editor_support import SUMMER, WINTER, all_slots, put, put_break, warnings
 from tests.programme.generation_support import add_session, add_speaker, small_event
@@ -25,7 +26,7 @@ def small(app):
 
 def _draft_rows(event) -> list[Slot]:
     db.session.expire_all()
-    return editor.draft_slots(event)
+    return editor.board_slots(event)
 
 
 # --- placing and moving -------------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ def test_delete_break(small):
     coffee = put_break(small, "Pause café", SUMMER, time(15), time(15, 30))
     put_break(small, "Pause thé", SUMMER, time(16), time(16, 15))
 
-    editor.delete_break(coffee)
+    editor.delete_break(small.event, coffee)
     db.session.commit()
 
     assert [slot.title for slot in _draft_rows(small.event)] == ["Pause thé"]

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from nec.accounts.models import EventRole, EventRoleKind
-from nec.programme import exports
+from nec.programme.exports import services as exports
 from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import SessionState
 from tests.programme.exports_support import SUMMER_DAY, build_programme, json_errors, paris, xml_errors
@@ -295,7 +295,7 @@ def test_demo_event_exports_are_served_and_valid(db, client):
 
 
 def test_an_export_is_rendered_once_per_release_and_then_served_from_the_cache(db, client, make_event, count_queries):
-    from nec.programme.cache import page_cache
+    from nec.programme.public.cache import page_cache
 
     build_programme(db, make_event)
     page_cache().clear()

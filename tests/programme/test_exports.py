@@ -12,9 +12,9 @@ import icalendar
 import pytest
 from lxml import etree
 
-from nec.programme import exports
+from nec.programme.exports import services as exports
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.releases import latest_release, release_slots
+from nec.programme.releases.versions import latest_release, release_slots
 from nec.proposals.models import SessionState
 from tests.programme.exports_support import (
     SUMMER_DAY,
@@ -329,10 +329,10 @@ def test_exported_addresses_lead_to_the_public_pages(db, make_event, app):
     programme = build_programme(db, make_event)
     adapter = app.url_map.bind("nec.example.org")
     table = _json_events(_render(programme, "json"))[_guid(programme, "table")]
-    assert adapter.match(urlsplit(table["url"]).path)[0] == "public.session"
+    assert adapter.match(urlsplit(table["url"]).path)[0] == "programme_public.session"
     (alice,) = table["persons"]
     assert alice["url"] == f"{BASE_URL}/nec-exports/speakers/{programme.speakers['alice'].id}/"
-    assert adapter.match(urlsplit(alice["url"]).path)[0] == "public.speaker"
+    assert adapter.match(urlsplit(alice["url"]).path)[0] == "programme_public.speaker"
 
 
 @pytest.mark.parametrize("state", [SessionState.cancelled, SessionState.withdrawn, SessionState.declined])

@@ -11,11 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from nec.core.time import localize
 from nec.events.models import FormatKind, Room, RoomKind
 from nec.extensions import db
-from nec.programme import generation, publishing, services
+from nec.programme import draft as services
+from nec.programme import generation
 from nec.programme.generation import UNLIMITED_CAPACITY, GenerationError
 from nec.programme.generator import Progress, Weights
 from nec.programme.instance import Break, Day, Pin, Placement, Window
 from nec.programme.models import Favourite, GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.releases import services as publishing
 from nec.proposals.models import AttendanceMode, InvitationState, SessionState
 from nec.registrations.models import Registration, RegistrationState, Seat, SeatState
 from tests.programme.generation_support import (

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.extensions import db
-from nec.programme import publishing, services
+from nec.programme import draft as services
 from nec.programme.generator import Weights
 from nec.programme.models import GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.releases import services as publishing
 from nec.proposals.models import AttendanceMode, SessionState
 from tests.programme import generation_support
 from tests.programme.generation_support import (

@@ -7,7 +7,8 @@ from datetime import time
 import pytest
 
 from nec.events.models import FormatKind
-from nec.programme import editor, grid
+from nec.programme.editor import grid
+from nec.programme.editor import services as editor
 from tests.programme.editor_support import SUMMER, put, put_break
 from tests.programme.generation_support import add_session, small_event
 

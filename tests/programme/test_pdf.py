@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from nec.accounts.models import EventRole, EventRoleKind
-from nec.programme.cache import page_cache
+from nec.programme.public.cache import page_cache
 from nec.proposals.models import SessionState
 from tests.programme.public_support import build_programme
 from tests.support.web import log_in, page_text

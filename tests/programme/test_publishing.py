@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from nec.core.mail import deliver_due
 from nec.core.models import AuditLogEntry, OutboxMessage
 from nec.extensions import db
-from nec.programme import publishing
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.services import ReleaseError
+from nec.programme.releases import services as publishing
+from nec.programme.releases.services import ReleaseError
 from nec.proposals.models import SessionState
 from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
 

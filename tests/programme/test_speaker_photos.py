@@ -11,7 +11,7 @@ from PIL import Image
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core import storage
-from nec.programme.cache import page_cache
+from nec.programme.public.cache import page_cache
 from nec.proposals import services
 from nec.proposals.models import SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
 from tests.programme.public_support import build_programme

@@ -13,7 +13,7 @@ import pytest
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.tokens import sign
-from nec.programme import subscriptions
+from nec.programme.exports import subscriptions, table
 from nec.programme.models import Favourite, ScheduleVersion
 from tests.programme.exports_support import build_programme
 from tests.support.web import log_in as _log_in
@@ -310,7 +310,7 @@ def test_programme_table_runs_a_constant_number_of_queries(db, make_event, make_
         found = build_programme(db, make_event, extra_sessions=extra, slug=f"nec-table-{n}")
         db.session.expire_all()
         with count_queries() as counter:
-            _columns, rows = subscriptions.programme_table(found.event, found.release)
+            _columns, rows = table.programme_table(found.event, found.release)
         assert len(rows) == 3 + extra
         counts.append(counter.count)
     assert counts[0] == counts[1]

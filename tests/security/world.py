@@ -21,9 +21,10 @@ from nec.core.db import utcnow
 from nec.core.models import MailTemplateKind
 from nec.events.models import Event, EventDay, FormatKind, Room, SessionFormat, Theme
 from nec.extensions import db
-from nec.programme import editor, subscriptions
+from nec.programme.editor import services as editor
+from nec.programme.exports import subscriptions
 from nec.programme.models import Favourite, GeneratorRun, ScheduleVersion, Slot
-from nec.programme.releases import latest_release
+from nec.programme.releases.versions import latest_release
 from nec.proposals import call as call_rules
 from nec.proposals import programming
 from nec.proposals import services as proposals

@@ -15,15 +15,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wsgi import wrap_file
 
 from nec.core import storage
+from nec.core.actions import run
+from nec.core.web import current_actor
 from nec.extensions import db
-from nec.programme import agenda, public
-from nec.programme.cache import cached_page, per_release
 from nec.programme.models import ScheduleVersion
-from nec.programme.releases import latest_release
+from nec.programme.public import agenda
+from nec.programme.public import services as public
+from nec.programme.public.cache import cached_page, per_release
+from nec.programme.releases.versions import latest_release
 from nec.proposals.models import SpeakerProfile
 from nec.proposals.services import photo_digest
 
-bp = Blueprint("public", __name__)
+bp = Blueprint("programme_public", __name__)
 
 
 def released_programme(event) -> ScheduleVersion | None:
@@ -58,15 +61,11 @@ def speaker_photo_url(profile) -> str | None:
     digest = photo_digest(profile)
     if digest is None:
         return None
-    return url_for("public.speaker_photo", speaker_id=profile.id, digest=digest)
+    return url_for("programme_public.speaker_photo", speaker_id=profile.id, digest=digest)
 
 
 def _not_released():
     return render_template("programme/public/not_released.html", event=g.event)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _safe_back(target: str | None) -> str | None:
@@ -261,11 +260,13 @@ def add_favourite(session_id: int):
             "error",
         )
         return redirect(url_for(".programme"))
-    if agenda.add_favourite(_me(), slot.session):
+    added, problem = run(lambda: agenda.add_favourite(current_actor(), slot.session))
+    if problem is not None:
+        flash(problem.message, "error")
+    elif added:
         flash(_("« %(title)s » est dans votre programme.", title=slot.session.title), "success")
     else:
         flash(_("« %(title)s » était déjà dans votre programme.", title=slot.session.title), "info")
-    db.session.commit()
     return redirect(back)
 
 
@@ -276,9 +277,14 @@ def remove_favourite(session_id: int):
         flash(_("Connectez-vous pour modifier « Mon programme »."), "info")
         return redirect(url_for("accounts.login", next=back.partition("#")[0]))
     favourite_sessions = agenda.favourite_ids(current_user, g.event)
-    if session_id in favourite_sessions and agenda.remove_favourite(_me(), session_id):
+    removed = False
+    if session_id in favourite_sessions:
+        removed, problem = run(lambda: agenda.remove_favourite(current_actor(), session_id))
+        if problem is not None:
+            flash(problem.message, "error")
+            return redirect(back)
+    if removed:
         flash(_("La session a été retirée de votre programme."), "success")
     else:
         flash(_("Cette session n'était pas dans votre programme : rien n'a changé."), "info")
-    db.session.commit()
     return redirect(back)

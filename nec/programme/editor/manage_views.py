@@ -13,21 +13,21 @@ from datetime import date, datetime, time
 from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from nec.accounts.permissions import organiser_required
 from nec.core.actions import act, run, show_error
-from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.time import localize, to_local
-from nec.core.web import localised_pattern, parse_id
+from nec.core.web import current_actor, localised_pattern, parse_id
 from nec.events.models import EventDay, Room
-from nec.programme import conflicts, editor, grid
-from nec.programme.editor_forms import BreakForm, PlaceForm
+from nec.programme import conflicts
+from nec.programme.editor import grid
+from nec.programme.editor import services as editor
+from nec.programme.editor.forms import BreakForm, PlaceForm
 from nec.programme.models import Slot
 
-bp = Blueprint("editor", __name__)
+bp = Blueprint("programme_editor", __name__)
 
 
 KIND_LABELS = {
@@ -42,10 +42,6 @@ KIND_LABELS = {
 }
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _session_or_404(session_id: int):
     session = editor.event_session(g.event, session_id)
     if session is None:
@@ -54,7 +50,7 @@ def _session_or_404(session_id: int):
 
 
 def _board_url(on: date | None = None) -> str:
-    return url_for("editor.board", day=on.isoformat()) if on else url_for("editor.board")
+    return url_for("programme_editor.board", day=on.isoformat()) if on else url_for("programme_editor.board")
 
 
 # --- the board -----------------------------------------------------------------------------------------
@@ -126,8 +122,7 @@ def move(session_id: int):
         room = editor.event_room(event, request.form.get("room", type=parse_id))
         day, starts_at = editor.parse_local(event, request.form.get("starts_at"))
         pinned = request.form.get("pinned", "1") != "0"  # a drop pins; undoing a drop restores the pin as it was
-        editor.place_session(event, session, room, starts_at, pinned=pinned)
-        log_action("programme.session_placed", actor=_me(), event=event, target=session, room=room.id)
+        editor.place_session(event, session, room, starts_at, pinned=pinned, actor=current_actor())
         return room, starts_at
 
     result, problem = run(action)
@@ -170,12 +165,11 @@ def place(session_id: int):
             if request.form.get("action") == "check":
                 preview = editor.preview(event, session, room, starts_at)
             else:
-
-                def action():
-                    editor.place_session(event, session, room, starts_at, pinned=form.pinned.data)
-                    log_action("programme.session_placed", actor=_me(), event=event, target=session, room=room.id)
-
-                _result, problem = run(action)
+                _result, problem = run(
+                    lambda: editor.place_session(
+                        event, session, room, starts_at, pinned=form.pinned.data, actor=current_actor()
+                    )
+                )
                 if problem is None:
                     flash(_placed_message(session, room, starts_at), "success")
                     return redirect(_board_url(day.date))
@@ -224,8 +218,7 @@ def unschedule(session_id: int):
     wants_json = request.accept_mimetypes.best == "application/json"
 
     def action():
-        editor.unschedule(g.event, session)
-        log_action("programme.session_unscheduled", actor=_me(), event=g.event, target=session)
+        editor.unschedule(g.event, session, actor=current_actor())
 
     message = _("« %(title)s » est retirée du programme : elle attend dans les sessions à placer.", title=session.title)
     if wants_json:
@@ -281,8 +274,7 @@ def _break_form(slot: Slot | None):
             nonlocal day
             day = editor.event_day(event, _iso_date(form.day.data))
             start, end = editor.parse_clock(form.start.data), editor.parse_clock(form.end.data, "end")
-            saved = editor.save_break(event, slot, day, start, end, form.title.data)
-            log_action("programme.break_saved", actor=_me(), event=event, target=saved)
+            saved = editor.save_break(event, slot, day, start, end, form.title.data, actor=current_actor())
             return saved.title  # as saved: spaces tidied
 
         title, problem = run(action)
@@ -301,11 +293,11 @@ def delete_break(break_id: int):
     title = slot.title
     on = to_local(slot.starts_at, g.event.timezone).date()
 
-    def action():
-        log_action("programme.break_deleted", actor=_me(), event=g.event, target=slot)
-        editor.delete_break(slot)
-
-    return act(action, _("La pause « %(title)s » est supprimée.", title=title), _board_url(on))
+    return act(
+        lambda: editor.delete_break(g.event, slot, actor=current_actor()),
+        _("La pause « %(title)s » est supprimée.", title=title),
+        _board_url(on),
+    )
 
 
 # --- small parsers ----------------------------------------------------------------------------------------

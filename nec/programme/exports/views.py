@@ -1,16 +1,24 @@
-"""The public programme's exports (frab XML and JSON, iCalendar, PDF)."""
+"""The public programme's exports (frab XML and JSON, iCalendar, PDF) and a person's calendar subscription."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+import hashlib
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import login_required, login_user
 
-from nec.programme import cache, exports
+from nec.core.actions import run
+from nec.core.links import base_url
+from nec.core.web import current_actor
+from nec.programme.exports import services as exports
+from nec.programme.exports import subscriptions
 from nec.programme.models import ScheduleVersion
-from nec.programme.releases import content_fingerprint, latest_release, release_slots
+from nec.programme.public import cache
+from nec.programme.releases.versions import content_fingerprint, latest_release, release_slots
 
-bp = Blueprint("programme", __name__)
+bp = Blueprint("programme_exports", __name__)
 
 CACHE_SECONDS = 300
 
@@ -94,6 +102,72 @@ def _export(name: str, session_id: int | None = None) -> Response:
     return _with_cache_headers(response, etag, exporter)
 
 
+# --- the personal calendar -------------------------------------------------------------------------------
+
+
+@bp.get("/<ev>/programme/mine.ics")
+def mine_ics():
+    """Read by calendar apps: no cookie, the token in the address is the permission."""
+    user = subscriptions.user_for_token(request.args.get("token"), g.event)
+    if user is None:
+        return _not_found(
+            _(
+                "Ce lien d'abonnement n'est pas valide ou a été changé. Connectez-vous et copiez le "
+                "nouveau lien depuis la page « S'abonner à mon programme »."
+            )
+        )
+    body = subscriptions.personal_calendar(user, g.event, base_url())
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{g.event.slug}-mon-programme.ics"'
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.cache_control.private = True  # one person's choices: never kept by a shared cache
+    response.cache_control.no_cache = True
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response.make_conditional(request)
+
+
+@bp.get("/<ev>/programme/subscribe")
+@login_required
+def subscribe():
+    event = g.event
+    token = subscriptions.subscription_token(current_actor(), event)
+    https_url = base_url() + url_for(".mine_ics", token=token)
+    webcal_url = "webcal://" + https_url.partition("://")[2]
+    response = Response(
+        render_template(
+            "programme/exports/subscribe.html",
+            event=event,
+            https_url=https_url,
+            webcal_url=webcal_url,
+            released=latest_release(event) is not None,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # the page holds a private link
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/<ev>/programme/subscribe/reset")
+@login_required
+def reset_subscription():
+    user = current_actor()
+    _result, problem = run(lambda: subscriptions.revoke_subscriptions(user, g.event, actor=user))
+    if problem is not None:
+        return _error(problem.message, 409)
+    login_user(user)  # the new session_version: this browser stays signed in, the others end
+    flash(
+        _(
+            "Votre lien d'abonnement a changé : l'ancien ne fonctionne plus. Abonnez-vous de nouveau "
+            "avec le lien ci-dessous sur vos appareils."
+        ),
+        "success",
+    )
+    return redirect(url_for(".subscribe"))
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
 def _etag(
     version: ScheduleVersion, fingerprint: str, name: str, session_id: int | None, locale: str | None = None
 ) -> str:
@@ -129,4 +203,8 @@ def _unavailable():
 
 
 def _not_found(message: str):
-    return render_template("errors.html", code=404, message=message, detail=None), 404
+    return _error(message, 404)
+
+
+def _error(message: str, code: int):
+    return render_template("errors.html", code=code, message=message, detail=None), code

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from nec.core.time import to_local
 from nec.events.models import EventDay, FormatKind
-from nec.programme import editor
+from nec.programme.editor import services as editor
 from nec.programme.models import Slot
 
 ROW_MINUTES = 5  # one row of the grid

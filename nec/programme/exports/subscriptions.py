@@ -1,12 +1,9 @@
-"""A person's "Mon programme" as a calendar to subscribe to, and the programme as a table for organisers.
+"""A person's "Mon programme" as a calendar to subscribe to (webcal), with its revocable link.
 
 The subscription link carries a signed token (nec.core.tokens, its own purpose) naming the person,
 the event and the person's `calendar_version`. It never expires, since a calendar app polls it for
 months, but it is revocable: "Changer le lien" bumps `calendar_version`, which makes every older link
 (and every other signed-in session of the person) invalid; logging out does not touch it.
-
-The organisers' table (CSV, XLSX) lists every slot of a version, breaks and cancelled sessions
-included, with every speaker taking part (an internal document, not a public one).
 """
 
 from __future__ import annotations
@@ -16,21 +13,18 @@ from dataclasses import replace
 from datetime import timedelta
 
 import icalendar
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from nec.accounts.models import User
 from nec.accounts.services import end_calendar_links, end_every_session
+from nec.core.audit import log_action
 from nec.core.text import clean_text
-from nec.core.time import to_local
 from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event
 from nec.extensions import db
-from nec.programme import agenda, exports
-from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.public import taking_part
-from nec.programme.releases import latest_release, release_slots
-from nec.proposals import transfer
+from nec.programme.exports import services as exports
+from nec.programme.public import agenda
+from nec.programme.releases.versions import latest_release, release_slots
 
 TOKEN_PURPOSE = "programme.subscription"  # noqa: S105 (a purpose, not a secret)
 # The subscription link does not expire (itsdangerous checks no age when given None).
@@ -63,10 +57,11 @@ def user_for_token(token: str | None, event: Event) -> User | None:
     return user
 
 
-def revoke_subscriptions(user: User) -> None:
-    """Make every earlier subscription link of the person invalid (their other sessions end too)."""
+def revoke_subscriptions(user: User, event: Event, *, actor: User) -> None:
+    """Make every earlier subscription link of the person invalid (their other sessions end too), in the audit log."""
     end_calendar_links(user)
     end_every_session(user)
+    log_action("programme.subscription_reset", actor=actor, event=event, target=user)
 
 
 # --- the personal calendar -----------------------------------------------------------------------------
@@ -92,41 +87,3 @@ def personal_calendar(user: User, event: Event, base_url: str) -> bytes:
     document.add("uid", str(uuid.uuid5(exports.GUID_NAMESPACE, f"{event.slug}/calendars/mine/{user.id}")))
     document.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     return document.to_ical()
-
-
-# --- the organisers' table -------------------------------------------------------------------------------
-
-
-PROGRAMME_COLUMNS = ["jour", "début", "fin", "salle", "titre", "format", "thème", "intervenant·es", "état"]
-
-
-def draft_version(event: Event) -> ScheduleVersion | None:
-    return db.session.scalar(
-        sa.select(ScheduleVersion).where(ScheduleVersion.event_id == event.id, ScheduleVersion.released_at.is_(None))
-    )
-
-
-def programme_table(event: Event, version: ScheduleVersion) -> tuple[list[str], list[list[object]]]:
-    """One row per slot in time order (a constant number of queries)."""
-    rows = []
-    for slot in release_slots(version):
-        rows.append(_row(event, slot))
-    return PROGRAMME_COLUMNS, rows
-
-
-def _row(event: Event, slot: Slot) -> list[object]:
-    start, end = to_local(slot.starts_at, event.timezone), to_local(slot.ends_at, event.timezone)
-    room = slot.room.name if slot.room else ("" if slot.session is None else exports.unplaced_room_name())
-    times = [start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"), room]
-    session = slot.session
-    if session is None:
-        return [*times, slot.title, "", "", "", _("Pause")]
-    speakers = ", ".join(f"{part.speaker.full_name} ({part.role.title})" for part in taking_part(session))
-    theme = session.theme.name if session.theme else ""
-    return [*times, session.title, session.format.name, theme, speakers, session.state.title]
-
-
-def programme_file(event: Event, version: ScheduleVersion, fmt: str) -> bytes:
-    """The table as CSV (BOM, semicolons) or XLSX; formulas neutralised by the proposals' exporter."""
-    columns, rows = programme_table(event, version)
-    return transfer.render(columns, rows, fmt, "programme")

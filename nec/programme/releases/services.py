@@ -15,26 +15,32 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from nec.accounts.services import mail_locales, normalise_email
 from nec.core.audit import log_action
 from nec.core.db import utcnow
+from nec.core.errors import UserError
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.links import external_url
 from nec.core.mail import Attachment, queue_mail
 from nec.events.models import Event
 from nec.extensions import db
-from nec.programme import changelog as changes
-from nec.programme import exports
-from nec.programme.changelog import Changelog
+from nec.programme.draft import draft_slots
+from nec.programme.exports import services as exports
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.public import PUBLIC_STATES
-from nec.programme.releases import latest_release, release_slots
-from nec.programme.services import ReleaseError, draft_slots
+from nec.programme.public.services import PUBLIC_STATES
+from nec.programme.releases import changelog as changes
+from nec.programme.releases.changelog import Changelog
+from nec.programme.releases.versions import latest_release, release_slots
 from nec.proposals.models import InvitationState, Session, SessionSpeaker, SpeakerProfile
 
 NAME_MAX_LENGTH = 120
+
+
+class ReleaseError(UserError):
+    """A release refused, with a French message for the organiser."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,10 @@ def release(
                 is_pinned=slot.is_pinned,
             )
         )
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # another organiser used the same name at the same instant
+        raise ReleaseError(_("Une version porte déjà ce nom : choisissez un autre nom.")) from error
 
     notified = notify_speakers(event, changelog, version) if notify else 0
     log_action(
@@ -146,8 +155,8 @@ def notify_speakers(event: Event, changelog: Changelog, version: ScheduleVersion
             entry[1].append(
                 {
                     **items[session.id],
-                    "ics_url": external_url("programme.session_ics", ev=event.slug, session_id=session.id),
-                    "page_url": external_url("public.session", ev=event.slug, session_id=session.id),
+                    "ics_url": external_url("programme_exports.session_ics", ev=event.slug, session_id=session.id),
+                    "page_url": external_url("programme_public.session", ev=event.slug, session_id=session.id),
                 }
             )
     locales = mail_locales((speaker.email, speaker.user_id) for speaker, _items in per_speaker.values())
@@ -175,7 +184,7 @@ def notify_speakers(event: Event, changelog: Changelog, version: ScheduleVersion
             locale=locales[normalise_email(speaker.email)],
             speaker=speaker,
             items=speaker_items,
-            programme_url=external_url("public.programme", ev=event.slug),
+            programme_url=external_url("programme_public.programme", ev=event.slug),
             attachments=attachments,
         )
     return len(per_speaker)

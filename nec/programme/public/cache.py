@@ -39,7 +39,7 @@ from flask import Response, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from nec.programme.releases import content_fingerprint, latest_release
+from nec.programme.releases.versions import content_fingerprint, latest_release
 
 # Bump when a change of templates or views must not serve pages cached (or held by browsers) before it.
 PAGE_REVISION = 2  # 2: speakers' photos on the session page

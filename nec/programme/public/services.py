@@ -28,7 +28,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from nec.events.models import Room, SessionFormat, Theme
 from nec.extensions import db
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.releases import release_slots
+from nec.programme.releases.versions import release_slots
 from nec.proposals.models import InvitationState, Session, SessionSpeaker, SessionState, SpeakerProfile
 
 # The states of a session that still takes place: only these appear on public pages.

@@ -38,7 +38,7 @@ from nec.core.slugs import slugify
 from nec.core.text import clean_text, without_control
 from nec.events.models import Event, Room, RoomKind
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.public import by_day, is_public_slot
+from nec.programme.public.services import by_day, is_public_slot
 from nec.proposals.models import InvitationState, Session, SessionSpeaker
 
 GENERATOR_NAME = "NEC"
@@ -581,7 +581,7 @@ class PdfExporter(Exporter):
         except (ImportError, OSError) as error:  # OSError: the Pango library cannot be loaded
             raise ExportUnavailable(f"WeasyPrint cannot run: {error}") from error
 
-        html = render_template("programme/pdf/programme.html", **self.context(schedule))
+        html = render_template("programme/exports/pdf/programme.html", **self.context(schedule))
         # Nothing is fetched while rendering: no network, no file (the stylesheets are given as text).
         fetcher = URLFetcher(allowed_protocols=())
         stylesheets = [

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length
 
 from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
-from nec.programme.publishing import NAME_MAX_LENGTH
+from nec.programme.releases.services import NAME_MAX_LENGTH
 
 COMMENT_MAX_LENGTH = 2000
 

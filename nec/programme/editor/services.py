@@ -15,13 +15,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.time import localize, to_local
 from nec.events.models import Event, EventDay, Room
 from nec.extensions import db
 from nec.programme import conflicts
+from nec.programme.draft import get_draft
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.services import get_draft
 from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile
 
 # The sessions an organiser may place: those that take place (or will, once confirmed).
@@ -42,8 +43,8 @@ class Board:
     event: Event
     slots: list[Slot]
     unscheduled: list[Session]
-    warnings: list[conflicts.Warning]
-    by_session: dict[int, list[conflicts.Warning]] = field(default_factory=dict)
+    warnings: list[conflicts.ConflictWarning]
+    by_session: dict[int, list[conflicts.ConflictWarning]] = field(default_factory=dict)
 
     @property
     def breaks(self) -> list[Slot]:
@@ -61,7 +62,7 @@ def _session_options():
     )
 
 
-def draft_slots(event: Event) -> list[Slot]:
+def board_slots(event: Event) -> list[Slot]:
     """The draft's slots with everything the warnings need, in time order (a constant number of queries)."""
     statement = (
         sa.select(Slot)
@@ -85,13 +86,13 @@ def unscheduled_sessions(event: Event, slots: list[Slot]) -> list[Session]:
     return [session for session in db.session.scalars(statement).unique() if session.id not in placed]
 
 
-def session_warnings(event: Event, session_id: int) -> list[conflicts.Warning]:
+def session_warnings(event: Event, session_id: int) -> list[conflicts.ConflictWarning]:
     """The draft's warnings that concern one session (its card, its place page, the answer to a drop)."""
-    return conflicts.by_session(conflicts.find(event, draft_slots(event))).get(session_id, [])
+    return conflicts.by_session(conflicts.find(event, board_slots(event))).get(session_id, [])
 
 
 def load_board(event: Event) -> Board:
-    slots = draft_slots(event)
+    slots = board_slots(event)
     warnings = conflicts.find(event, slots)
     return Board(event, slots, unscheduled_sessions(event, slots), warnings, conflicts.by_session(warnings))
 
@@ -184,8 +185,10 @@ def _check_placeable(session: Session) -> None:
         )
 
 
-def place_session(event: Event, session: Session, room: Room, starts_at: datetime, pinned: bool = True) -> Slot:
-    """Put a session in a room at a time in the draft (moving it if it is already there)."""
+def place_session(
+    event: Event, session: Session, room: Room, starts_at: datetime, pinned: bool = True, *, actor=None
+) -> Slot:
+    """Put a session in a room at a time in the draft (moving it if it is already there), in the audit log."""
     _check_placeable(session)
     if room.event_id != event.id:
         raise EditorError(_("Choisissez une des salles de l'événement."), "room")
@@ -199,21 +202,23 @@ def place_session(event: Event, session: Session, room: Room, starts_at: datetim
     slot.ends_at = starts_at + timedelta(minutes=session.duration)
     slot.is_pinned = pinned
     db.session.flush()
+    log_action("programme.session_placed", actor=actor, event=event, target=session, room=room.id)
     return slot
 
 
-def unschedule(event: Event, session: Session) -> None:
+def unschedule(event: Event, session: Session, *, actor=None) -> None:
     """Take a session out of the draft (it goes back to the sessions to place)."""
     slot = draft_slot_of(event, session.id)
     if slot is None:
         raise EditorError(_("« %(title)s » n'est pas dans le programme.", title=session.title))
     db.session.delete(slot)
     db.session.flush()
+    log_action("programme.session_unscheduled", actor=actor, event=event, target=session)
 
 
-def preview(event: Event, session: Session, room: Room, starts_at: datetime) -> list[conflicts.Warning]:
+def preview(event: Event, session: Session, room: Room, starts_at: datetime) -> list[conflicts.ConflictWarning]:
     """The warnings about `session` if it were put there, without changing anything."""
-    slots = [slot for slot in draft_slots(event) if slot.session_id != session.id]
+    slots = [slot for slot in board_slots(event) if slot.session_id != session.id]
     candidate = Slot(session_id=session.id, room_id=room.id, starts_at=starts_at)
     candidate.ends_at = starts_at + timedelta(minutes=session.duration)
     # Transient: set the objects by their attributes' state without adding the slot to the session.
@@ -235,7 +240,9 @@ def event_break(event: Event, break_id: int) -> Slot | None:
     )
 
 
-def save_break(event: Event, slot: Slot | None, day: EventDay, start: time, end: time, title: str) -> Slot:
+def save_break(
+    event: Event, slot: Slot | None, day: EventDay, start: time, end: time, title: str, *, actor=None
+) -> Slot:
     """Add (slot None) or change a break across all rooms of the draft."""
     title = " ".join((title or "").split())
     if not title:
@@ -251,9 +258,11 @@ def save_break(event: Event, slot: Slot | None, day: EventDay, start: time, end:
     slot.starts_at = localize(day.date, start, event.timezone)
     slot.ends_at = localize(day.date, end, event.timezone)
     db.session.flush()
+    log_action("programme.break_saved", actor=actor, event=event, target=slot)
     return slot
 
 
-def delete_break(slot: Slot) -> None:
+def delete_break(event: Event, slot: Slot, *, actor=None) -> None:
+    log_action("programme.break_deleted", actor=actor, event=event, target=slot)
     db.session.delete(slot)
     db.session.flush()

@@ -1,4 +1,4 @@
-"""The draft programme and its releases: one draft per event, frozen copies once released.
+"""The draft programme: one draft per event, the only version the generator and the editor write into.
 
 The generator (and later the programme editor) only ever writes into the draft; a released version
 (`released_at` set) is never changed here. Functions add to `db.session`; the caller commits.
@@ -15,14 +15,6 @@ from sqlalchemy.orm import selectinload
 from nec.events.models import Event
 from nec.extensions import db
 from nec.programme.models import ScheduleVersion, Slot
-
-
-class ReleaseError(Exception):
-    """A release refused, with a French message for the organiser."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.web import localised_pattern
 from nec.events.models import Event
-from nec.programme.editor import MAX_BREAK_TITLE, time_choices
+from nec.programme.editor.services import MAX_BREAK_TITLE, time_choices
 
 
 def _day_choices(event: Event) -> list[SelectChoice]:
