@@ -18,7 +18,7 @@ from nec.core.models import MailTemplateKind
 from nec.proposals import programming, review
 from nec.proposals.models import SpeakerProfile
 from nec.proposals.review import Decision
-from tests.programme.public_support import DAY_ONE, build_programme, paris
+from tests.programme.public.helpers import DAY_ONE, build_programme, paris
 from tests.proposals import review_support as support
 from tests.support.data import outbox
 from tests.support.web import log_in, page_text

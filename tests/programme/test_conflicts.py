@@ -14,8 +14,8 @@ from nec.programme.draft import get_draft
 from nec.programme.editor import services as editor
 from nec.programme.models import Slot
 from nec.proposals.models import InvitationState, SessionState
-from tests.programme.editor_support import SUMMER, WINTER, put, put_break, warnings
-from tests.programme.generation_support import add_session, add_speaker, small_event
+from tests.programme.editor.helpers import put, put_break, warnings
+from tests.programme.generation_support import SUMMER, WINTER, add_session, add_speaker, small_event
 
 
 @pytest.fixture

@@ -150,11 +150,7 @@ def place(session_id: int):
     keep = [to_local(slot.starts_at, event.timezone).time()] if slot is not None else []
     form = PlaceForm(event, keep)
     if request.method == "GET" and slot is not None:
-        local = to_local(slot.starts_at, event.timezone)
-        form.day.data = local.date().isoformat()
-        form.room.data = str(slot.room_id) if slot.room_id else None
-        form.start.data = local.strftime("%H:%M")
-        form.pinned.data = slot.is_pinned
+        _show_place(form, slot)
     preview = None
     if form.validate_on_submit():
         try:
@@ -188,6 +184,15 @@ def place(session_id: int):
         ),
         status,
     )
+
+
+def _show_place(form: PlaceForm, slot: Slot) -> None:
+    """The lists set to where the session is now."""
+    local = to_local(slot.starts_at, g.event.timezone)
+    form.day.data = local.date().isoformat()
+    form.room.data = str(slot.room_id) if slot.room_id else None
+    form.start.data = local.strftime("%H:%M")
+    form.pinned.data = slot.is_pinned
 
 
 @bp.get("/<ev>/manage/programme/sessions/<int:session_id>/preview")

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
-from nec.core.db import utcnow
 from nec.core.models import OutboxMessage
 from nec.extensions import db
 from nec.programme.models import ScheduleVersion, Slot
-from tests.programme.public_support import DAY_TWO, build_programme, paris
+from tests.programme.public.helpers import DAY_TWO, build_programme, paris
 from tests.support.web import log_in
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def programme(db, make_event):
-    built = build_programme(db, make_event, slug="nec-publier")
-    built.release.released_at = utcnow() - timedelta(days=2)  # v1 was released before today's releases
-    db.session.commit()
-    return built
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.tokens import sign
 from nec.programme.exports import subscriptions, table
 from nec.programme.models import Favourite, ScheduleVersion
-from tests.programme.exports_support import build_programme
+from tests.programme.exports.helpers import build_programme
 from tests.support.web import log_in as _log_in
 
 EV = "/nec-exports"
@@ -35,11 +35,6 @@ def _path(url: str) -> str:
 def _summaries(body: bytes) -> list[str]:
     calendar = icalendar.Calendar.from_ical(body)
     return sorted(str(component["SUMMARY"]) for component in calendar.walk("VEVENT"))
-
-
-@pytest.fixture
-def programme(db, make_event):
-    return build_programme(db, make_event)
 
 
 @pytest.fixture

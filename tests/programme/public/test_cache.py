@@ -6,28 +6,13 @@ import re
 import time
 from datetime import timedelta
 
-import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from nec.programme.models import Favourite, ScheduleVersion, Slot
 from nec.programme.public.cache import PageCache, page_cache
 from nec.proposals.models import SessionState
-from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
+from tests.programme.public.helpers import DAY_ONE, DAY_TWO, paris
 from tests.support.web import log_in
-
-
-@pytest.fixture(autouse=True)
-def empty_cache(app):
-    """The application lives for the whole test run: each test starts with an empty cache."""
-    page_cache().clear()
-    yield
-    page_cache().clear()
-
-
-@pytest.fixture
-def prog(db, make_event):
-    return build_programme(db, make_event)
-
 
 # The favourite button's label when the session is among the person's favourites.
 MARKED = ">Retirer de mon programme</span>"

@@ -9,7 +9,7 @@ from nec.extensions import db
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.releases import changelog
 from nec.programme.releases.changelog import compute_changelog, version_slots
-from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
+from tests.programme.public.helpers import DAY_ONE, DAY_TWO, build_programme, paris
 
 
 def _draft_slot(programme, key) -> Slot:

@@ -13,7 +13,7 @@ from nec.accounts.models import EventRole, EventRoleKind
 from nec.programme.exports import services as exports
 from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import SessionState
-from tests.programme.exports_support import SUMMER_DAY, build_programme, json_errors, paris, xml_errors
+from tests.programme.exports.helpers import SUMMER_DAY, build_programme, json_errors, paris, xml_errors
 from tests.support.web import log_in as _log_in
 
 URLS = ["/nec-exports/schedule.xml", "/nec-exports/schedule.json", "/nec-exports/schedule.ics"]

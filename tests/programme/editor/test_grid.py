@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from datetime import time
 
-import pytest
-
 from nec.events.models import FormatKind
 from nec.programme.editor import grid
 from nec.programme.editor import services as editor
-from tests.programme.editor_support import SUMMER, put, put_break
-from tests.programme.generation_support import add_session, small_event
-
-
-@pytest.fixture
-def small(app):
-    return small_event()
+from tests.programme.editor.helpers import put, put_break
+from tests.programme.generation_support import SUMMER, add_session
 
 
 def _day(small):

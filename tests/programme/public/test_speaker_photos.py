@@ -14,17 +14,9 @@ from nec.core import storage
 from nec.programme.public.cache import page_cache
 from nec.proposals import services
 from nec.proposals.models import SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
-from tests.programme.public_support import build_programme
+from tests.programme.public.helpers import build_programme
 from tests.proposals.speaker_support import png_bytes
 from tests.support.web import log_in, log_out, page_text
-
-
-@pytest.fixture(autouse=True)
-def empty_cache(app):
-    """The application lives for the whole test run: each test starts with an empty page cache."""
-    page_cache().clear()
-    yield
-    page_cache().clear()
 
 
 def give_photos(db, prog) -> None:

@@ -15,13 +15,8 @@ from nec.programme.editor.services import EditorError
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.releases import services as publishing
 from nec.proposals.models import SessionState
-from tests.programme.editor_support import SUMMER, WINTER, all_slots, put, put_break, warnings
-from tests.programme.generation_support import add_session, add_speaker, small_event
-
-
-@pytest.fixture
-def small(app):
-    return small_event()
+from tests.programme.editor.helpers import all_slots, put, put_break, warnings
+from tests.programme.generation_support import SUMMER, WINTER, add_session, add_speaker, small_event
 
 
 def _draft_rows(event) -> list[Slot]:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.programme.models import Favourite, ScheduleVersion, Slot
 from nec.proposals.models import SessionState
-from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
+from tests.programme.public.helpers import DAY_ONE, DAY_TWO, build_programme, paris
 from tests.support.web import log_in
 
 
@@ -34,11 +34,6 @@ def headings(response, level: int) -> list[str]:
 def article_titles(response) -> list[str]:
     """The titles of the session articles, in page order."""
     return headings(response, 4)
-
-
-@pytest.fixture
-def prog(db, make_event):
-    return build_programme(db, make_event)
 
 
 def url(prog, path: str = "programme/") -> str:

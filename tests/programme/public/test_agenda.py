@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from nec.programme.models import Favourite, Slot
 from nec.programme.public import agenda
-from tests.programme.public_support import build_programme
+from tests.programme.public.helpers import build_programme
 
 
 def at(hour: int, minute: int = 0) -> datetime:

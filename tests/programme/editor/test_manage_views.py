@@ -12,8 +12,8 @@ from nec.core.time import to_local
 from nec.events.models import FormatKind
 from nec.extensions import db
 from nec.proposals.models import SessionState
-from tests.programme.editor_support import SUMMER, WINTER, all_slots, put, put_break
-from tests.programme.generation_support import add_session, add_speaker, draft_slots, small_event
+from tests.programme.editor.helpers import all_slots, put, put_break
+from tests.programme.generation_support import SUMMER, WINTER, add_session, add_speaker, draft_slots, small_event
 from tests.support.web import log_in, page_text
 
 JSON = {"Accept": "application/json"}
@@ -22,11 +22,6 @@ JSON = {"Accept": "application/json"}
 def _words(response) -> str:
     """The page's text without its tags, spaces collapsed: what a screen reader would read out."""
     return " ".join(re.sub(r"<[^>]+>", " ", page_text(response)).split())
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.programme.public.cache import page_cache
 from nec.proposals.models import SessionState
-from tests.programme.public_support import build_programme
+from tests.programme.public.helpers import build_programme
 from tests.support.web import log_in, page_text
 
 

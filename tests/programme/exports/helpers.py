@@ -35,7 +35,7 @@ SUMMER_DAY = date(2027, 3, 28)
 
 def schemas_dir() -> Path:
     configured = os.environ.get("NEC_SCHEMAS_DIR")
-    path = Path(configured) if configured else Path(__file__).resolve().parents[3] / "shared" / "schemas"
+    path = Path(configured) if configured else Path(__file__).resolve().parents[4] / "shared" / "schemas"
     if not (path / "c3voc-schedule.xml.xsd").is_file():
         pytest.fail(f"The c3voc schemas are missing from {path} (set NEC_SCHEMAS_DIR to their folder).")
     return path

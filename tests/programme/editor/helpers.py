@@ -18,9 +18,7 @@ from nec.programme.draft import get_draft
 from nec.programme.editor import services as editor
 from nec.programme.models import ScheduleVersion, Slot
 from nec.proposals.models import Session
-from tests.programme.generation_support import SUMMER, WINTER, Small
-
-__all__ = ["SUMMER", "WINTER", "all_slots", "put", "put_break", "warnings"]
+from tests.programme.generation_support import Small
 
 
 def put(small: Small, session: Session, room: str | None, day: date, start: time, end: time, **kw) -> Slot:

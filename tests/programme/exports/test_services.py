@@ -16,7 +16,7 @@ from nec.programme.exports import services as exports
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.releases.versions import latest_release, release_slots
 from nec.proposals.models import SessionState
-from tests.programme.exports_support import (
+from tests.programme.exports.helpers import (
     SUMMER_DAY,
     WINTER_DAY,
     build_programme,

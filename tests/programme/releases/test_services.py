@@ -13,12 +13,7 @@ from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.releases import services as publishing
 from nec.programme.releases.services import ReleaseError
 from nec.proposals.models import SessionState
-from tests.programme.public_support import DAY_ONE, DAY_TWO, build_programme, paris
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("orga@example.org", full_name="Odile Organisatrice")
+from tests.programme.public.helpers import DAY_ONE, DAY_TWO, build_programme, paris
 
 
 def _draft_slot(programme, key) -> Slot:
