@@ -27,11 +27,16 @@ class NewSlot:
     ends_at: datetime
 
 
-def get_draft(event: Event) -> ScheduleVersion:
-    """The event's single draft, created (and flushed) when it does not exist yet."""
-    draft = db.session.scalar(
+def find_draft(event: Event) -> ScheduleVersion | None:
+    """The event's draft if it has one (nothing created)."""
+    return db.session.scalar(
         sa.select(ScheduleVersion).where(ScheduleVersion.event_id == event.id, ScheduleVersion.released_at.is_(None))
     )
+
+
+def get_draft(event: Event) -> ScheduleVersion:
+    """The event's single draft, created (and flushed) when it does not exist yet."""
+    draft = find_draft(event)
     if draft is None:
         draft = ScheduleVersion(event_id=event.id)
         db.session.add(draft)

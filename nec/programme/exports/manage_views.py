@@ -8,6 +8,7 @@ from flask import Blueprint, Response, g, render_template, request
 from flask_babel import gettext as _
 
 from nec.accounts.permissions import organiser_required
+from nec.programme.draft import find_draft
 from nec.programme.exports import table
 from nec.programme.releases.versions import latest_release
 
@@ -34,7 +35,7 @@ def programme_table(fmt: str):
     event = g.event
     wanted = request.args.get("version", "").strip()
     if wanted == "draft":
-        version = table.draft_version(event)
+        version = find_draft(event)
         name = "brouillon"
         missing = _("Ce programme n'a pas encore de brouillon : créez-le ou générez-le d'abord.")
     elif not wanted:

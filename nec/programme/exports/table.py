@@ -3,12 +3,10 @@ sessions included, with every speaker taking part (an internal document, not a p
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from nec.core.time import to_local
 from nec.events.models import Event
-from nec.extensions import db
 from nec.programme.exports import services as exports
 from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.public.services import taking_part
@@ -16,12 +14,6 @@ from nec.programme.releases.versions import release_slots
 from nec.proposals import transfer
 
 PROGRAMME_COLUMNS = ["jour", "début", "fin", "salle", "titre", "format", "thème", "intervenant·es", "état"]
-
-
-def draft_version(event: Event) -> ScheduleVersion | None:
-    return db.session.scalar(
-        sa.select(ScheduleVersion).where(ScheduleVersion.event_id == event.id, ScheduleVersion.released_at.is_(None))
-    )
 
 
 def programme_table(event: Event, version: ScheduleVersion) -> tuple[list[str], list[list[object]]]:

@@ -1,4 +1,4 @@
-"""The programme editor's services (programme/editor.py): placing, moving, unscheduling, previews, breaks, input."""
+"""The programme editor's services: placing, moving, unscheduling, previews, breaks, input."""
 
 from __future__ import annotations
 
