@@ -1,6 +1,6 @@
 """The draft programme: one draft per event, the only version the generator and the editor write into.
 
-The generator (and later the programme editor) only ever writes into the draft; a released version
+The generator and the programme editor only ever write into the draft; a released version
 (`released_at` set) is never changed here. Functions add to `db.session`; the caller commits.
 """
 

@@ -1,6 +1,6 @@
 """The programme editor: the organiser places sessions by hand, adds breaks, and sees the warnings.
 
-Every change goes to the draft only (`services.get_draft`); the public pages and the exports show
+Every change goes to the draft only (`draft.get_draft`); the public pages and the exports show
 the latest release until the organiser publishes again. A session placed by hand is pinned unless
 the organiser says otherwise, so the generator keeps it where it was put. Warnings (`conflicts.py`)
 never block a change. Functions add to `db.session`; the view commits once.
