@@ -62,11 +62,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
-    from nec.programme.editor_views import bp as editor_bp
+    from nec.programme.editor.manage_views import bp as editor_bp
+    from nec.programme.exports.manage_views import bp as exports_manage_bp
+    from nec.programme.exports.views import bp as exports_bp
     from nec.programme.generator.manage_views import bp as generator_bp
-    from nec.programme.public_views import bp as public_bp
-    from nec.programme.release_views import bp as releases_bp
-    from nec.programme.views import bp as programme_bp
+    from nec.programme.public.views import bp as public_bp
+    from nec.programme.releases.manage_views import bp as releases_manage_bp
+    from nec.programme.releases.views import bp as releases_bp
     from nec.proposals.call.manage_views import bp as call_bp
     from nec.proposals.review.manage_views import bp as review_bp
     from nec.proposals.sessions.manage_views import bp as programming_bp
@@ -74,15 +76,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     blueprints = (
         *(proposals_bp, call_bp, review_bp, programming_bp),
-        *(programme_bp, editor_bp, generator_bp, public_bp, releases_bp),
+        *(exports_bp, editor_bp, generator_bp, public_bp, releases_bp, releases_manage_bp),
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     from nec.api.views import bp as api_bp
-    from nec.programme.subscription_views import bp as subscriptions_bp
 
     app.register_blueprint(api_bp)
-    app.register_blueprint(subscriptions_bp)
+    app.register_blueprint(exports_manage_bp)
     app.register_blueprint(events_bp)  # its /<ev>/ routes share the top level
 
     from nec.core import web

@@ -88,7 +88,7 @@ TEST_SETTINGS = {
     "RATELIMIT_ENABLED": False,
     "PASSWORD_HASH_CHEAP": True,  # argon2's cheapest parameters: the same code, thousands of accounts faster
     "SERVER_NAME": None,
-    "NEC_PAGE_CACHE_CHECK_SECONDS": 0,  # public pages see each release and change at once (programme/cache.py)
+    "NEC_PAGE_CACHE_CHECK_SECONDS": 0,  # public pages see each release and change at once (programme/public/cache.py)
 }
 
 

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nec.events.models import Event, Room
-from nec.programme import public
 from nec.programme.models import ScheduleVersion, Slot
+from nec.programme.public import services as public
 from nec.proposals.models import SpeakerProfile
 
 

@@ -19,7 +19,7 @@ from nec.core.links import base_url
 from nec.events.models import Event
 from nec.events.services import get_event_by_slug
 from nec.extensions import db
-from nec.programme.releases import latest_release, release_slots
+from nec.programme.releases.versions import latest_release, release_slots
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

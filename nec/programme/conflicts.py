@@ -39,7 +39,7 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Warning:
+class ConflictWarning:
     kind: Kind
     message: str
     session_ids: tuple[int, ...]  # the sessions concerned (the editor marks their cards)
@@ -69,13 +69,13 @@ def day_breaks(event: Event, days: Iterable[EventDay], slots: Iterable[Slot]) ->
     return periods
 
 
-def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
+def find(event: Event, slots: Sequence[Slot]) -> list[ConflictWarning]:
     """Every warning about the draft `slots` (sessions with their format, speakers and availabilities loaded)."""
     tz = event.timezone
     placed = [slot for slot in slots if slot.session is not None]
     days = {day.date: day for day in event.days}
     breaks = day_breaks(event, event.days, slots)
-    found: list[Warning] = []
+    found: list[ConflictWarning] = []
 
     def when(slot: Slot) -> str:
         start, end = to_local(slot.starts_at, tz), to_local(slot.ends_at, tz)
@@ -95,7 +95,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
         day = days.get(local_start.date())
         if day is None:  # a session that runs past midnight overflows its day: the next branch says so
             found.append(
-                Warning(
+                ConflictWarning(
                     Kind.hours,
                     _(
                         "« %(title)s » a lieu un jour où l'événement n'a pas lieu (%(when)s).",
@@ -107,7 +107,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
             )
         elif local_start.time() < day.opens_at or (local_end.time() > day.closes_at or local_end.date() > day.date):
             found.append(
-                Warning(
+                ConflictWarning(
                     Kind.hours,
                     _(
                         "« %(title)s » déborde des horaires de la journée, de %(opens)s à %(closes)s (%(when)s).",
@@ -122,7 +122,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
         for period in breaks:
             if _overlap(slot.starts_at, slot.ends_at, period.starts_at, period.ends_at):
                 found.append(
-                    Warning(
+                    ConflictWarning(
                         Kind.hours,
                         _(
                             "« %(title)s » empiète sur la pause « %(pause)s » (%(when)s).",
@@ -135,11 +135,13 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
                 )
         # The room.
         if room is None:
-            found.append(Warning(Kind.room_overlap, _("« %(title)s » n'a pas de salle.", title=title), (session.id,)))
+            found.append(
+                ConflictWarning(Kind.room_overlap, _("« %(title)s » n'a pas de salle.", title=title), (session.id,))
+            )
         else:
             if None not in (room.capacity, session.seat_capacity) and session.seat_capacity > room.capacity:
                 found.append(
-                    Warning(
+                    ConflictWarning(
                         Kind.capacity,
                         _(
                             "« %(title)s » prévoit %(seats)d places, mais « %(room)s » n'en a que %(capacity)d.",
@@ -153,7 +155,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
                 )
             if session.needs_accessible_room and not room.is_accessible:
                 found.append(
-                    Warning(
+                    ConflictWarning(
                         Kind.accessibility,
                         _(
                             "« %(title)s » demande une salle accessible (de plain-pied), et « %(room)s » ne l'est pas.",
@@ -168,7 +170,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
             windows = _merged((a.starts_at, a.ends_at) for a in person.availabilities)
             if windows and not any(start <= slot.starts_at and slot.ends_at <= end for start, end in windows):
                 found.append(
-                    Warning(
+                    ConflictWarning(
                         Kind.availability,
                         _(
                             "%(name)s n'est pas disponible pendant « %(title)s » (%(when)s).",
@@ -182,7 +184,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
         # Not confirmed, or no longer taking place.
         if session.state == SessionState.accepted:
             found.append(
-                Warning(
+                ConflictWarning(
                     Kind.unconfirmed,
                     _("« %(title)s » n'est pas encore confirmée par ses intervenant·es.", title=title),
                     (session.id,),
@@ -190,7 +192,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
             )
         elif session.state != SessionState.confirmed:
             found.append(
-                Warning(
+                ConflictWarning(
                     Kind.unconfirmed,
                     _(
                         "« %(title)s » est « %(state)s » : elle ne sera pas publiée, retirez-la du programme.",
@@ -210,7 +212,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
             pair = (a.session.id, b.session.id)
             if a.room_id is not None and a.room_id == b.room_id:
                 found.append(
-                    Warning(
+                    ConflictWarning(
                         Kind.room_overlap,
                         _(
                             "« %(room)s » accueille en même temps « %(first)s » et « %(second)s » (%(when)s).",
@@ -226,7 +228,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
             for person in _people(a):
                 if person.id in people_b:
                     found.append(
-                        Warning(
+                        ConflictWarning(
                             Kind.person_overlap,
                             _(
                                 "%(name)s est prévu·e à deux endroits en même temps : « %(first)s » et "
@@ -242,7 +244,7 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
             for plenary, other in ((a, b), (b, a)):
                 if _is_plenary(plenary) and not (_is_plenary(other) and other is a):
                     found.append(
-                        Warning(
+                        ConflictWarning(
                             Kind.plenary,
                             _(
                                 "« %(other)s » a lieu pendant la plénière « %(plenary)s » (%(when)s).",
@@ -257,9 +259,9 @@ def find(event: Event, slots: Sequence[Slot]) -> list[Warning]:
     return sorted(found, key=lambda w: order.index(w.kind))
 
 
-def by_session(warnings: Iterable[Warning]) -> dict[int, list[Warning]]:
+def by_session(warnings: Iterable[ConflictWarning]) -> dict[int, list[ConflictWarning]]:
     """The warnings of each session, to mark its card."""
-    result: dict[int, list[Warning]] = defaultdict(list)
+    result: dict[int, list[ConflictWarning]] = defaultdict(list)
     for warning in warnings:
         for session_id in warning.session_ids:
             result[session_id].append(warning)

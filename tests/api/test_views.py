@@ -13,7 +13,7 @@ import yaml
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.programme.models import ScheduleVersion
 from nec.proposals.models import SessionState
-from tests.programme.exports_support import build_programme
+from tests.programme.exports.helpers import build_programme
 from tests.support.web import log_in as _log_in
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "api.openapi.yaml"

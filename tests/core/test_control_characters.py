@@ -17,7 +17,7 @@ import nec
 from nec.core.forms import NecForm, NecSubForm
 from nec.core.text import clean_text
 from nec.events.models import Theme
-from tests.programme.exports_support import build_programme
+from tests.programme.exports.helpers import build_programme
 from tests.support.events import nec_event
 from tests.support.web import log_in
 

@@ -19,7 +19,7 @@ from nec.proposals.models import SpeakerProfile
 from nec.proposals.review import services as review
 from nec.proposals.review.services import Decision
 from nec.proposals.sessions import services as programming
-from tests.programme.public_support import DAY_ONE, build_programme, paris
+from tests.programme.public.helpers import DAY_ONE, build_programme, paris
 from tests.proposals import conftest as support
 from tests.support.data import outbox
 from tests.support.web import log_in, page_text

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from nec.core.time import localize, to_local
 from nec.events.models import Event, FormatKind
 from nec.extensions import db
-from nec.programme import editor
+from nec.programme.editor import services as editor
 from nec.proposals.models import InvitationState, SessionState
 from tests.e2e.conftest import log_in
 

@@ -8,13 +8,14 @@ import pytest
 
 from nec.events.models import FormatKind
 from nec.extensions import db
-from nec.programme import conflicts, editor
+from nec.programme import conflicts
 from nec.programme.conflicts import Kind
+from nec.programme.draft import get_draft
+from nec.programme.editor import services as editor
 from nec.programme.models import Slot
-from nec.programme.services import get_draft
 from nec.proposals.models import InvitationState, SessionState
-from tests.programme.editor_support import SUMMER, WINTER, put, put_break, warnings
-from tests.programme.small_event import add_session, add_speaker, small_event
+from tests.programme.editor.helpers import put, put_break, warnings
+from tests.programme.small_event import SUMMER, WINTER, add_session, add_speaker, small_event
 
 
 @pytest.fixture
@@ -496,7 +497,7 @@ def test_day_breaks_are_the_break_slots_and_each_days_lunch(small):
     put(small, add_session(small, "A"), "Grande salle", WINTER, time(9), time(10))
     db.session.expire_all()
 
-    periods = conflicts.day_breaks(small.event, small.event.days, editor.draft_slots(small.event))
+    periods = conflicts.day_breaks(small.event, small.event.days, editor.board_slots(small.event))
 
     assert [(p.title, p.starts_at, p.ends_at) for p in periods] == [
         ("Pause café", coffee.starts_at, coffee.ends_at),

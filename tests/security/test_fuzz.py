@@ -51,26 +51,26 @@ NO_INPUT = {
     "proposals_sessions.sessions": "a list",
     "proposals_sessions.speakers": "a list",
     "accounts.team": "a list (its form posts to accounts.team_add)",
-    "editor.grid_css": "a stylesheet",
+    "programme_editor.grid_css": "a stylesheet",
     "programme_generator.draft": "a read-only table",
     "programme_generator.run": "a read-only report (the id is bounded by the converter)",
-    "releases.changes": "a read-only page",
-    "releases.changes_atom": "a feed",
-    "public.speakers": "a list",
-    "public.speaker": "a page (the id is bounded by the converter)",
-    "public.session": "a page (the id is bounded by the converter)",
+    "programme_releases.changes": "a read-only page",
+    "programme_releases.changes_atom": "a feed",
+    "programme_public.speakers": "a list",
+    "programme_public.speaker": "a page (the id is bounded by the converter)",
+    "programme_public.session": "a page (the id is bounded by the converter)",
     "events.home": "a page",
     "proposals_speaker.area": "a page",
     "proposals_speaker.call_page": "a page",
-    "programme.schedule_ics": "an export of the release",
-    "programme.schedule_json": "an export of the release",
-    "programme.schedule_pdf": "an export of the release",
-    "programme.schedule_xml": "an export of the release",
-    "programme.session_ics": "an export (the id is bounded by the converter)",
+    "programme_exports.schedule_ics": "an export of the release",
+    "programme_exports.schedule_json": "an export of the release",
+    "programme_exports.schedule_pdf": "an export of the release",
+    "programme_exports.schedule_xml": "an export of the release",
+    "programme_exports.session_ics": "an export (the id is bounded by the converter)",
     "api.events": "public JSON",
     "proposals_review.proposal": "a page (the id is bounded by the converter)",
     "accounts.delete_account_confirm": "a page (its form posts to accounts.delete_account)",
-    "subscriptions.subscribe": "a page (its form posts to subscriptions.reset_subscription)",
+    "programme_exports.subscribe": "a page (its form posts to subscriptions.reset_subscription)",
     "events.index": "a list",
     # buttons: a form with nothing but its CSRF token (off in the tests)
     "accounts.download_data": "a button",
@@ -180,8 +180,8 @@ def view_input_names(view) -> set[str]:
 
 def test_view_input_names_finds_parameters_no_page_links():
     """The source reading reaches what the pages do not show (a parser's names, a JSON endpoint's)."""
-    from nec.programme import editor_views
-    from nec.proposals.review import manage_views as review_views
+    from nec.programme.editor import manage_views as editor_views
+    from nec.proposals import review_views
 
     assert {"day", "room", "start"} <= view_input_names(editor_views.preview)
     assert {"sort", "order", "state", "format", "theme"} <= view_input_names(review_views.proposals)

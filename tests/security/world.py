@@ -20,9 +20,10 @@ from nec.accounts.services import hash_password, issue_login_token
 from nec.core.db import utcnow
 from nec.events.models import Event, EventDay, FormatKind, Room, SessionFormat, Theme
 from nec.extensions import db
-from nec.programme import editor, subscriptions
+from nec.programme.editor import services as editor
+from nec.programme.exports import subscriptions
 from nec.programme.models import Favourite, GeneratorRun, ScheduleVersion, Slot
-from nec.programme.releases import latest_release
+from nec.programme.releases.versions import latest_release
 from nec.proposals.call import services as call_rules
 from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (

@@ -86,8 +86,8 @@ def make_session(request):
 @pytest.fixture
 def make_slot():
     """A slot of the event's draft (or of `version`): a session, or a break when `title` is given and no session."""
+    from nec.programme.draft import get_draft
     from nec.programme.models import Slot
-    from nec.programme.services import get_draft
 
     def factory(
         session: Session | None,

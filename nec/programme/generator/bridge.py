@@ -22,8 +22,9 @@ from nec.core.errors import UserError
 from nec.core.time import localize, to_local
 from nec.events.models import Event, RoomKind
 from nec.extensions import db
-from nec.programme import releases, services
+from nec.programme import draft as services
 from nec.programme.models import Favourite, Slot
+from nec.programme.releases import versions as releases
 from nec.programme.solver.instance import (
     MINUTES_PER_DAY,
     Assignment,

@@ -18,11 +18,12 @@ from nec.accounts.permissions import organiser_required
 from nec.core import actions
 from nec.core.time import to_local
 from nec.core.web import current_actor
-from nec.programme import releases, services
+from nec.programme import draft as services
 from nec.programme.generator import bridge, runs
 from nec.programme.generator.bridge import TERM_EXPLANATIONS
 from nec.programme.generator.forms import GeneratorForm
 from nec.programme.models import ACTIVE_RUN_STATES, RunState
+from nec.programme.releases import versions as releases
 from nec.programme.solver.solve import TERM_LABELS, TERMS
 
 bp = Blueprint("programme_generator", __name__)

@@ -28,9 +28,10 @@ from nec.core.audit import log_action
 from nec.core.db import claim, claim_next, utcnow
 from nec.events.models import Event, Room
 from nec.extensions import db
-from nec.programme import publishing, services
+from nec.programme import draft as services
 from nec.programme.generator.bridge import DEFAULT_WORKERS, Built, GenerationError, build_instance, generate_draft
 from nec.programme.models import ACTIVE_RUN_STATES, GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.releases import services as publishing
 from nec.programme.solver.instance import (
     InstanceError,
 )

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from nec.core.time import localize
 from nec.events.models import FormatKind, Room, RoomKind
 from nec.extensions import db
-from nec.programme import publishing, services
+from nec.programme import draft as services
 from nec.programme.generator import bridge
 from nec.programme.generator.bridge import UNLIMITED_CAPACITY, GenerationError
 from nec.programme.models import Favourite, ScheduleVersion, Slot
+from nec.programme.releases import services as publishing
 from nec.programme.solver.instance import Assignment, Break, Day, Pin, Window
 from nec.programme.solver.solve import Weights
 from nec.proposals.models import AttendanceMode, InvitationState, SessionState

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
 from nec.extensions import db
-from nec.programme import publishing, services
+from nec.programme import draft as services
 from nec.programme.models import GeneratorRun, RunState, ScheduleVersion, Slot
+from nec.programme.releases import services as publishing
 from nec.programme.solver.solve import Weights
 from nec.proposals.models import AttendanceMode, SessionState
 from tests.programme.generator.support import GENERATOR_FORM, runs_of

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nec.core.models import AuditLogEntry
 from nec.extensions import db
-from nec.programme import services
+from nec.programme import draft as services
 from nec.programme.generator import runs
 from nec.programme.generator.bridge import GenerationError
 from nec.programme.models import GeneratorRun, RunState, Slot

@@ -23,9 +23,8 @@ from nec.proposals.models import (
     SessionState,
 )
 from nec.proposals.review import services as review
-from tests.events.conftest import page_text
 from tests.proposals.review.helpers import give_review, outbox
-from tests.support.web import log_in
+from tests.support.web import log_in, page_text
 
 
 @pytest.fixture
