@@ -20,14 +20,18 @@ from nec.proposals.review import services as review
 from nec.proposals.review.services import Decision
 from nec.proposals.sessions import services as programming
 from tests.programme.public.helpers import DAY_ONE, build_programme, paris
-from tests.proposals import conftest as support
 from tests.support.data import outbox
+from tests.support.events import nec_event
 from tests.support.web import log_in, page_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The review tests' fixtures: an event (with its formats) organised by Odile Organisatrice, proposals.
-event = support.event
+# The event of these tests (with its formats), organised by Odile Organisatrice.
+
+
+@pytest.fixture
+def event(db, organiser):
+    return nec_event(organiser)
 
 
 def _speaks_english(message) -> None:

@@ -181,7 +181,7 @@ def view_input_names(view) -> set[str]:
 def test_view_input_names_finds_parameters_no_page_links():
     """The source reading reaches what the pages do not show (a parser's names, a JSON endpoint's)."""
     from nec.programme.editor import manage_views as editor_views
-    from nec.proposals import review_views
+    from nec.proposals.review import manage_views as review_views
 
     assert {"day", "room", "start"} <= view_input_names(editor_views.preview)
     assert {"sort", "order", "state", "format", "theme"} <= view_input_names(review_views.proposals)
