@@ -1,4 +1,4 @@
-"""Fixtures shared by every proposals feature: the event of the proposals tests and its reviewer.
+"""Fixtures shared by every proposals feature: the event of the proposals tests (its reviewer is a root fixture).
 
 A feature whose tests need another event (more days, themes, fixed dates) overrides `event` in its own
 conftest.py; `organiser`, `make_session`, `make_user` and `stranger` come from the root fixtures.
@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.events import (
-    nec_event,
-    reviewer,  # noqa: F401 (the shared reviewer fixture, for every feature below)
-)
+from tests.support.events import nec_event
 
 
 @pytest.fixture
