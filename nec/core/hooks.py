@@ -137,3 +137,49 @@ def _register(registry: list, hook) -> None:
     key = getattr(hook, "name", None) or (getattr(hook, "__module__", ""), getattr(hook, "__qualname__", ""))
     registry[:] = [h for h in registry if (getattr(h, "name", None) or (h.__module__, h.__qualname__)) != key]
     registry.append(hook)
+
+
+# --- what a module announces about an event (its home page and its card in the list of events) -----
+
+
+@dataclass(frozen=True)
+class EventNotice:
+    """One line about an event for its visitors, in French: "L'appel à participation est clos depuis …".
+
+    `tone` colours its badge (info, success, warning); `link_url` / `link_label`, when given, say what
+    the visitor can do next. Shown on the event's home page and on its card in the list of events.
+    """
+
+    badge: str
+    text: str
+    tone: str = "info"
+    link_url: str | None = None
+    link_label: str | None = None
+
+
+@dataclass(frozen=True)
+class EventNotices:
+    """A module's notices: `build(events, now)` returns {event id: [notices]} for all these events at
+    once (the list of events asks for all its cards in one call: a few queries, not a few per event)."""
+
+    name: str
+    position: int
+    build: Callable[[list[Event], datetime], dict[int, list[EventNotice]]]
+
+
+_event_notices: list[EventNotices] = []
+
+
+def register_event_notices(hook: EventNotices) -> None:
+    _register(_event_notices, hook)
+
+
+def event_notices(events: list[Event], now: datetime) -> dict[int, list[EventNotice]]:
+    """Every module's notices for these events, in `position` order; an event with none is absent."""
+    found: dict[int, list[EventNotice]] = {}
+    if not events:
+        return found
+    for hook in sorted(_event_notices, key=lambda h: h.position):
+        for event_id, notices in hook.build(events, now).items():
+            found.setdefault(event_id, []).extend(notices)
+    return found

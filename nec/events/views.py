@@ -12,6 +12,7 @@ from nec.accounts.models import EventRoleKind
 from nec.accounts.permissions import can_manage, has_event_role, organiser_required
 from nec.core import hooks
 from nec.core.actions import act, save
+from nec.core.time import utcnow
 from nec.core.web import current_actor
 from nec.events import services
 from nec.events.forms import DayForm, EventForm, FormatForm, RoomForm, ThemeForm
@@ -28,6 +29,7 @@ def index():
         "events/index.html",
         upcoming=upcoming,
         past=past,
+        notices=hooks.event_notices(upcoming, utcnow()),
         managed=managed,
         can_create=bool(managed) or services.can_create_events(current_user),
     )
@@ -41,6 +43,7 @@ def home():
         can_manage=can_manage(current_user, g.event),
         can_review=has_event_role(current_user, g.event, EventRoleKind.reviewer, EventRoleKind.organiser),
         is_speaker=hooks.is_speaker_of(current_user, g.event),
+        notices=hooks.event_notices([g.event], utcnow()).get(g.event.id, []),
     )
 
 

@@ -1,8 +1,8 @@
 """Proposals: the call for sessions, the speakers' side, the review and the organisers' sessions.
 
 Declares what the ground floor needs of this module (nec.core.hooks, core.mail_templates): its
-personal data and retention purge, its mail kinds, its in-use checks for themes and formats, and who
-is a speaker of an event.
+personal data and retention purge, its mail kinds, its in-use checks for themes and formats, who is a
+speaker of an event, and where its call stands (for the event's home and the list of events).
 """
 
 from nec.core import hooks
@@ -16,3 +16,4 @@ register_mail_kinds(mail_kinds.MailTemplateKind, mail_kinds.PLACEHOLDERS, mail_k
 hooks.register_format_in_use(event_hooks.format_in_use)
 hooks.register_theme_release(event_hooks.release_theme)
 hooks.register_speaker_check(event_hooks.is_speaker_of)
+hooks.register_event_notices(hooks.EventNotices("call", 10, event_hooks.call_notices))

@@ -121,7 +121,11 @@ def _status(call: Call, cf: CallFormat, event: Event, now: datetime) -> CallStat
 
 def status_for(event: Event, fmt: SessionFormat | None, now: datetime) -> CallStatus:
     """Whether proposals of this format (fmt None: of any format) can be sent at `now`, and why."""
-    call = get_call(event)
+    return call_status(get_call(event), event, fmt, now)
+
+
+def call_status(call: Call | None, event: Event, fmt: SessionFormat | None, now: datetime) -> CallStatus:
+    """`status_for` with the call already loaded (lists of events read their calls in one query)."""
     not_open = CallStatus(False, _("L'appel à participation n'est pas ouvert."))
     if call is None or not call.formats:
         return not_open
@@ -147,6 +151,15 @@ def status_for(event: Event, fmt: SessionFormat | None, now: datetime) -> CallSt
     return CallStatus(
         False, _("L'appel à participation est clos depuis le %(when)s.", when=format_instant(latest, tz, now))
     )
+
+
+def call_phase(call: Call | None, status: CallStatus, now: datetime) -> str:
+    """ "open", "before" (not open yet: come back) or "closed" (over: it can no longer be answered)."""
+    if status.is_open:
+        return "open"
+    if call is None or call.opens_at is None or now < call.opens_at:
+        return "before"
+    return "closed"
 
 
 def offered_formats(event: Event) -> list[SessionFormat]:

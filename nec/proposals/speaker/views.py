@@ -49,12 +49,6 @@ from nec.proposals.speaker.submission import ProposalData
 bp = Blueprint("proposals_speaker", __name__)
 
 
-@bp.app_template_global("event_call")
-def event_call(event):
-    """The event's call for sessions, if it has one (for links from other pages)."""
-    return call_rules.get_call(event)
-
-
 def _show_error(form, error: ProposalError) -> None:
     target = getattr(form, error.field, None) if error.field and error.field != "co_speakers" else None
     if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
@@ -81,11 +75,13 @@ def call_page():
         }
         for fmt in call_rules.offered_formats(event)
     ]
+    status = call_rules.call_status(call, event, None, now)
     return render_template(
         "proposals/speaker/call.html",
         event=event,
         call=call,
-        status=call_rules.status_for(event, None, now),
+        status=status,
+        phase=call_rules.call_phase(call, status, now),
         formats=formats,
         new_url=url_for("proposals_speaker.new_proposal"),
     )
@@ -115,6 +111,8 @@ def area():
         (session_speaker, co_speakers.invitation_token(session_speaker))
         for session_speaker in submission.open_invitations(event, user)
     ]
+    call = call_rules.get_call(event)
+    call_status = call_rules.call_status(call, event, None, now)
     return render_template(
         "proposals/speaker/area.html",
         event=event,
@@ -122,7 +120,9 @@ def area():
         profile_complete=profiles.profile_is_complete(profile),
         rows=rows,
         invitations=invitations,
-        call=call_rules.get_call(event),
+        call=call,
+        call_status=call_status,
+        call_phase=call_rules.call_phase(call, call_status, now) if call else None,
         can_propose=bool(call_rules.open_formats(event, now)),
     )
 

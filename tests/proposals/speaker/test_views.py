@@ -94,7 +94,7 @@ def test_call_page_when_closed_says_so(db, client, event, call):
     close_call(db, call)
     text = page_text(client.get(f"{EV}/call/"))
     assert "L'appel à participation est clos depuis le" in text
-    assert "Il n'est pas possible d'envoyer une proposition en ce moment." in text
+    assert "il n'est plus possible d'envoyer une proposition" in text
 
 
 def test_call_page_without_call_is_404_and_home_has_no_link(client, event):
