@@ -183,3 +183,70 @@ def event_notices(events: list[Event], now: datetime) -> dict[int, list[EventNot
         for event_id, notices in hook.build(events, now).items():
             found.setdefault(event_id, []).extend(notices)
     return found
+
+
+# --- the organiser's dashboard: what each module says needs doing now ----------------------------------
+
+#: How much an item asks of the organiser, most pressing first.
+SEVERITIES = ("action", "warning", "info", "ok")
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """One line of a dashboard panel, in French: "3 propositions attendent une décision".
+
+    `severity`: "action" (something to do now), "warning" (something wrong to look at), "info" or
+    "ok" (nothing to do). `url` / `link_label` lead to the page where it is done; `details` are
+    (label, url or None) pairs listed under the line (the sessions or people concerned, a few at most).
+    """
+
+    text: str
+    severity: str = "info"
+    count: int | None = None
+    url: str | None = None
+    link_label: str | None = None
+    details: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A module's part of the dashboard: a title, its lines, and the page where its work is done."""
+
+    name: str
+    title: str
+    items: tuple[DashboardItem, ...]
+    url: str | None = None
+    link_label: str | None = None
+
+    @property
+    def severity(self) -> str:
+        """The most pressing of its items' severities ("ok" for a panel with nothing in it)."""
+        return min((item.severity for item in self.items), key=SEVERITIES.index, default="ok")
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.severity in ("action", "warning")
+
+
+@dataclass(frozen=True)
+class DashboardPanels:
+    """`build(event, now)` returns the module's panels for the event, in a few queries whatever the
+    event's size (the national event has 300 sessions); `position` orders the modules' panels."""
+
+    name: str
+    position: int
+    build: Callable[[Event, datetime], list[DashboardPanel]]
+
+
+_dashboard_panels: list[DashboardPanels] = []
+
+
+def register_dashboard_panels(hook: DashboardPanels) -> None:
+    _register(_dashboard_panels, hook)
+
+
+def dashboard_panels(event: Event, now: datetime) -> list[DashboardPanel]:
+    """Every module's panels: those that need attention first, then the others, each group in the
+    modules' order."""
+    panels = [panel for hook in sorted(_dashboard_panels, key=lambda h: h.position) for panel in hook.build(event, now)]
+    return sorted(panels, key=lambda p: 0 if p.needs_attention else 1)

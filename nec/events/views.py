@@ -94,7 +94,13 @@ def create_event():
 @bp.get("/<ev>/manage/")
 @organiser_required
 def manage_dashboard():
-    return _render_manage("events/manage/dashboard.html", counts=services.dashboard_counts(g.event))
+    panels = hooks.dashboard_panels(g.event, utcnow())
+    return _render_manage(
+        "events/manage/dashboard.html",
+        counts=services.dashboard_counts(g.event),
+        urgent=[panel for panel in panels if panel.needs_attention],
+        others=[panel for panel in panels if not panel.needs_attention],
+    )
 
 
 @bp.route("/<ev>/manage/event", methods=["GET", "POST"])

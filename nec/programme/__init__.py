@@ -1,7 +1,7 @@
 """Programme: the solver, the generator, the editor, the releases, the public programme and its exports.
 
 Registers what the ground floor needs of this module (nec.core.hooks): personal data (favourites), the
-in-use check for rooms and the days on which slots are placed.
+in-use check for rooms, the days on which slots are placed, and its panel of the organiser's dashboard.
 """
 
 from nec.core import hooks
@@ -10,3 +10,4 @@ from nec.programme import event_hooks, personal_data
 hooks.register_personal_data(personal_data.FAVOURITES_DATA)
 hooks.register_room_in_use(event_hooks.room_in_use)
 hooks.register_busy_days(event_hooks.slot_days)
+hooks.register_dashboard_panels(hooks.DashboardPanels("programme", 20, event_hooks.dashboard_panels))

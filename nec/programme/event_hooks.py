@@ -1,5 +1,5 @@
-"""What the events module asks of the programme (through nec.core.hooks): may a room go, and on which
-days are slots placed (a day with slots cannot leave the event)."""
+"""What the events module asks of the programme (through nec.core.hooks): may a room go, on which days
+are slots placed (a day with slots cannot leave the event), and the programme's dashboard panel."""
 
 from __future__ import annotations
 
@@ -46,3 +46,10 @@ def slot_days(event, days: list[date]) -> list[date]:
             if start <= starts_at < end:
                 found.add(d)
     return sorted(found)
+
+
+def dashboard_panels(event, now):
+    """The draft, its warnings, the last release and a generator run: see programme/dashboard.py."""
+    from nec.programme.dashboard import panels  # it reads the editor's and generator's services: only when asked
+
+    return panels(event, now)

@@ -69,3 +69,10 @@ def call_notices(events, now: datetime) -> dict[int, list[EventNotice]]:
             notice = EventNotice(_("Clos"), status.message, "warning")
         notices[event.id] = [notice]
     return notices
+
+
+def dashboard_panels(event, now: datetime):
+    """The call, the decisions and reviews waiting, what speakers still owe: see proposals/dashboard.py."""
+    from nec.proposals.dashboard import panels  # it reads the review's and call's services: only when asked
+
+    return panels(event, now)

@@ -388,7 +388,8 @@ def test_manage_pages_run_a_bounded_number_of_queries(db, as_organiser, event, o
     db.session.commit()
     many = measure()
     assert many == few
-    assert many <= 8
+    # The dashboard also reads what each module says needs doing (tests/events/test_dashboard_views.py).
+    assert many <= (30 if page == "/{ev}/manage/" else 8)
 
 
 def test_event_day_check_constraint_is_real(db, event):
