@@ -10,6 +10,7 @@ again, for what was stored before or written by other means.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -56,3 +57,9 @@ def _strip_control_characters(session: Session, flush_context, instances) -> Non
                 column = column_attr.columns[0]
                 if isinstance(column.type, sa.String):
                     setattr(instance, column_attr.key, without_control(value))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for a search where « Médiation » finds « mediation »."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -17,7 +17,7 @@ from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import Decision, QuestionTarget, SessionState
 from nec.proposals.review import services as review
 from nec.proposals.review.forms import CriterionForm, review_form_class
-from nec.proposals.review.services import TableQuery
+from nec.proposals.review.services import ProposalFilter, TableQuery
 
 bp = Blueprint("proposals_review", __name__)
 
@@ -124,14 +124,26 @@ def move_criterion(criterion_id: int):
 @bp.get("/<ev>/review/")
 @reviewer_required
 def index():
-    rows = review.reviewer_list(g.event, current_actor())
+    query = ProposalFilter.parse(request.args)
+    everything = review.reviewer_list(g.event, current_actor())
+    is_organiser = can_manage(current_user, g.event)
+    # In a blind review a reviewer must not find who proposed what by searching for a name.
+    search_speakers = is_organiser or not review.review_settings(g.event).blind_review
+    rows, facets = review.filter_rows(everything, query, search_speakers=search_speakers)
+    formats, themes = review.table_filters(g.event)
     return render_template(
         "proposals/review/index.html",
         event=g.event,
         rows=rows,
-        to_do=sum(1 for r in rows if r.open and not r.reviewed and not r.own_proposal),
+        facets=facets,
+        query=query,
+        formats=formats,
+        themes=themes,
+        states=review.REVIEW_STATES,
+        search_speakers=search_speakers,
+        to_do=sum(1 for r in everything if r.to_do),
         has_criteria=bool(review.list_criteria(g.event)),
-        is_organiser=can_manage(current_user, g.event),
+        is_organiser=is_organiser,
     )
 
 
@@ -158,6 +170,7 @@ def _render_review(session, form, criteria, own, me):
         anonymous_reviewers=settings.blind_review,
         answers=_answers(session),
         is_open=session.state == SessionState.submitted,
+        list_args=ProposalFilter.parse(request.args).args(),
     )
 
 
@@ -188,7 +201,8 @@ def review_session(session_id: int):
             _result, error = run(lambda: review.save_review(session, me, form.scores(), form.comment.data or ""))
             if error is None:
                 flash(_("Votre évaluation est enregistrée. Merci !"), "success")
-                return redirect(url_for("proposals_review.review_session", session_id=session.id))
+                back = ProposalFilter.parse(request.args).args()
+                return redirect(url_for("proposals_review.review_session", session_id=session.id, **back))
             show_error(form, error)
     return _render_review(session, form, criteria, own, me)
 
@@ -201,10 +215,12 @@ def review_session(session_id: int):
 def proposals():
     query = TableQuery.parse(request.args)
     formats, themes = review.table_filters(g.event)
+    rows, facets = review.table_view(g.event, query)
     return render_template(
         "proposals/review/proposals.html",
         event=g.event,
-        rows=review.proposal_table(g.event, query),
+        rows=rows,
+        facets=facets,
         query=query,
         formats=formats,
         themes=themes,
@@ -289,6 +305,7 @@ def proposal(session_id: int):
         totals=totals,
         row=row,
         answers=_answers(session),
+        list_args=TableQuery.parse(request.args).args(),
     )
 
 
@@ -315,7 +332,9 @@ def stage_one(session_id: int):
                 ),
                 "success",
             )
-    return redirect(url_for("proposals_review.proposal", session_id=session.id))
+    return redirect(
+        url_for("proposals_review.proposal", session_id=session.id, **TableQuery.parse(request.args).args())
+    )
 
 
 # --- decisions and reminders --------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from nec.core.db import utcnow
 from nec.core.errors import UserError
 from nec.core.links import external_url
 from nec.core.mail_templates import queue_event_mail
+from nec.core.text import fold
 from nec.core.web import parse_id
 from nec.events.models import Event, SessionFormat, Theme
 from nec.extensions import db
@@ -243,13 +244,22 @@ class ReviewerRow:
     def open(self) -> bool:
         return self.session.state == SessionState.submitted
 
+    @property
+    def to_do(self) -> bool:
+        """This reviewer still has to review it: awaiting a decision, not reviewed, not their own."""
+        return self.open and not self.reviewed and not self.own_proposal
+
 
 def reviewer_list(event: Event, reviewer: User) -> list[ReviewerRow]:
-    """The proposals a reviewer sees, oldest first, with whether they reviewed each (3 queries)."""
+    """The proposals a reviewer sees, the ones left to review first, then oldest first (5 queries)."""
     sessions = db.session.scalars(
         sa.select(Session)
         .where(Session.event_id == event.id, Session.state.in_(REVIEW_STATES))
-        .options(selectinload(Session.format), selectinload(Session.theme))
+        .options(
+            selectinload(Session.format),
+            selectinload(Session.theme),
+            selectinload(Session.speakers).selectinload(SessionSpeaker.speaker),
+        )
         .order_by(Session.submitted_at.is_(None), Session.submitted_at, Session.id)
     ).all()
     reviewed = set(
@@ -260,7 +270,8 @@ def reviewer_list(event: Event, reviewer: User) -> list[ReviewerRow]:
         )
     )
     own = _speaker_session_ids(reviewer, event)
-    return [ReviewerRow(s, s.id in reviewed, s.id in own) for s in sessions]
+    rows = [ReviewerRow(s, s.id in reviewed, s.id in own) for s in sessions]
+    return sorted(rows, key=lambda row: not row.to_do)  # stable: arrival order within each group
 
 
 def get_reviewable(event: Event, session_id: int) -> Session | None:
@@ -360,11 +371,121 @@ def review_total(review: Review, criteria_by_id: dict[int, ReviewCriterion]) -> 
 # --- the organisers' table -----------------------------------------------------------------------
 
 
+# --- filtering the lists of proposals (reviewers' and organisers') ----------------------------------
+
+SHOW_CHOICES = ("all", "todo")
+MAX_SEARCH_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class ProposalFilter:
+    """What a list of proposals is filtered by (from the query string, already checked): a state, a
+    format, a theme, only the ones to do ("todo") or all, words of the title or of a speaker's name."""
+
+    state: SessionState | None = None
+    format_id: int | None = None
+    theme_id: int | None = None
+    show: str = "all"
+    q: str = ""
+
+    @staticmethod
+    def parse_filter(args, states) -> dict:
+        """The filter's fields from `args`; unknown or malformed values are ignored (no filter)."""
+        state = args.get("state", "")
+        show = args.get("show", "all")
+        return {
+            "state": SessionState(state) if state in {s.value for s in states} else None,
+            "format_id": parse_id(args.get("format")),
+            "theme_id": parse_id(args.get("theme")),
+            "show": show if show in SHOW_CHOICES else "all",
+            "q": " ".join(str(args.get("q", "")).split())[:MAX_SEARCH_LENGTH],
+        }
+
+    @classmethod
+    def parse(cls, args, states=REVIEW_STATES) -> ProposalFilter:
+        return cls(**cls.parse_filter(args, states))
+
+    def filter_args(self) -> dict[str, str]:
+        return {
+            "state": self.state.value if self.state else "",
+            "format": self.format_id or "",
+            "theme": self.theme_id or "",
+            "show": self.show if self.show != "all" else "",
+            "q": self.q,
+        }
+
+    def args(self, **changes) -> dict[str, str]:
+        """The query string of this view of the list (with changes), for links and redirects."""
+        values = {**self.filter_args(), **changes}
+        return {k: str(v) for k, v in values.items() if v not in ("", None)}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.state or self.format_id or self.theme_id or self.show != "all" or self.q)
+
+
+@dataclass
+class Facets:
+    """How many proposals each choice of a filter would show, the other filters kept (for the labels)."""
+
+    total: int = 0
+    shown: int = 0
+    show: dict[str, int] = field(default_factory=dict)
+    states: dict[SessionState, int] = field(default_factory=dict)
+    formats: dict[int, int] = field(default_factory=dict)
+    themes: dict[int, int] = field(default_factory=dict)
+
+
+def _searchable(session: Session, with_speakers: bool) -> str:
+    names = " ".join(part.speaker.full_name for part in session.speakers) if with_speakers else ""
+    submitter = session.submitted_by.full_name if with_speakers and session.submitted_by else ""
+    return fold(f"{session.title} {names} {submitter}")
+
+
+def filter_rows(rows: list, flt: ProposalFilter, *, search_speakers: bool) -> tuple[list, Facets]:
+    """The rows `flt` keeps (in their order) and the counts of each filter's choices.
+
+    A row has `.session` and `.to_do`. The search finds every word of `flt.q`, whatever the accents
+    and the case, in the title, and in the speakers' and submitter's names when `search_speakers`
+    (not for reviewers of a blind review: they must not find out who proposed what)."""
+    words = fold(flt.q).split()
+    texts = {id(row): _searchable(row.session, search_speakers) for row in rows} if words else {}
+
+    def keeps(row, skip: str | None = None) -> bool:
+        s = row.session
+        return (
+            (skip == "state" or flt.state is None or s.state == flt.state)
+            and (skip == "format" or flt.format_id is None or s.format_id == flt.format_id)
+            and (skip == "theme" or flt.theme_id is None or s.theme_id == flt.theme_id)
+            and (skip == "show" or flt.show == "all" or row.to_do)
+            and all(word in texts[id(row)] for word in words)
+        )
+
+    kept = [row for row in rows if keeps(row)]
+    facets = Facets(total=len(rows), shown=len(kept))
+    for dimension, counter, value in (
+        ("state", facets.states, lambda r: r.session.state),
+        ("format", facets.formats, lambda r: r.session.format_id),
+        ("theme", facets.themes, lambda r: r.session.theme_id),
+    ):
+        for row in rows:
+            if keeps(row, dimension):
+                counter[value(row)] = counter.get(value(row), 0) + 1
+    others = [row for row in rows if keeps(row, "show")]
+    facets.show = {"all": len(others), "todo": sum(1 for row in others if row.to_do)}
+    return kept, facets
+
+
 @dataclass
 class ProposalRow:
     session: Session
     review_count: int = 0
     totals: list[float] = field(default_factory=list)
+
+    @property
+    def to_do(self) -> bool:
+        """For the organisers: the proposal awaits a decision."""
+        return self.session.state == SessionState.submitted
 
     @property
     def mean(self) -> float | None:
@@ -388,55 +509,62 @@ SORT_KEYS = {
 }
 
 
+def _to_do_first(row: ProposalRow):
+    """Waiting for a decision first, then in arrival order (sessions programmed directly last)."""
+    submitted = row.session.submitted_at
+    return (not row.to_do, submitted is None, submitted.timestamp() if submitted else 0.0)
+
+
+SORT_KEYS["todo"] = _to_do_first
+
+
 @dataclass(frozen=True)
-class TableQuery:
+class TableQuery(ProposalFilter):
     """What the organiser asked of the table (from the query string, already checked)."""
 
-    sort: str = "submitted"
+    sort: str = "todo"
     descending: bool = False
-    state: SessionState | None = None
-    format_id: int | None = None
-    theme_id: int | None = None
 
     @classmethod
-    def parse(cls, args) -> TableQuery:
-        """Read sort / order / state / format / theme; unknown values fall back to the defaults."""
-        sort = args.get("sort", "submitted")
-        state = args.get("state", "")
+    def parse(cls, args, states=TABLE_STATES) -> TableQuery:
+        """Read sort / order and the filters; unknown values fall back to the defaults."""
+        sort = args.get("sort", "todo")
         return cls(
-            sort=sort if sort in SORT_KEYS else "submitted",
+            sort=sort if sort in SORT_KEYS else "todo",
             descending=args.get("order") == "desc",
-            state=SessionState(state) if state in {s.value for s in TABLE_STATES} else None,
-            format_id=parse_id(args.get("format")),
-            theme_id=parse_id(args.get("theme")),
+            **cls.parse_filter(args, states),
         )
 
     def args(self, **changes) -> dict[str, str]:
         """The query string of this view of the table (with changes), for links and redirects."""
         values = {
-            "sort": self.sort,
-            "order": "desc" if self.descending else "asc",
-            "state": self.state.value if self.state else "",
-            "format": self.format_id or "",
-            "theme": self.theme_id or "",
+            "sort": self.sort if self.sort != "todo" else "",
+            "order": "desc" if self.descending else "",
+            **self.filter_args(),
         }
         values.update(changes)
         return {k: str(v) for k, v in values.items() if v not in ("", None)}
 
 
 def proposal_table(event: Event, query: TableQuery = TableQuery()) -> list[ProposalRow]:
-    """Every proposal (filtered), with its review count, mean and median: three queries whatever the size."""
+    """The proposals the query keeps, sorted, with their review count, mean and median."""
+    return table_view(event, query)[0]
+
+
+def table_view(event: Event, query: TableQuery = TableQuery()) -> tuple[list[ProposalRow], Facets]:
+    """`proposal_table` and the counts of the filters' choices.
+
+    Five queries whatever the size: every proposal is read once, and filtered and counted here."""
     sessions_query = (
         sa.select(Session)
         .where(Session.event_id == event.id, Session.state.in_(TABLE_STATES))
-        .options(selectinload(Session.format), selectinload(Session.theme))
+        .options(
+            selectinload(Session.format),
+            selectinload(Session.theme),
+            selectinload(Session.submitted_by),
+            selectinload(Session.speakers).selectinload(SessionSpeaker.speaker),
+        )
     )
-    if query.state is not None:
-        sessions_query = sessions_query.where(Session.state == query.state)
-    if query.format_id is not None:
-        sessions_query = sessions_query.where(Session.format_id == query.format_id)
-    if query.theme_id is not None:
-        sessions_query = sessions_query.where(Session.theme_id == query.theme_id)
     rows = {s.id: ProposalRow(s) for s in db.session.scalars(sessions_query.order_by(Session.id))}
     for session_id, total in _review_totals(event):
         row = rows.get(session_id)
@@ -445,7 +573,8 @@ def proposal_table(event: Event, query: TableQuery = TableQuery()) -> list[Propo
         row.review_count += 1
         if total is not None:
             row.totals.append(float(total))
-    return sort_rows(list(rows.values()), query.sort, query.descending)
+    kept, facets = filter_rows(list(rows.values()), query, search_speakers=True)
+    return sort_rows(kept, query.sort, query.descending), facets
 
 
 def _review_totals(event: Event):
@@ -466,7 +595,7 @@ def _review_totals(event: Event):
 
 def sort_rows(rows: list[ProposalRow], sort: str, descending: bool) -> list[ProposalRow]:
     """Sort by a column; rows without a value (no review, no theme) always come last."""
-    key = SORT_KEYS.get(sort, SORT_KEYS["submitted"])
+    key = SORT_KEYS.get(sort, SORT_KEYS["todo"])
     present = [r for r in rows if key(r) is not None]
     missing = [r for r in rows if key(r) is None]
     present.sort(key=lambda r: (key(r), r.session.id), reverse=descending)
