@@ -184,7 +184,8 @@ def test_view_input_names_finds_parameters_no_page_links():
     from nec.proposals.review import manage_views as review_views
 
     assert {"day", "room", "start"} <= view_input_names(editor_views.preview)
-    assert {"sort", "order", "state", "format", "theme"} <= view_input_names(review_views.proposals)
+    assert {"sort", "order", "state", "format", "theme", "show", "q"} <= view_input_names(review_views.proposals)
+    assert {"state", "format", "theme", "show", "q"} <= view_input_names(review_views.index)
     assert {"session", "action"} <= view_input_names(review_views.stage)
 
 

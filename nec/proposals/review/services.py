@@ -389,21 +389,29 @@ class ProposalFilter:
     q: str = ""
 
     @staticmethod
-    def parse_filter(args, states) -> dict:
-        """The filter's fields from `args`; unknown or malformed values are ignored (no filter)."""
-        state = args.get("state", "")
-        show = args.get("show", "all")
+    def checked(states, *, state, format_id, theme_id, show, q) -> dict:
+        """The filter's fields from the query string's values; unknown or malformed ones mean no filter."""
         return {
             "state": SessionState(state) if state in {s.value for s in states} else None,
-            "format_id": parse_id(args.get("format")),
-            "theme_id": parse_id(args.get("theme")),
+            "format_id": parse_id(format_id),
+            "theme_id": parse_id(theme_id),
             "show": show if show in SHOW_CHOICES else "all",
-            "q": " ".join(str(args.get("q", "")).split())[:MAX_SEARCH_LENGTH],
+            "q": " ".join(str(q or "").split())[:MAX_SEARCH_LENGTH],
         }
 
     @classmethod
     def parse(cls, args, states=REVIEW_STATES) -> ProposalFilter:
-        return cls(**cls.parse_filter(args, states))
+        """Read state / format / theme / show / q from a query string."""
+        return cls(
+            **cls.checked(
+                states,
+                state=args.get("state", ""),
+                format_id=args.get("format"),
+                theme_id=args.get("theme"),
+                show=args.get("show", "all"),
+                q=args.get("q", ""),
+            )
+        )
 
     def filter_args(self) -> dict[str, str]:
         return {
@@ -532,7 +540,14 @@ class TableQuery(ProposalFilter):
         return cls(
             sort=sort if sort in SORT_KEYS else "todo",
             descending=args.get("order") == "desc",
-            **cls.parse_filter(args, states),
+            **cls.checked(
+                states,
+                state=args.get("state", ""),
+                format_id=args.get("format"),
+                theme_id=args.get("theme"),
+                show=args.get("show", "all"),
+                q=args.get("q", ""),
+            ),
         )
 
     def args(self, **changes) -> dict[str, str]:
