@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from nec.accounts.permissions import organiser_required
@@ -19,7 +19,7 @@ from nec.core.actions import act, run, show_error
 from nec.core.errors import UserError
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.time import localize, to_local
-from nec.core.web import current_actor, localised_pattern, parse_id
+from nec.core.web import clock_text, current_actor, parse_id
 from nec.events.models import EventDay, Room
 from nec.programme import conflicts
 from nec.programme.editor import grid
@@ -109,7 +109,7 @@ def _placed_message(session, room: Room, starts_at: datetime) -> str:
         title=session.title,
         room=room.name,
         day=format_date(local.date(), "EEEE d MMMM"),
-        time=format_time(local.time(), localised_pattern("HH'h'mm")),
+        time=clock_text(local),
     )
 
 
