@@ -44,7 +44,7 @@
       return; // the browser follows the link as usual
     }
     event.preventDefault();
-    caption(target, field).scrollIntoView({ block: "start" });
+    caption(target, field).scrollIntoView({ block: "start", behavior: "instant" });
     field.focus({ preventScroll: true });
   });
 })();

@@ -516,3 +516,88 @@ def test_organiser_page_fits_a_narrow_window_and_passes_axe(
             raise
         finally:
             context.close()
+
+
+# --- Error summaries and the speaker's next steps -------------------------------------------------------
+
+
+def test_error_summary_links_move_the_focus_into_their_field_or_group(speaker_page, open_call_event):
+    """Each link of an error summary, fieldsets included (co-speakers, a question's choices), puts the focus
+    on the first field of its target, by mouse as by keyboard; the group's legend stays in view."""
+    page = speaker_page
+    page.goto(f"/{OPEN_CALL_SLUG}/me/proposals/new?format={open_call_event['round_table']}")
+    page.locator("#co_speakers-0-name").fill("Paul Panéliste")  # a co-speaker without an address
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer la proposition").click()
+    links = page.locator(".form-errors a[href^='#']")
+    targets = [href[1:] for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+    kinds = page.evaluate("ids => ids.map(id => document.getElementById(id)?.tagName)", targets)
+    assert "FIELDSET" in kinds, f"the summary should name a group of fields: {list(zip(targets, kinds))}"
+    for index, target in enumerate(targets):
+        link = links.nth(index)
+        if index % 2:
+            link.focus()
+            page.keyboard.press("Enter")
+        else:
+            link.click()
+        where = page.evaluate(
+            """id => { const el = document.activeElement, target = document.getElementById(id);
+                const legend = target.tagName === "FIELDSET" ? target.querySelector("legend") : null;
+                const box = legend ? legend.getBoundingClientRect() : null;
+                return {inside: target === el || target.contains(el), tag: el.tagName, legendTop: box && box.top,
+                        legendShown: !box || (box.top >= -1 && box.bottom <= window.innerHeight)}; }""",
+            target,
+        )
+        assert where["inside"] and where["tag"] in ("INPUT", "SELECT", "TEXTAREA"), f"#{target}: {where}"
+        assert where["legendShown"], f"#{target}: the legend of the group is out of view: {where}"
+
+
+def test_next_steps_on_the_speaker_area_do_not_overlap(page, live_server):
+    """An accepted session asks several things of its speaker: the buttons stand apart, on a phone too."""
+    from nec.accounts.models import User
+    from nec.accounts.services import hash_password
+    from nec.core.db import utcnow
+    from nec.events.models import Event, FormatKind
+    from nec.extensions import db
+    from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
+
+    email = f"acceptee.{uuid.uuid4().hex[:8]}@example.org"
+    with live_server.app.app_context():
+        event = db.session.scalar(db.select(Event).where(Event.slug == "nec-sud-charente"))
+        user = User(email=email, full_name="Aline Acceptée", email_confirmed_at=utcnow())
+        user.password_hash = hash_password(SIGNUP_PASSWORD)
+        profile = SpeakerProfile(event_id=event.id, full_name=user.full_name, email=email, user=user)
+        fmt = next(f for f in event.formats if f.kind is FormatKind.workshop)
+        session = Session(
+            event_id=event.id,
+            format_id=fmt.id,
+            title="Un atelier accepté",
+            duration=fmt.default_duration,
+            state=SessionState.accepted,
+            submitted_by=user,
+            summary="Un résumé",
+            description="Une description.",
+        )
+        session.speakers.append(SessionSpeaker(speaker=profile, role=SpeakerRole.facilitator, position=0))
+        db.session.add_all([user, profile, session])
+        db.session.commit()
+        db.session.remove()
+    page.goto("/login")
+    log_in(page, email, SIGNUP_PASSWORD)
+    page.wait_for_load_state()
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/nec-sud-charente/me/")
+        steps = page.locator("ul.steps a.button")
+        assert steps.count() >= 2, "an accepted session asks at least to confirm and to complete the profile"
+        boxes = [steps.nth(i).bounding_box() for i in range(steps.count())]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, f"at {width}px two next-step buttons overlap: {a} {b}"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
