@@ -7,7 +7,7 @@ from html import escape
 
 from flask import Flask, current_app, render_template, request
 from flask import Request as FlaskRequest
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
@@ -16,7 +16,7 @@ from werkzeug.utils import cached_property
 
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.text import clean_data, clean_text
-from nec.core.time import to_local
+from nec.core.time import clock, to_local
 from nec.extensions import db
 
 ERROR_MESSAGES = {
@@ -114,7 +114,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=_local_datetime,
         local_time=_local_time,
-        clock=_clock,
+        clock=clock_text,
         long_date=lambda d: format_date(d, "full"),
         error_messages=error_messages,
     )
@@ -204,10 +204,10 @@ def _local_datetime(instant: datetime, tz_name: str, fmt: str = "EEEE d MMMM y '
     return format_datetime(to_local(instant, tz_name).replace(tzinfo=None), localised_pattern(fmt))
 
 
-def _clock(at: time | datetime) -> str:
-    """A wall-clock time already local (a day's opening, a naive local datetime): 14h30, or 14:30 in English."""
-    return format_time(at if isinstance(at, time) else at.time(), localised_pattern("HH'h'mm"))
+def clock_text(at: time | datetime | str) -> str:
+    """A wall-clock time already local, in the page's language: 14h30, or 14:30 in English (nec.core.time.clock)."""
+    return clock(at, french=str(get_locale() or "fr").startswith("fr"))
 
 
 def _local_time(instant: datetime, tz_name: str) -> str:
-    return format_time(to_local(instant, tz_name).replace(tzinfo=None), localised_pattern("HH'h'mm"))
+    return clock_text(to_local(instant, tz_name))

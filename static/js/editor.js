@@ -9,7 +9,10 @@
  * region; while a card is dragged over a cell, a banner already shows the warnings of that place.
  * On a session's place page, choosing a day, a room or a time asks the server which warnings
  * that place would raise and reads them out at once, before anything is saved (the "Vérifier sans
- * enregistrer" button does the same without JavaScript).
+ * enregistrer" button does the same without JavaScript, in the same region).
+ * After a session is dropped on the grid (or a drop undone), the focus goes to its card's link, not back
+ * to the top of the page (after a placement from its page, the address names that link:
+ * #slot-session-12, #unplaced-session-12, and the browser focuses it).
  * No inline script: the Content-Security-Policy allows only script files of this site.
  */
 (function () {
@@ -17,8 +20,43 @@
 
   var placeForm = document.querySelector("form[data-preview-url]");
   if (placeForm) {
+    // One region (#place-preview) says what the chosen place would raise, filled by the "Vérifier" button
+    // (the server) or here; a new choice empties it at once, so that it never speaks of an older one.
     var preview = document.getElementById("place-preview");
     var pending = null;
+    var paragraph = function (text) {
+      var element = document.createElement("p");
+      element.textContent = text;
+      return element;
+    };
+    var show = function (state, nodes) {
+      preview.textContent = "";
+      preview.classList.remove("flash", "flash-warning", "flash-success", "flash-error");
+      if (state) {
+        preview.classList.add("flash", "flash-" + state);
+      }
+      nodes.forEach(function (node) { preview.appendChild(node); });
+    };
+    var render = function (result) {
+      if (!result.ok) {
+        show("error", [paragraph(result.message || "")]);
+        return;
+      }
+      var title = document.createElement("h2");
+      title.id = "preview-title";
+      title.textContent = placeForm.getAttribute("data-title");
+      if (!result.warnings.length) {
+        show("success", [title, paragraph(placeForm.getAttribute("data-none"))]);
+        return;
+      }
+      var list = document.createElement("ul");
+      result.warnings.forEach(function (text) {
+        var item = document.createElement("li");
+        item.textContent = text;
+        list.appendChild(item);
+      });
+      show("warning", [title, list, paragraph(placeForm.getAttribute("data-anyway"))]);
+    };
     var check = function () {
       var query = new URLSearchParams();
       ["day", "room", "start"].forEach(function (name) {
@@ -28,6 +66,7 @@
       if (pending) {
         pending.abort();
       }
+      show(null, []); // the previous check spoke of another place
       pending = new AbortController();
       fetch(placeForm.getAttribute("data-preview-url") + "?" + query.toString(), {
         credentials: "same-origin",
@@ -35,25 +74,7 @@
         signal: pending.signal
       })
         .then(function (response) { return response.json(); })
-        .then(function (result) {
-          preview.textContent = "";
-          if (!result.ok) {
-            preview.textContent = result.message || "";
-          } else if (!result.warnings.length) {
-            preview.textContent = placeForm.getAttribute("data-none");
-          } else {
-            var intro = document.createElement("p");
-            intro.textContent = placeForm.getAttribute("data-some");
-            var list = document.createElement("ul");
-            result.warnings.forEach(function (text) {
-              var item = document.createElement("li");
-              item.textContent = text;
-              list.appendChild(item);
-            });
-            preview.appendChild(intro);
-            preview.appendChild(list);
-          }
-        })
+        .then(render)
         .catch(function () { /* aborted by a newer choice, or offline: the button still checks */ });
     };
     placeForm.addEventListener("change", function (event) {
@@ -67,6 +88,16 @@
   if (!editor) {
     return;
   }
+  // The card of a session, on the grid or among the sessions to place: its link takes the focus (the
+  // page's address names that link after a placement, so the browser focuses it even without this script).
+  function focusCard(sessionId) {
+    var link = document.getElementById("slot-session-" + sessionId) ||
+      document.getElementById("unplaced-session-" + sessionId);
+    if (link) {
+      link.focus();
+    }
+  }
+
   var status = document.getElementById("editor-status");
   var undoButton = document.getElementById("editor-undo");
   var csrf = document.querySelector("#editor-csrf input[name='csrf_token']");
@@ -84,6 +115,7 @@
     // Where the card was before the drop, as a request that puts it back there.
     if (card.hasAttribute("data-starts-at")) {
       return {
+        session: card.getAttribute("data-session"),
         url: card.getAttribute("data-move-url"),
         fields: {
           room: card.getAttribute("data-room") || "",
@@ -92,7 +124,7 @@
         }
       };
     }
-    return { url: card.getAttribute("data-unplaced-url"), fields: {} };
+    return { url: card.getAttribute("data-unplaced-url"), fields: {}, session: card.getAttribute("data-session") };
   }
 
   function announce(message) {
@@ -120,7 +152,7 @@
       });
   }
 
-  function send(url, fields) {
+  function send(url, fields, sessionId) {
     var body = new FormData();
     body.append("csrf_token", csrf ? csrf.value : "");
     Object.keys(fields).forEach(function (name) { body.append(name, fields[name]); });
@@ -144,7 +176,13 @@
         if (!result.ok) {
           offerUndo(null); // nothing changed: nothing to undo
         }
-        return refresh().then(function () { announce(message); });
+        return refresh().then(function () {
+          announce(message);
+          // The dragged card, or the undo button, was replaced or hidden: the focus goes to the card.
+          if (sessionId && !editor.contains(document.activeElement)) {
+            focusCard(sessionId);
+          }
+        });
       })
       .catch(function () {
         announce(editor.getAttribute("data-failed") || "Erreur");
@@ -278,7 +316,7 @@
     if (target.hasAttribute("data-drop-unschedule")) {
       if (card.hasAttribute("data-unschedule-url")) {
         offerUndo(before);
-        send(card.getAttribute("data-unschedule-url"), {});
+        send(card.getAttribute("data-unschedule-url"), {}, card.getAttribute("data-session"));
       }
       return;
     }
@@ -286,7 +324,7 @@
     send(card.getAttribute("data-move-url"), {
       room: target.getAttribute("data-room"),
       starts_at: target.getAttribute("data-starts-at")
-    });
+    }, card.getAttribute("data-session"));
   });
 
   if (undoButton) {
@@ -294,7 +332,7 @@
       var action = undo;
       offerUndo(null);
       if (action && action.url) {
-        send(action.url, action.fields);
+        send(action.url, action.fields, action.session);
       }
     });
   }

@@ -37,6 +37,12 @@ ORGANISER_PAGES = [
     "/account",
     "/account/delete",
     "/nec-sud-charente/manage/",
+    "/nec-sud-charente/manage/event",
+    "/nec-sud-charente/manage/days",
+    "/nec-sud-charente/manage/rooms",
+    "/nec-sud-charente/manage/themes",
+    "/nec-sud-charente/manage/formats",
+    "/nec-sud-charente/manage/team",
     "/nec-sud-charente/manage/call",
     "/nec-sud-charente/manage/questions",
     "/nec-sud-charente/manage/mail-templates",
@@ -49,6 +55,8 @@ ORGANISER_PAGES = [
     "/nec-sud-charente/manage/programme/",
     "/nec-sud-charente/manage/programme/?day=2021-01-29",
     "/nec-sud-charente/manage/programme/breaks/new",
+    "/nec-sud-charente/manage/generator",
+    "/nec-sud-charente/manage/generator/draft",
     "/nec-sud-charente/manage/releases",
 ]
 
@@ -367,3 +375,229 @@ def test_page_has_no_horizontal_scroll_at_320px(page, path):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(path)
     _no_horizontal_scroll(page)
+
+
+# --- Reflow: a phone, and 200 % zoom ------------------------------------------------------------------
+# WCAG 1.4.10: at 375 CSS px (a phone) and at 200 % zoom nothing makes the page scroll sideways (a wide
+# table or the editor's grid scrolls inside its own labelled region), and axe still passes. 200 % zoom of
+# a 1280×800 window is emulated as the browser does it: a 640×400 CSS px viewport drawn at device scale
+# factor 2 (zooming halves the CSS width the page is laid out in, and doubles each CSS pixel).
+NARROW_WINDOWS = {
+    "phone-375px": {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 1},
+    "zoom-200": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
+}
+
+# The organiser's core pages: the dashboard, proposals and their review, sessions, the editor, the
+# generator (its page, a run's report, the draft) and the releases. "{run}" is the demo's finished run.
+ORGANISER_CORE_PAGES = [
+    "/nec-sud-charente/manage/",
+    "/nec-sud-charente/manage/proposals",
+    "/nec-sud-charente/manage/decisions",
+    "/nec-sud-charente/manage/sessions",
+    "/nec-sud-charente/manage/programme/",
+    "/nec-sud-charente/manage/programme/?day=2021-01-29",
+    "/nec-sud-charente/manage/generator",
+    "/nec-sud-charente/manage/generator/runs/{run}",
+    "/nec-sud-charente/manage/generator/draft",
+    "/nec-sud-charente/manage/releases",
+]
+# ... and the organiser's other pages, at the same sizes.
+ORGANISER_NARROW_PAGES = ORGANISER_CORE_PAGES + [p for p in ORGANISER_PAGES if p not in ORGANISER_CORE_PAGES]
+
+
+def assert_no_sideways_scroll(page) -> None:
+    """The page is no wider than the window (document.documentElement.scrollWidth <= window.innerWidth)."""
+    widths = page.evaluate(
+        """() => {
+            const scrolls = el => getComputedStyle(el).overflowX !== "visible";
+            const inScroller = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+                if (p !== document.body && p !== document.documentElement && scrolls(p)) return true; } return false; };
+            const wide = [...document.querySelectorAll("body *")]
+                .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !inScroller(el))
+                .filter(el => !el.parentElement
+                    || el.parentElement.getBoundingClientRect().right <= window.innerWidth + 0.5);
+            return {
+                scroll: document.documentElement.scrollWidth,
+                window: window.innerWidth,
+                culprits: wide.slice(0, 5).map(el => el.tagName.toLowerCase()
+                    + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).split(" ").join(".") : "")
+                    + " (" + Math.round(el.getBoundingClientRect().right) + "px)"),
+            };
+        }"""
+    )
+    assert widths["scroll"] <= widths["window"], (
+        f"{page.url}: the page is {widths['scroll']}px wide in a {widths['window']}px window; "
+        f"too wide: {', '.join(widths['culprits'])}"
+    )
+
+
+@pytest.fixture(params=list(NARROW_WINDOWS))
+def narrow_page(request, browser, live_server):
+    """A French browser context of the window size named by the parameter."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", **NARROW_WINDOWS[request.param]
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    live_server.take_errors()
+    yield page
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.failed:
+        from tests.e2e.conftest import _save_artifacts
+
+        _save_artifacts(page, request.node.nodeid)
+    context.close()
+    errors = live_server.take_errors()
+    if errors:
+        pytest.fail("Le serveur a levé une exception pendant le test :\n\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def organiser_state(browser, live_server, tmp_path_factory) -> str:
+    """The demo organiser's signed-in cookies (signed in once through the real login form)."""
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.goto("/login")
+    log_in(page, *live_server.organiser)
+    page.wait_for_load_state()
+    page.goto("/nec-sud-charente/manage/")
+    assert "/login" not in page.url, "the demo organiser could not sign in"
+    path = tmp_path_factory.mktemp("organiser-state") / "state.json"
+    context.storage_state(path=str(path))
+    context.close()
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def demo_run_id(live_server) -> int:
+    from nec.extensions import db
+    from nec.programme.models import GeneratorRun
+
+    with live_server.app.app_context():
+        run_id = db.session.scalar(db.select(GeneratorRun.id).order_by(GeneratorRun.id))
+        db.session.remove()
+    assert run_id is not None, "the demo records a finished generator run"
+    return run_id
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_fits_a_narrow_window_and_passes_axe(narrow_page, path):
+    response = narrow_page.goto(path)
+    assert response is not None and response.status == PUBLIC_PAGES[path]
+    assert_no_sideways_scroll(narrow_page)
+    violations = scan(narrow_page)
+    assert not violations, f"{path}: serious/critical axe violations\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("path", ORGANISER_NARROW_PAGES)
+def test_organiser_page_fits_a_narrow_window_and_passes_axe(
+    request, browser, live_server, organiser_state, demo_run_id, path
+):
+    for name, window in NARROW_WINDOWS.items():
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            storage_state=organiser_state,
+            **window,
+        )
+        try:
+            page = context.new_page()
+            response = page.goto(path.format(run=demo_run_id))
+            assert response is not None and response.status == 200, f"{name} {path}: HTTP {response.status}"
+            assert "/login" not in page.url
+            assert_no_sideways_scroll(page)
+            violations = scan(page)
+            assert not violations, f"{name} {path}: serious/critical axe violations\n{describe(violations)}"
+        except AssertionError:
+            from tests.e2e.conftest import _save_artifacts
+
+            _save_artifacts(page, f"{request.node.nodeid}-{name}")
+            raise
+        finally:
+            context.close()
+
+
+# --- Error summaries and the speaker's next steps -------------------------------------------------------
+
+
+def test_error_summary_links_move_the_focus_into_their_field_or_group(speaker_page, open_call_event):
+    """Each link of an error summary, fieldsets included (co-speakers, a question's choices), puts the focus
+    on the first field of its target, by mouse as by keyboard; the group's legend stays in view."""
+    page = speaker_page
+    page.goto(f"/{OPEN_CALL_SLUG}/me/proposals/new?format={open_call_event['round_table']}")
+    page.locator("#co_speakers-0-name").fill("Paul Panéliste")  # a co-speaker without an address
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer la proposition").click()
+    links = page.locator(".form-errors a[href^='#']")
+    targets = [href[1:] for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+    kinds = page.evaluate("ids => ids.map(id => document.getElementById(id)?.tagName)", targets)
+    assert "FIELDSET" in kinds, f"the summary should name a group of fields: {list(zip(targets, kinds))}"
+    for index, target in enumerate(targets):
+        link = links.nth(index)
+        if index % 2:
+            link.focus()
+            page.keyboard.press("Enter")
+        else:
+            link.click()
+        where = page.evaluate(
+            """id => { const el = document.activeElement, target = document.getElementById(id);
+                const legend = target.tagName === "FIELDSET" ? target.querySelector("legend") : null;
+                const box = legend ? legend.getBoundingClientRect() : null;
+                return {inside: target === el || target.contains(el), tag: el.tagName, legendTop: box && box.top,
+                        legendShown: !box || (box.top >= -1 && box.bottom <= window.innerHeight)}; }""",
+            target,
+        )
+        assert where["inside"] and where["tag"] in ("INPUT", "SELECT", "TEXTAREA"), f"#{target}: {where}"
+        assert where["legendShown"], f"#{target}: the legend of the group is out of view: {where}"
+
+
+def test_next_steps_on_the_speaker_area_do_not_overlap(page, live_server):
+    """An accepted session asks several things of its speaker: the buttons stand apart, on a phone too."""
+    from nec.accounts.models import User
+    from nec.accounts.services import hash_password
+    from nec.core.db import utcnow
+    from nec.events.models import Event, FormatKind
+    from nec.extensions import db
+    from nec.proposals.models import Session, SessionSpeaker, SessionState, SpeakerProfile, SpeakerRole
+
+    email = f"acceptee.{uuid.uuid4().hex[:8]}@example.org"
+    with live_server.app.app_context():
+        event = db.session.scalar(db.select(Event).where(Event.slug == "nec-sud-charente"))
+        user = User(email=email, full_name="Aline Acceptée", email_confirmed_at=utcnow())
+        user.password_hash = hash_password(SIGNUP_PASSWORD)
+        profile = SpeakerProfile(event_id=event.id, full_name=user.full_name, email=email, user=user)
+        fmt = next(f for f in event.formats if f.kind is FormatKind.workshop)
+        session = Session(
+            event_id=event.id,
+            format_id=fmt.id,
+            title="Un atelier accepté",
+            duration=fmt.default_duration,
+            state=SessionState.accepted,
+            submitted_by=user,
+            summary="Un résumé",
+            description="Une description.",
+        )
+        session.speakers.append(SessionSpeaker(speaker=profile, role=SpeakerRole.facilitator, position=0))
+        db.session.add_all([user, profile, session])
+        db.session.commit()
+        db.session.remove()
+    page.goto("/login")
+    log_in(page, email, SIGNUP_PASSWORD)
+    page.wait_for_load_state()
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/nec-sud-charente/me/")
+        steps = page.locator("ul.steps a.button")
+        assert steps.count() >= 2, "an accepted session asks at least to confirm and to complete the profile"
+        boxes = [steps.nth(i).bounding_box() for i in range(steps.count())]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, f"at {width}px two next-step buttons overlap: {a} {b}"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

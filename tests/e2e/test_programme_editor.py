@@ -149,7 +149,7 @@ def test_organiser_moves_a_session_sees_the_clash_publishes_and_finds_the_change
     page.get_by_label("Salle").select_option(str(plan.free_room_id))
     page.get_by_label("Heure de début").select_option(plan.free_at.strftime("%H:%M"))
     # Live: the new place is checked as soon as it is chosen, nothing saved yet.
-    expect(page.locator("#place-preview")).to_have_text("Aucun avertissement à cette place.")
+    expect(page.locator("#place-preview")).to_contain_text("Aucun avertissement à cette place.")
     page.get_by_role("button", name="Vérifier sans enregistrer").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -160,6 +160,9 @@ def test_organiser_moves_a_session_sees_the_clash_publishes_and_finds_the_change
     expect(page.locator(".flash-success")).to_contain_text(
         f"« {plan.title} » est placée dans « {plan.free_room_name} »"
     )
+    # The focus is on the placed card, not at the top of the page.
+    assert page.url.endswith(f"#slot-session-{plan.session_id}"), page.url
+    expect(page.locator(f"#slot-session-{plan.session_id}")).to_be_focused()
     expect(page.locator(".editor-warnings li[data-kind='person_overlap']", has_text=plan.person)).to_have_count(0)
 
     # 3. Publish: a new named version.
@@ -242,10 +245,126 @@ def test_a_drop_can_be_undone(organiser_page, live_server):
     expect(moved).to_have_attribute("data-starts-at", free.get_attribute("data-starts-at"))
     expect(moved).to_have_attribute("data-pinned", "1")
 
+    expect(page.locator(f"#slot-session-{session_id}")).to_be_focused()  # the dropped card
+
     undo.click()
     expect(page.locator("#editor-status")).to_contain_text("est placée")
     back = page.locator(f".ed-grid [data-session='{session_id}']")
+    expect(back.locator(".ed-title a")).to_be_focused()  # not lost with the hidden undo button
     for name, value in before.items():
         expect(back).to_have_attribute(name, value)
     expect(undo).to_be_hidden()
     assert live_server.take_errors() == []
+
+
+def _focused(page) -> dict:
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+            const card = el.closest(".ed-card, .ed-session");
+            return {tag: el.tagName, text: el.textContent.trim().slice(0, 60), card: card ? card.className : null,
+                    inMain: Boolean(el.closest("main")), inMenu: Boolean(el.closest(".manage-nav"))}; }"""
+    )
+
+
+def test_skip_link_lands_past_the_management_menu_near_the_first_card(organiser_page):
+    """By keyboard: the skip link jumps over the 19-link management menu (outside <main>), and the first
+    session card is a few Tab stops away."""
+    page = organiser_page
+    page.goto(EDITOR)
+    assert page.locator("main .manage-nav, main nav[aria-label='Gestion de l’événement']").count() == 0
+    menu_before_main = "document.querySelector('.manage-nav').compareDocumentPosition(document.querySelector('main'))"
+    assert page.evaluate(menu_before_main) & 4  # DOCUMENT_POSITION_FOLLOWING: <main> comes after the menu
+    page.keyboard.press("Tab")
+    expect(page.locator("a.skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'contenu'")
+    for stops in range(1, 16):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        assert focused["inMain"] and not focused["inMenu"], focused
+        if focused["card"]:
+            break
+    else:
+        raise AssertionError("no session card within 15 Tab stops of the skip link's target")
+    assert stops <= 10, f"the first card is {stops} Tab stops away: {focused}"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_short_session_cards_show_their_title_and_speakers_whole(organiser_page, width):
+    """A 30-minute session's card shows its whole title and its speakers (the grid's rows grow), on a
+    phone as on a computer; the grid scrolls inside its labelled region, never the page."""
+    page = organiser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(EDITOR)
+    cards = page.locator(".ed-grid .ed-session")
+    expect(cards.first).to_be_visible()
+    report = cards.evaluate_all(
+        """cards => cards.map(card => {
+            const box = card.getBoundingClientRect();
+            const cut = [...card.querySelectorAll("p")].filter(p => {
+                const r = p.getBoundingClientRect();
+                return r.bottom > box.bottom + 1 || r.right > box.right + 1;
+            }).map(p => p.textContent.trim());
+            const rows = Number((card.className.match(/ed-h-(\\d+)/) || [0, 0])[1]);
+            return {title: card.querySelector(".ed-title").textContent.trim(), minutes: rows * 5, cut,
+                    overflow: card.scrollHeight > card.clientHeight + 1};
+        })"""
+    )
+    assert any(card["minutes"] <= 30 for card in report), "the demo's draft should hold a 30-minute session"
+    clipped = [card for card in report if card["cut"] or card["overflow"]]
+    assert not clipped, f"cards that cut their text: {clipped}"
+    region = page.locator(".ed-scroll")
+    assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
+    assert region.get_attribute("aria-label")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_management_menu_folds_on_a_phone_and_stays_open_on_a_computer(organiser_page):
+    page = organiser_page
+    page.goto(EDITOR)
+    menu = page.locator("nav.manage-nav")
+    expect(menu.get_by_role("link", name="Sessions", exact=True)).to_be_visible()  # no click needed
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(EDITOR)
+    assert menu.bounding_box()["height"] < 120, menu.bounding_box()
+    expect(menu.get_by_role("link", name="Sessions", exact=True)).to_be_hidden()
+    summary = menu.locator("summary")
+    expect(summary).to_contain_text("Éditer le programme")  # the section one is in
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(menu.get_by_role("link", name="Sessions", exact=True)).to_be_visible()
+    assert menu.bounding_box()["height"] < 740, "the open menu fits in one screen"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_place_check_and_live_message_always_agree(organiser_page, live_server):
+    """After "Vérifier" found a clash, choosing another room empties the old result at once and the one
+    live region says what the new place raises: never "Aucun avertissement" next to an older warning."""
+    page = organiser_page
+    plan = _plan(live_server.app)
+    page.goto(f"/{EVENT}/manage/programme/sessions/{plan.session_id}/place")
+    day, at = plan.clash_at.split("T")
+    page.get_by_label("Jour").select_option(day)
+    page.get_by_label("Salle").select_option(str(plan.clash_room_id))
+    page.get_by_label("Heure de début").select_option(at)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vérifier sans enregistrer").click()
+    region = page.locator("#place-preview")
+    clash = f"{plan.person} est prévu·e à deux endroits en même temps"
+    expect(region).to_contain_text(clash)
+    expect(page.locator("#preview-title")).to_be_focused()  # the result of the check, not the top
+
+    page.get_by_label("Jour").select_option(plan.free_at.date().isoformat())
+    page.get_by_label("Heure de début").select_option(plan.free_at.strftime("%H:%M"))
+    page.get_by_label("Salle").select_option(str(plan.free_room_id))
+    expect(region).to_contain_text("Aucun avertissement à cette place.")
+    expect(page.locator("main")).not_to_contain_text(clash)
+    assert page.locator("main [role=status], main [aria-live]").count() == 1, "one live region on the page"
+    expect(region).to_have_class(re.compile("flash-success"))
+
+    page.get_by_label("Salle").select_option(str(plan.clash_room_id))
+    page.get_by_label("Jour").select_option(day)
+    page.get_by_label("Heure de début").select_option(at)
+    expect(region).to_contain_text(clash)
+    expect(page.locator("main")).not_to_contain_text("Aucun avertissement à cette place.")
+    expect(region).to_have_class(re.compile("flash-warning"))

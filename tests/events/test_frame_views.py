@@ -29,8 +29,8 @@ def actions(db) -> list[str]:
 
 def test_days_list_shows_each_day_with_its_hours(as_organiser, event):
     html = page_text(as_organiser.get(f"/{event.slug}/manage/days"))
-    assert html.count("09:00") == 2
-    assert "de 12:30 à 14:00" in html
+    assert html.count("09h00") == 2
+    assert "de 12h30 à 14h00" in html
 
 
 def test_edit_day_saves_hours_and_lunch(db, as_organiser, event):

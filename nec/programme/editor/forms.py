@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask_babel import format_date, format_time
+from flask_babel import format_date
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from nec.core.forms import NecForm
 from nec.core.i18n import lazy_gettext as _l
-from nec.core.web import localised_pattern
+from nec.core.web import clock_text
 from nec.events.models import Event
 from nec.programme.editor.services import MAX_BREAK_TITLE, time_choices
 
@@ -20,8 +20,7 @@ def _day_choices(event: Event) -> list[SelectChoice]:
 
 
 def _time_choices(event: Event, keep: list[time]) -> list[SelectChoice]:
-    pattern = localised_pattern("HH'h'mm")
-    return [SelectChoice(at.strftime("%H:%M"), format_time(at, pattern)) for at in time_choices(event, keep)]
+    return [SelectChoice(at.strftime("%H:%M"), clock_text(at)) for at in time_choices(event, keep)]
 
 
 class PlaceForm(NecForm):

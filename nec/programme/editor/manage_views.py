@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from nec.accounts.permissions import organiser_required
@@ -19,7 +19,7 @@ from nec.core.actions import act, run, show_error
 from nec.core.errors import UserError
 from nec.core.i18n import lazy_gettext as _l
 from nec.core.time import localize, to_local
-from nec.core.web import current_actor, localised_pattern, parse_id
+from nec.core.web import clock_text, current_actor, parse_id
 from nec.events.models import EventDay, Room
 from nec.programme import conflicts
 from nec.programme.editor import grid
@@ -49,8 +49,13 @@ def _session_or_404(session_id: int):
     return session
 
 
-def _board_url(on: date | None = None) -> str:
-    return url_for("programme_editor.board", day=on.isoformat()) if on else url_for("programme_editor.board")
+def _board_url(on: date | None = None, anchor: str | None = None) -> str:
+    """The board (of a day); `anchor` names the card the page opens on (its script focuses it)."""
+    return url_for("programme_editor.board", day=on.isoformat() if on else None, _anchor=anchor)
+
+
+def _placed_card(session_id: int) -> str:
+    return f"slot-session-{session_id}"
 
 
 # --- the board -----------------------------------------------------------------------------------------
@@ -104,7 +109,7 @@ def _placed_message(session, room: Room, starts_at: datetime) -> str:
         title=session.title,
         room=room.name,
         day=format_date(local.date(), "EEEE d MMMM"),
-        time=format_time(local.time(), localised_pattern("HH'h'mm")),
+        time=clock_text(local),
     )
 
 
@@ -137,7 +142,7 @@ def move(session_id: int):
     if wants_json:
         return jsonify(ok=True, message=message, warnings=[w.message for w in mine])
     flash(message, "success")
-    return redirect(_board_url(day.date))
+    return redirect(_board_url(day.date, _placed_card(session.id)))
 
 
 @bp.route("/<ev>/manage/programme/sessions/<int:session_id>/place", methods=["GET", "POST"])
@@ -168,7 +173,7 @@ def place(session_id: int):
                 )
                 if problem is None:
                     flash(_placed_message(session, room, starts_at), "success")
-                    return redirect(_board_url(day.date))
+                    return redirect(_board_url(day.date, _placed_card(session.id)))
                 show_error(form, problem)
     current = editor.session_warnings(event, session.id)
     status = 422 if form.errors else 200  # a check without errors shows its preview with a 200
@@ -221,8 +226,9 @@ def unschedule(session_id: int):
         if problem is not None:
             return jsonify(ok=False, message=problem.message), 400
         return jsonify(ok=True, message=message, warnings=[])
-    slot = editor.draft_slot_of(g.event, session.id)  # back to the day it was on
-    return act(action, message, _board_url(to_local(slot.starts_at, g.event.timezone).date() if slot else None))
+    slot = editor.draft_slot_of(g.event, session.id)
+    on = to_local(slot.starts_at, g.event.timezone).date() if slot else None  # back to the day it was on
+    return act(action, message, _board_url(on, f"unplaced-session-{session.id}"))
 
 
 # --- breaks -------------------------------------------------------------------------------------------

@@ -341,8 +341,11 @@ def test_move_without_json_redirects_to_the_day_with_a_message(client, organiser
     )
 
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"{_base(small)}/?day=2026-03-28")
-    text = page_text(client.get(response.headers["Location"]))
+    # The board opens on the moved card's link (the browser focuses it).
+    assert response.headers["Location"].endswith(f"{_base(small)}/?day=2026-03-28#slot-session-{placed['a'].id}")
+    board = client.get(response.headers["Location"])
+    assert f'id="slot-session-{placed["a"].id}"' in board.get_data(as_text=True)
+    text = page_text(board)
     assert "« Le métier de médiateur » est placée dans « Petite salle », samedi 28 mars à 09h00." in text
     [slot] = [s for s in draft_slots(small.event) if s.session_id is not None]
     assert slot.id == placed["slot"].id and slot.starts_at == datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
@@ -495,7 +498,8 @@ def test_place_saves_the_place_and_the_pin(client, organiser, small, placed):
         data={"day": "2026-03-28", "room": small.rooms["Petite salle"].id, "start": "10:15", "action": "save"},
     )
 
-    assert response.status_code == 302 and response.headers["Location"].endswith("/?day=2026-03-28")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/?day=2026-03-28#slot-session-{b.id}")  # opens on its card
     assert "« Financer l'inclusion » est placée dans « Petite salle », samedi 28 mars à 10h15." in page_text(
         client.get(response.headers["Location"])
     )
@@ -563,7 +567,7 @@ def test_place_refuses_bad_input_in_french_and_changes_nothing(client, organiser
     text = page_text(response)
     assert message in text
     assert 'aria-invalid="true"' in text
-    assert "Vérification de la nouvelle place" not in text
+    assert 'id="preview-title"' not in text  # no check result shown
     assert all_slots(small.event) == before
 
 
@@ -630,8 +634,13 @@ def test_unschedule_takes_the_session_out_and_says_so(client, organiser, small, 
     response = client.post(f"{_base(small)}/sessions/{placed['a'].id}/unschedule")
 
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/manage/programme/?day={day.isoformat()}")  # back to its day
-    text = page_text(client.get(response.headers["Location"]))
+    # Back to its day, on its card among the sessions to place.
+    assert response.headers["Location"].endswith(
+        f"/manage/programme/?day={day.isoformat()}#unplaced-session-{placed['a'].id}"
+    )
+    board = client.get(response.headers["Location"])
+    assert f'id="unplaced-session-{placed["a"].id}"' in board.get_data(as_text=True)
+    text = page_text(board)
     assert "« Le métier de médiateur » est retirée du programme : elle attend dans les sessions à placer." in text
     assert "Sessions à placer (2)" in text
     assert [s.title for s in draft_slots(small.event)] == ["Pause café"]

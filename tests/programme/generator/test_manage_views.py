@@ -274,7 +274,7 @@ def test_draft_page_shows_the_draft_by_day_and_room(client, organiser, small):
     text = page_text(client.get(f"/{small.event.slug}/manage/generator/draft"))
 
     assert "dimanche 29 mars 2026" in text and "Petite salle" in text
-    assert "Au brouillon" in text and "de 10:00 à 11:00" in text and "épinglée" in text
+    assert "Au brouillon" in text and "de 10h00 à 11h00" in text and "épinglée" in text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScheduleVersion)) == 1
 
 
@@ -287,3 +287,20 @@ def test_draft_page_offers_the_programme_table_downloads(client, db, make_user):
     page = client.get(f"/{small.event.slug}/manage/generator/draft").get_data(as_text=True)
     assert f"/{small.event.slug}/manage/programme.csv?version=draft" in page
     assert f"/{small.event.slug}/manage/programme.xlsx?version=draft" in page
+
+
+def test_generator_timetable_writes_times_the_one_french_way(client, organiser, small):
+    """The generator's timetable (the draft page and a run's report share it) writes 09h30, as the editor
+    does: never "09 h 30" nor "09:30"."""
+    from datetime import time
+
+    from tests.programme.editor.helpers import put
+    from tests.programme.small_event import SUMMER
+
+    put(small, add_session(small, "Le métier de médiateur"), "Grande salle", SUMMER, time(9, 30), time(10, 45))
+    log_in(client, organiser)
+
+    text = page_text(client.get(f"/{small.event.slug}/manage/generator/draft"))
+
+    assert "09h30" in text and "de 09h30 à 10h45" in text
+    assert "09 h 30" not in text and "09:30" not in text
