@@ -177,6 +177,16 @@ class ProposalForm(NecForm):
         else:
             del self.seat_capacity
 
+    def relax_for_draft(self, question_names=()) -> None:
+        """A draft needs only its title: what submission requires (summary, duration, seats, required
+        answers) may stay empty; what is typed must still have the right shape."""
+        for name in ("summary", "duration", "seat_capacity", *question_names):
+            field = getattr(self, name, None)
+            if field is None:
+                continue
+            field.validators = [Optional() if isinstance(v, InputRequired) else v for v in field.validators]
+            field.flags.required = False
+
     def validate_own_role(self, field):
         if field.data not in _values(field):
             raise ValidationError(_l("Choisissez votre rôle dans la liste."))

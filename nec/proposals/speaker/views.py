@@ -34,7 +34,7 @@ from nec.proposals.speaker import area as area_rules
 from nec.proposals.speaker import availability as availability_rules
 from nec.proposals.speaker import co_speakers, confirmation, profiles, submission
 from nec.proposals.speaker import consents as consent_rules
-from nec.proposals.speaker.errors import ProposalError
+from nec.proposals.speaker.errors import IncompleteProposal, ProposalError
 from nec.proposals.speaker.forms import (
     CO_SPEAKER_ROWS,
     AvailabilityForm,
@@ -56,6 +56,10 @@ def event_call(event):
 
 
 def _show_error(form, error: ProposalError) -> None:
+    if isinstance(error, IncompleteProposal):
+        for field, message in error.problems:
+            _show_error(form, ProposalError(message, field))
+        return
     target = getattr(form, error.field, None) if error.field and error.field != "co_speakers" else None
     if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
         target.errors.append(error.message)
@@ -139,6 +143,8 @@ def _proposal_form(fmt: SessionFormat, questions, data: dict | None = None):
     form_class = call_rules.add_question_fields(ProposalForm, questions)
     form = form_class(data=data) if data is not None else form_class()
     form.adapt_to(fmt, g.event.themes, session_speakers.roles_for(fmt.kind), _own_default(fmt.kind))
+    if form.save_draft.data and not form.submit.data:
+        form.relax_for_draft([call_rules.field_name(q) for q in questions])
     return form
 
 
