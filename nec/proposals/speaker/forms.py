@@ -275,6 +275,7 @@ class AvailabilityForm(NecForm):
     """The half-day checkboxes are read from request.form directly (their keys are dates)."""
 
     whole_event = BooleanField(_l("Je suis disponible pendant tout l'événement"))
+    none_available = BooleanField(_l("Je ne suis disponible à aucun moment de l'événement"))
 
 
 CONSENT_CHOICES = (("yes", _l("Oui, j'accepte")), ("no", _l("Non, je refuse")))

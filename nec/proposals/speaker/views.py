@@ -642,25 +642,16 @@ def availability():
         return page
     periods = availability_rules.half_days(g.event)
     form = AvailabilityForm()
+    question = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         known = {p.key for p in periods}
         keys = known if form.whole_event.data else set(request.form.getlist("half_day")) & known
-        _result, error = run(
-            lambda: availability_rules.save_availability(
-                profiles.get_or_create_profile(g.event, current_actor()), g.event, keys
-            )
-        )
-        if error is not None:
-            flash(error.message, "error")
-            return redirect(url_for("proposals_speaker.availability"))
-        if keys:
-            flash(_("Vos disponibilités sont enregistrées. Merci !"), "success")
-        else:
-            flash(_("Vous n'avez coché aucune demi-journée : nous notons que vous n'êtes pas disponible."), "info")
-        return redirect(url_for("proposals_speaker.area"))
-    chosen = availability_rules.available_keys(speaker, periods)
+        question = _availability_question(keys, bool(form.none_available.data))
+        if question is None:
+            return _save_availability(keys)
+    chosen = set(request.form.getlist("half_day")) if question else availability_rules.available_keys(speaker, periods)
     days = [(day, list(items)) for day, items in groupby(periods, key=lambda p: p.day)]
     return render_template(
         "proposals/speaker/availability.html",
@@ -669,4 +660,40 @@ def availability():
         days=days,
         chosen=chosen,
         has_periods=bool(periods),
+        question=question,
+    ), (400 if question else 200)
+
+
+def _availability_question(keys: set[str], none_available: bool) -> str | None:
+    """What to ask before saving (French), or None: nothing ticked must be said on purpose."""
+    if keys and none_available:
+        return _("Vous avez coché des demi-journées et « aucun moment » : décochez l'un ou l'autre, puis enregistrez.")
+    if not keys and not none_available:
+        return _(
+            "Vous n'avez coché aucune demi-journée. Êtes-vous indisponible pendant tout l'événement ? "
+            "Si oui, cochez la case ci-dessous pour le confirmer ; sinon, cochez les demi-journées où vous "
+            "êtes disponible."
+        )
+    return None
+
+
+def _save_availability(keys: set[str]):
+    _result, error = run(
+        lambda: availability_rules.save_availability(
+            profiles.get_or_create_profile(g.event, current_actor()), g.event, keys
+        )
     )
+    if error is not None:
+        flash(error.message, "error")
+        return redirect(url_for("proposals_speaker.availability"))
+    if keys:
+        flash(_("Vos disponibilités sont enregistrées. Merci !"), "success")
+    else:
+        flash(
+            _(
+                "C'est noté : vous n'êtes disponible à aucun moment de l'événement. L'équipe organisatrice "
+                "en tiendra compte ; vous pouvez changer cela ici à tout moment."
+            ),
+            "info",
+        )
+    return redirect(url_for("proposals_speaker.area"))
