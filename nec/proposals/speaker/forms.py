@@ -62,13 +62,26 @@ class CoSpeakerForm(NecSubForm):
 
     def validate(self, extra_validators=None) -> bool:
         """Name and address go together; checked here, not on the field: a field missing from the
-        request stops its own validators (Optional), and a row with an address but no name got through."""
+        request stops its own validators (Optional), and a row with an address but no name got through.
+        Each error names the person of the row, so the summary at the top of the page says whose it is."""
         ok = super().validate(extra_validators)
         if bool(self.name.data) != bool(self.email.data):
             message = _l("Indiquez à la fois le nom et l'adresse e-mail de la personne, ou aucun des deux.")
             self.name.errors = [*self.name.errors, message]
-            return False
+            ok = False
+        if not ok:
+            who = self.person()
+            for field in (self.name, self.email, self.role):
+                field.errors = [_l("%(who)s : %(message)s", who=who, message=m) for m in field.errors]
         return ok
+
+    def person(self) -> str:
+        """How the row's person is called in messages: "Personne 2 (paul@example.org)", as the row's legend."""
+        number = int(self._prefix.rstrip("-").rsplit("-", 1)[-1]) + 1
+        named = self.email.data or self.name.data or (self.email.raw_data or [""])[0]
+        if named:
+            return _l("Personne %(n)d (%(who)s)", n=number, who=named)
+        return _l("Personne %(n)d", n=number)
 
     def is_blank(self) -> bool:
         return not self.name.data and not self.email.data
@@ -212,7 +225,7 @@ class ProposalForm(NecForm):
     def validate_co_speakers(self, field):
         for row in field:
             if not row.form.is_blank() and row.form.role.data not in _values(self.own_role):
-                raise ValidationError(_l("Choisissez le rôle de chaque co-intervenant·e dans la liste."))
+                raise ValidationError(_l("%(who)s : choisissez son rôle dans la liste.", who=row.form.person()))
 
 
 class ChooseFormatForm(NecForm):

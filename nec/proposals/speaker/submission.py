@@ -182,7 +182,11 @@ def _check_data(event: Event, fmt: SessionFormat, data: ProposalData) -> None:
         email = normalise_email(entry.email)
         if not entry.full_name.strip() or "@" not in email.strip("@"):
             raise ProposalError(
-                _("Pour chaque co-intervenant·e, indiquez un nom et une adresse e-mail valide."), "co_speakers"
+                _(
+                    "%(who)s : indiquez un nom et une adresse e-mail valide pour cette personne.",
+                    who=entry.full_name.strip() or email or _("un·e co-intervenant·e"),
+                ),
+                "co_speakers",
             )
         if SpeakerRole(entry.role) not in allowed:
             raise ProposalError(
