@@ -271,8 +271,11 @@ class ProfileForm(NecForm):
     )
     remove_photo = BooleanField(_l("Retirer ma photo"))
     publish_consent = BooleanField(
-        _l("J'accepte que mon profil (nom, structure, photo, présentation) soit publié sur le programme."),
-        description=_l("Vous pouvez changer d'avis à tout moment ici. Sans votre accord, seul votre nom apparaît."),
+        _l("J'accepte que ma structure, mon territoire, ma photo et ma présentation soient publiés avec mon nom."),
+        description=_l(
+            "Votre nom apparaît dans tous les cas sur le programme public, à côté de vos sessions. Sans votre "
+            "accord, rien d'autre n'est publié. Vous pouvez changer d'avis à tout moment ici."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
