@@ -16,6 +16,7 @@ class MailTemplateKind(LabelledEnum):
     availability_reminder = "availability_reminder"
     accepted_co_speaker = "accepted_co_speaker"
     rejected_co_speaker = "rejected_co_speaker"
+    co_speaker_declined = "co_speaker_declined"
 
     __titles__ = {
         "acknowledgement": N_("Accusé de réception d'une proposition"),
@@ -27,6 +28,7 @@ class MailTemplateKind(LabelledEnum):
         "availability_reminder": N_("Relance : indiquer ses disponibilités"),
         "accepted_co_speaker": N_("Proposition acceptée, aux co-intervenant·es (demande de confirmation)"),
         "rejected_co_speaker": N_("Proposition refusée, aux co-intervenant·es"),
+        "co_speaker_declined": N_("Un·e co-intervenant·e décline l'invitation"),
     }
 
 
@@ -43,6 +45,7 @@ PLACEHOLDERS: dict[MailTemplateKind, tuple[str, ...]] = {
     K.availability_reminder: ("availability_url",),
     K.accepted_co_speaker: ("session_title", "submitter_name", "confirmation_url"),
     K.rejected_co_speaker: ("session_title", "submitter_name"),
+    K.co_speaker_declined: ("session_title", "co_speaker_name", "proposal_url"),
 }
 
 DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
@@ -107,5 +110,12 @@ DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
         "n'a malheureusement pas pu être retenue pour {event_title} : nous avons reçu beaucoup de "
         "propositions.\n\nNous espérons vous compter parmi les participants : {event_url}\n\n"
         "L'équipe organisatrice",
+    ),
+    K.co_speaker_declined: (
+        "{co_speaker_name} ne participera pas à « {session_title} »",
+        "Bonjour {person_name},\n\n"
+        "{co_speaker_name} a décliné votre invitation à intervenir dans « {session_title} » pour "
+        "{event_title}.\n\nVérifiez que la session réunit encore assez de personnes pour son format, et "
+        "invitez quelqu'un d'autre si besoin :\n{proposal_url}\n\nL'équipe organisatrice",
     ),
 }
