@@ -1,7 +1,7 @@
 """What the read-only JSON API says about an event and its released programme: plain dicts.
 
 Public data only: published events, the latest release (never the draft), sessions that still take
-place, and among the speakers only those who take part and agreed to publish their profile
+place, and the speakers who take part, by name; their structure and biography only with their consent
 (`publish_consent`), as on the public pages. The shapes are documented in docs/api.openapi.yaml.
 """
 
@@ -108,8 +108,8 @@ def _speaker(event: Event, profile: SpeakerProfile, session_ids: list[int], base
     return {
         "id": profile.id,
         "name": profile.full_name,
-        "structure": profile.structure,
-        "biography": profile.bio,
+        "structure": profile.structure if public.shows_profile(profile) else "",
+        "biography": profile.bio if public.shows_profile(profile) else "",
         "sessions": session_ids,
         "url": f"{base_url}/{event.slug}/speakers/{profile.id}/",
     }

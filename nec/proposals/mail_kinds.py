@@ -14,6 +14,9 @@ class MailTemplateKind(LabelledEnum):
     confirmation_reminder = "confirmation_reminder"
     profile_reminder = "profile_reminder"
     availability_reminder = "availability_reminder"
+    accepted_co_speaker = "accepted_co_speaker"
+    rejected_co_speaker = "rejected_co_speaker"
+    co_speaker_declined = "co_speaker_declined"
 
     __titles__ = {
         "acknowledgement": N_("Accusé de réception d'une proposition"),
@@ -23,6 +26,9 @@ class MailTemplateKind(LabelledEnum):
         "confirmation_reminder": N_("Relance : confirmer sa participation"),
         "profile_reminder": N_("Relance : compléter son profil"),
         "availability_reminder": N_("Relance : indiquer ses disponibilités"),
+        "accepted_co_speaker": N_("Proposition acceptée, aux co-intervenant·es (demande de confirmation)"),
+        "rejected_co_speaker": N_("Proposition refusée, aux co-intervenant·es"),
+        "co_speaker_declined": N_("Un·e co-intervenant·e décline l'invitation"),
     }
 
 
@@ -37,6 +43,9 @@ PLACEHOLDERS: dict[MailTemplateKind, tuple[str, ...]] = {
     K.confirmation_reminder: ("session_title", "confirmation_url"),
     K.profile_reminder: ("profile_url",),
     K.availability_reminder: ("availability_url",),
+    K.accepted_co_speaker: ("session_title", "submitter_name", "confirmation_url"),
+    K.rejected_co_speaker: ("session_title", "submitter_name"),
+    K.co_speaker_declined: ("session_title", "co_speaker_name", "proposal_url"),
 }
 
 DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
@@ -85,5 +94,28 @@ DEFAULTS: dict[MailTemplateKind, tuple[str, str]] = {
         "Bonjour {person_name},\n\n"
         "Pour construire le programme, nous avons besoin de savoir quand vous êtes disponible :\n"
         "{availability_url}\n\nL'équipe organisatrice",
+    ),
+    K.accepted_co_speaker: (
+        "La proposition « {session_title} », à laquelle vous participez, est retenue",
+        "Bonjour {person_name},\n\n"
+        "Bonne nouvelle : la proposition « {session_title} » soumise par {submitter_name}, à laquelle vous "
+        "participez, est retenue pour {event_title}.\n\n"
+        "Merci de confirmer votre participation (ou de nous dire si vous ne pouvez plus venir) :\n"
+        "{confirmation_url}\n\nL'équipe organisatrice",
+    ),
+    K.rejected_co_speaker: (
+        "La proposition « {session_title} », à laquelle vous participez",
+        "Bonjour {person_name},\n\n"
+        "La proposition « {session_title} » soumise par {submitter_name}, à laquelle vous participez, "
+        "n'a malheureusement pas pu être retenue pour {event_title} : nous avons reçu beaucoup de "
+        "propositions.\n\nNous espérons vous compter parmi les participants : {event_url}\n\n"
+        "L'équipe organisatrice",
+    ),
+    K.co_speaker_declined: (
+        "{co_speaker_name} ne participera pas à « {session_title} »",
+        "Bonjour {person_name},\n\n"
+        "{co_speaker_name} a décliné votre invitation à intervenir dans « {session_title} » pour "
+        "{event_title}.\n\nVérifiez que la session réunit encore assez de personnes pour son format, et "
+        "invitez quelqu'un d'autre si besoin :\n{proposal_url}\n\nL'équipe organisatrice",
     ),
 }

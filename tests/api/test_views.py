@@ -143,14 +143,17 @@ def test_sessions_are_the_latest_release_with_offsets_and_public_speakers(client
     assert table["theme"] == "Médiation numérique"
     assert table["language"] == "fr"
     assert table["url"].endswith(f"/nec-exports/sessions/{table['id']}/")
-    # Bruno did not agree to publish his profile: never named.
-    assert table["speakers"] == [{"id": programme.speakers["alice"].id, "name": "Alice Durand", "role": "moderator"}]
+    # Bruno did not agree to publish his profile: named all the same (his name only).
+    assert table["speakers"] == [
+        {"id": programme.speakers["alice"].id, "name": "Alice Durand", "role": "moderator"},
+        {"id": programme.speakers["bruno"].id, "name": "Bruno Lefèvre", "role": "panelist"},
+    ]
     workshop = by_id[programme.sessions["workshop"].id]
     assert workshop["start"] == "2027-03-28T14:00:00+02:00"  # summer time
     # Denis declined his invitation to the workshop.
     assert [p["name"] for p in workshop["speakers"]] == ["Chloé Moreau"]
     body = response.get_data(as_text=True)
-    assert "Bruno" not in body and "@example.org" not in body
+    assert "Bio de Bruno" not in body and "@example.org" not in body
 
 
 def test_sessions_leave_out_a_session_cancelled_since_the_release(client, db, make_event):
@@ -194,7 +197,9 @@ def test_speakers_are_the_named_speakers_of_the_release(client, db, make_event):
     programme = build_programme(db, make_event)
     data = client.get(BASE + "/speakers").get_json()
     assert schema_errors(data, "SpeakerList") == []
-    assert [s["name"] for s in data["speakers"]] == ["Alice Durand", "Chloé Moreau"]
+    assert [s["name"] for s in data["speakers"]] == ["Alice Durand", "Bruno Lefèvre", "Chloé Moreau"]
+    bruno = data["speakers"][1]
+    assert bruno["structure"] == "" and bruno["biography"] == ""  # no consent: his name only
     alice = data["speakers"][0]
     assert alice["sessions"] == [programme.sessions["table"].id]
     assert alice["biography"] == "Bio de Alice Durand"

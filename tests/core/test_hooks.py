@@ -43,7 +43,7 @@ def test_importing_the_models_registers_every_module_hooks():
         "registrations",
     ]
     assert found["purges"] == ["proposals.not_retained", "registrations.anonymised"]
-    assert "accepted" in found["mail_kinds"] and len(found["mail_kinds"]) == 7
+    assert "accepted" in found["mail_kinds"] and len(found["mail_kinds"]) == 10
     assert {k: v for k, v in found.items() if isinstance(v, int)} == {
         "speaker_checks": 1,
         "room_checks": 1,

@@ -30,6 +30,7 @@ from nec.proposals.models import (
     CallFormat,
     InvitationState,
     Question,
+    QuestionTarget,
     ReviewCriterion,
     Session,
     SessionSpeaker,
@@ -114,7 +115,26 @@ def _round_table(event: Event, title: str, co_speaker: str) -> ProposalData:
             SessionSpeakerData("Paul Panéliste", co_speaker, SpeakerRole.panelist),
             SessionSpeakerData("Nadia Intervenante", "nadia.intervenante@example.org", SpeakerRole.panelist),
         ],
+        answers=_required_answers(event),
     )
+
+
+def _required_answers(event: Event) -> dict[int, object]:
+    """An answer to each required question of the call (a proposal is sent complete)."""
+    fmt = next(f for f in event.formats if f.kind == FormatKind.round_table)
+    answers: dict[int, object] = {}
+    for question in call_rules.questions_for(event, QuestionTarget.proposal, fmt):
+        if question.required:
+            kind = question.kind.value
+            if kind == "yes_no":
+                answers[question.id] = True
+            elif kind == "multiple_choice":
+                answers[question.id] = list(question.choices[:1])
+            elif kind == "choice":
+                answers[question.id] = question.choices[0]
+            else:
+                answers[question.id] = "Réponse"
+    return answers
 
 
 def _ids(event: Event) -> dict[str, int | str]:

@@ -9,8 +9,9 @@ What goes out, and why:
 - identifiers that never change: a session's guid is a uuid5 of the event's slug and the session's
   id, so apps that imported an earlier export recognise the same session in the next one;
 - times in the event's time zone with their UTC offset (summer time included), durations as HH:MM;
-- among the speakers, only those who agreed to publish their profile (`publish_consent`): the
-  others are left out, since a public export is copied by third-party apps and cannot be recalled;
+- every speaker taking part, by name, as on the public pages; their details (biography, structure,
+  the address of their page's presentation) only with their consent (`public.shows_profile`), since
+  a public export is copied by third-party apps and cannot be recalled;
 - "recording opt-out" when any speaker of the session refused the recording.
 
 The PDF (to print or send) follows the same rules, shows the breaks too, and is written in the
@@ -38,7 +39,7 @@ from nec.core.slugs import slugify
 from nec.core.text import clean_text, without_control
 from nec.events.models import Event, Room, RoomKind
 from nec.programme.models import ScheduleVersion, Slot
-from nec.programme.public.services import by_day, is_public_slot
+from nec.programme.public.services import by_day, is_public_slot, named_speakers, shows_profile
 from nec.proposals.models import InvitationState, Session, SessionSpeaker
 
 GENERATOR_NAME = "NEC"
@@ -156,12 +157,8 @@ def speaker_url(schedule: ReleasedSchedule, speaker_id: int) -> str:
 
 
 def public_speakers(session: Session) -> list[SessionSpeaker]:
-    """The speakers who take part and agreed to publish their profile, in the session's order."""
-    return [
-        part
-        for part in session.speakers
-        if part.invitation_state == InvitationState.accepted and part.speaker.publish_consent
-    ]
+    """The speakers an export names (everyone taking part), in the session's order."""
+    return named_speakers(session)
 
 
 def recording_optout(session: Session) -> bool:
@@ -489,7 +486,7 @@ class FrabJsonExporter(Exporter):
                     "id": part.speaker.id,
                     "name": part.speaker.full_name,
                     "url": speaker_url(schedule, part.speaker.id),
-                    "biography": part.speaker.bio or None,
+                    "biography": (part.speaker.bio or None) if shows_profile(part.speaker) else None,
                 }
                 for part in public_speakers(session)
             ],
@@ -608,7 +605,9 @@ class PdfExporter(Exporter):
 def _speaker_names(session: Session) -> str:
     """ "Alice Durand (EPN de Barbezieux), Chloé Moreau": the speakers who agreed to be named."""
     return ", ".join(
-        f"{part.speaker.full_name} ({part.speaker.structure})" if part.speaker.structure else part.speaker.full_name
+        f"{part.speaker.full_name} ({part.speaker.structure})"
+        if part.speaker.structure and shows_profile(part.speaker)
+        else part.speaker.full_name
         for part in public_speakers(session)
     )
 

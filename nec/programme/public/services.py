@@ -5,12 +5,11 @@ place (accepted or confirmed): a session cancelled, withdrawn or declined after 
 from the public pages without waiting for a new release (within NEC_PAGE_CACHE_CHECK_SECONDS for the
 cached pages of anonymous visitors, see cache.py).
 
-Speakers are named only with their consent: the profile form asks them to agree that their profile
-("nom, structure, photo, présentation") is published. A speaker who did not agree is never named on
-a public page (the exports leave them out in the same way); the session page only says how many
-other people take part. The same consent covers the photo: it is shown (and served, see
-`public_views.speaker_photo`) only for the speakers these pages name. Everything here works on
-slots loaded by `release_slots` (a constant number of queries) and never touches the request.
+Every speaker taking part is named (their name, beside their sessions, here and in the exports); the
+profile form asks them whether their profile's details (structure, territory, photo, presentation)
+are published too: `shows_profile`. The photo is shown (and served, see `public_views.speaker_photo`)
+only with that consent. Everything here works on slots loaded by `release_slots` (a constant number
+of queries) and never touches the request.
 """
 
 from __future__ import annotations
@@ -79,13 +78,15 @@ def taking_part(session: Session) -> list[SessionSpeaker]:
 
 
 def named_speakers(session: Session) -> list[SessionSpeaker]:
-    """The speakers taking part who agreed to publish their profile: the only ones a page names."""
-    return [part for part in taking_part(session) if part.speaker.publish_consent]
+    """The speakers a public page or an export names: everyone taking part, consent or not (their name
+    only; see `shows_profile` for the rest)."""
+    return taking_part(session)
 
 
-def unnamed_speaker_count(session: Session) -> int:
-    """How many people take part without a public profile (counted, never named)."""
-    return len(taking_part(session)) - len(named_speakers(session))
+def shows_profile(profile: SpeakerProfile) -> bool:
+    """Whether the public pages and exports show a speaker's details (structure, territory, photo,
+    presentation) beside their name: only with the consent asked on their profile form."""
+    return bool(profile.publish_consent)
 
 
 # --- filters and search --------------------------------------------------------------------------
@@ -294,7 +295,7 @@ class SpeakerPart:
 
 @dataclass
 class PublicSpeaker:
-    """A speaker who agreed to publish their profile, with their sessions in the release."""
+    """A speaker of the public programme, with their sessions in the release."""
 
     profile: SpeakerProfile
     parts: list[SpeakerPart] = field(default_factory=list)

@@ -50,14 +50,22 @@ def released_programme_for_links(event) -> ScheduleVersion | None:
 
 @bp.app_template_filter("named_speakers")
 def named_speakers(session):
-    """The speakers of a session a public page may name (taking part, with a public profile)."""
+    """The speakers of a session a public page names (everyone taking part)."""
     return public.named_speakers(session)
+
+
+@bp.app_template_test("public_profile")
+def public_profile(profile) -> bool:
+    """`{% if speaker is public_profile %}`: their details (structure, photo, presentation) may be shown."""
+    return public.shows_profile(profile)
 
 
 @bp.app_template_global("speaker_photo_url")
 def speaker_photo_url(profile) -> str | None:
-    """The address of a speaker's photo (None without one). Only for the speakers a public page names:
-    the address answers only for them."""
+    """The address of a speaker's photo (None without one, or without their consent to show it): the
+    address answers only for the speakers a public page presents with their consent."""
+    if not public.shows_profile(profile):
+        return None
     digest = photo_digest(profile)
     if digest is None:
         return None
@@ -125,7 +133,6 @@ def session(session_id: int):
             slot=slot,
             session=slot.session,
             speakers=public.named_speakers(slot.session),
-            unnamed=public.unnamed_speaker_count(slot.session),
             favourites=agenda.favourite_ids(current_user, event),
             **context,
         )
@@ -186,7 +193,7 @@ def speaker_photo(speaker_id: int, digest: str):
         abort(404)
     profile = db.session.get(SpeakerProfile, speaker_id)
     # The consent again, as it is now: its withdrawal hides the photo at once.
-    if profile is None or profile.event_id != event.id or not profile.publish_consent:
+    if profile is None or profile.event_id != event.id or not public.shows_profile(profile):
         abort(404)
     if digest != photo_digest(profile):  # an old photo, or no photo at all
         abort(404)

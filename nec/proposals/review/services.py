@@ -686,6 +686,7 @@ class Recipient:
     address: str
     name: str
     user_id: int | None = None  # their account, whose language the mail is written in
+    is_submitter: bool = False  # the person who proposed the session (the others take part in it)
 
 
 def recipient_locales(recipients) -> dict[str, str]:
@@ -704,9 +705,17 @@ def recipients_of(session: Session) -> list[Recipient]:
         if email and email not in seen:
             seen[email] = Recipient(email, session_speaker.speaker.full_name, session_speaker.speaker.user_id)
     submitter = session.submitted_by
-    if submitter is not None and submitter.email and submitter.email.lower() not in seen:
-        seen[submitter.email.lower()] = Recipient(submitter.email.lower(), submitter.full_name, submitter.id)
+    if submitter is not None and submitter.email:
+        seen[submitter.email.lower()] = Recipient(submitter.email.lower(), submitter.full_name, submitter.id, True)
     return list(seen.values())
+
+
+# The decision mails, worded for the submitter ("Votre proposition") or for a co-speaker ("La proposition
+# soumise par ..., à laquelle vous participez"): each wording is a kind the organisers may edit.
+CO_SPEAKER_KINDS = {
+    MailTemplateKind.accepted: MailTemplateKind.accepted_co_speaker,
+    MailTemplateKind.rejected: MailTemplateKind.rejected_co_speaker,
+}
 
 
 def _with_recipients(query):
@@ -805,14 +814,18 @@ def apply_decisions(event: Event, actor: User, now: datetime | None = None) -> D
             if kind == MailTemplateKind.accepted:
                 values["confirmation_url"] = confirmation_url(session)
             for recipient in recipients_of(session):
+                extra = {}
+                if not recipient.is_submitter and session.submitted_by is not None:
+                    extra["submitter_name"] = session.submitted_by.full_name
                 queue_event_mail(
                     event,
-                    kind,
+                    kind if not extra else CO_SPEAKER_KINDS[kind],
                     recipient.address,
                     to_name=recipient.name,
                     base_url=base_url,
                     locale=locales[recipient.address],
                     **values,
+                    **extra,
                 )
                 report.mails += 1
             log_action(

@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from nec.accounts.models import User
 from nec.accounts.services import create_user, link_may_sign_in, prove_address, record_login
 from nec.core.audit import log_action
-from nec.core.links import external_url
+from nec.core.links import base_url, external_url
+from nec.core.mail_templates import queue_event_mail
 from nec.core.tokens import InvalidLink, sign, unsign
 from nec.events.models import Event
 from nec.extensions import db
+from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import (
     InvitationState,
     SessionSpeaker,
@@ -151,6 +153,26 @@ def decline_invitation(session_speaker: SessionSpeaker, user: User | None) -> No
         log_action(
             "invitation.declined", actor=user, event=session_speaker.session.event, target=session_speaker.session
         )
+        _tell_the_submitter(session_speaker)
+
+
+def _tell_the_submitter(session_speaker: SessionSpeaker) -> None:
+    """The person who proposed the session hears of the refusal (in the caller's transaction)."""
+    session = session_speaker.session
+    submitter = session.submitted_by
+    if submitter is None or not submitter.email:
+        return
+    queue_event_mail(
+        session.event,
+        MailTemplateKind.co_speaker_declined,
+        submitter.email,
+        to_name=submitter.full_name,
+        base_url=base_url(),
+        locale=submitter.locale,
+        session_title=session.title,
+        co_speaker_name=session_speaker.speaker.full_name,
+        proposal_url=external_url("proposals_speaker.edit_proposal", ev=session.event.slug, session_id=session.id),
+    )
 
 
 def _wrong_account_message(email: str) -> str:

@@ -62,13 +62,26 @@ class CoSpeakerForm(NecSubForm):
 
     def validate(self, extra_validators=None) -> bool:
         """Name and address go together; checked here, not on the field: a field missing from the
-        request stops its own validators (Optional), and a row with an address but no name got through."""
+        request stops its own validators (Optional), and a row with an address but no name got through.
+        Each error names the person of the row, so the summary at the top of the page says whose it is."""
         ok = super().validate(extra_validators)
         if bool(self.name.data) != bool(self.email.data):
             message = _l("Indiquez à la fois le nom et l'adresse e-mail de la personne, ou aucun des deux.")
             self.name.errors = [*self.name.errors, message]
-            return False
+            ok = False
+        if not ok:
+            who = self.person()
+            for field in (self.name, self.email, self.role):
+                field.errors = [_l("%(who)s : %(message)s", who=who, message=m) for m in field.errors]
         return ok
+
+    def person(self) -> str:
+        """How the row's person is called in messages: "Personne 2 (paul@example.org)", as the row's legend."""
+        number = int(self._prefix.rstrip("-").rsplit("-", 1)[-1]) + 1
+        named = self.email.data or self.name.data or (self.email.raw_data or [""])[0]
+        if named:
+            return _l("Personne %(n)d (%(who)s)", n=number, who=named)
+        return _l("Personne %(n)d", n=number)
 
     def is_blank(self) -> bool:
         return not self.name.data and not self.email.data
@@ -177,6 +190,16 @@ class ProposalForm(NecForm):
         else:
             del self.seat_capacity
 
+    def relax_for_draft(self, question_names=()) -> None:
+        """A draft needs only its title: what submission requires (summary, duration, seats, required
+        answers) may stay empty; what is typed must still have the right shape."""
+        for name in ("summary", "duration", "seat_capacity", *question_names):
+            field = getattr(self, name, None)
+            if field is None:
+                continue
+            field.validators = [Optional() if isinstance(v, InputRequired) else v for v in field.validators]
+            field.flags.required = False
+
     def validate_own_role(self, field):
         if field.data not in _values(field):
             raise ValidationError(_l("Choisissez votre rôle dans la liste."))
@@ -202,7 +225,7 @@ class ProposalForm(NecForm):
     def validate_co_speakers(self, field):
         for row in field:
             if not row.form.is_blank() and row.form.role.data not in _values(self.own_role):
-                raise ValidationError(_l("Choisissez le rôle de chaque co-intervenant·e dans la liste."))
+                raise ValidationError(_l("%(who)s : choisissez son rôle dans la liste.", who=row.form.person()))
 
 
 class ChooseFormatForm(NecForm):
@@ -248,8 +271,11 @@ class ProfileForm(NecForm):
     )
     remove_photo = BooleanField(_l("Retirer ma photo"))
     publish_consent = BooleanField(
-        _l("J'accepte que mon profil (nom, structure, photo, présentation) soit publié sur le programme."),
-        description=_l("Vous pouvez changer d'avis à tout moment ici. Sans votre accord, seul votre nom apparaît."),
+        _l("J'accepte que ma structure, mon territoire, ma photo et ma présentation soient publiés avec mon nom."),
+        description=_l(
+            "Votre nom apparaît dans tous les cas sur le programme public, à côté de vos sessions. Sans votre "
+            "accord, rien d'autre n'est publié. Vous pouvez changer d'avis à tout moment ici."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -265,6 +291,7 @@ class AvailabilityForm(NecForm):
     """The half-day checkboxes are read from request.form directly (their keys are dates)."""
 
     whole_event = BooleanField(_l("Je suis disponible pendant tout l'événement"))
+    none_available = BooleanField(_l("Je ne suis disponible à aucun moment de l'événement"))
 
 
 CONSENT_CHOICES = (("yes", _l("Oui, j'accepte")), ("no", _l("Non, je refuse")))

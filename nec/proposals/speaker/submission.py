@@ -35,7 +35,7 @@ from nec.proposals.models import (
 )
 from nec.proposals.session_speakers import SessionSpeakerData, roles_for, session_speaker_problems
 from nec.proposals.speaker.co_speakers import invitation_url
-from nec.proposals.speaker.errors import ProposalError, normalise_email
+from nec.proposals.speaker.errors import IncompleteProposal, ProposalError, normalise_email
 from nec.proposals.speaker.profiles import get_or_create_profile
 
 # --- proposals -----------------------------------------------------------------------------------
@@ -182,7 +182,11 @@ def _check_data(event: Event, fmt: SessionFormat, data: ProposalData) -> None:
         email = normalise_email(entry.email)
         if not entry.full_name.strip() or "@" not in email.strip("@"):
             raise ProposalError(
-                _("Pour chaque co-intervenant·e, indiquez un nom et une adresse e-mail valide."), "co_speakers"
+                _(
+                    "%(who)s : indiquez un nom et une adresse e-mail valide pour cette personne.",
+                    who=entry.full_name.strip() or email or _("un·e co-intervenant·e"),
+                ),
+                "co_speakers",
             )
         if SpeakerRole(entry.role) not in allowed:
             raise ProposalError(
@@ -290,6 +294,23 @@ def _queue_invitation(session_speaker: SessionSpeaker, inviter: User) -> None:
     )
 
 
+def completeness_problems(
+    session: Session, fmt: SessionFormat, data: ProposalData, questions
+) -> list[tuple[str | None, str]]:
+    """What a proposal lacks before it can be sent (a draft may lack all of it): (form field, French message)."""
+    problems: list[tuple[str | None, str]] = []
+    if not session.summary:
+        problems.append(("summary", _("Écrivez un court résumé de la session.")))
+    if fmt.has_seats and not session.seat_capacity:
+        problems.append(("seat_capacity", _("Indiquez le nombre de places de l'atelier.")))
+    for question in questions:
+        if question.required and data.answers.get(question.id) in (None, "", []):
+            problems.append((call_rules.field_name(question), _("Cette question demande une réponse.")))
+    lineup = session_speaker_problems(fmt.kind, _active_session_speakers(session))
+    problems.extend(("co_speakers", message) for message in lineup)
+    return problems
+
+
 def proposal_url(session: Session) -> str:
     return external_url("proposals_speaker.edit_proposal", ev=session.event.slug, session_id=session.id)
 
@@ -325,19 +346,17 @@ def save_proposal(
         db.session.add(session)
     _apply_fields(session, fmt, data)
     added = _apply_lineup(session, own, data)
+    questions = call_rules.questions_for(event, QuestionTarget.proposal, fmt)
     if submit or session.state is SessionState.submitted:
-        problems = session_speaker_problems(
-            fmt.kind, _active_session_speakers(session), seat_capacity=session.seat_capacity
-        )
+        problems = completeness_problems(session, fmt, data, questions)
         if problems:
-            raise ProposalError(" ".join(problems), "lineup")
+            raise IncompleteProposal(problems)
         if session.state is SessionState.draft:
             first_submission = True
             session.state = SessionState.submitted
             session.submitted_at = now
             session.submitted_by_id = user.id
     db.session.flush()  # ids for the answers and the signed links
-    questions = call_rules.questions_for(event, QuestionTarget.proposal, fmt)
     call_rules.save_answers(questions, data.answers, session=session)
     if first_submission:
         invited = [p for p in session.speakers if p.invitation_state is InvitationState.invited]

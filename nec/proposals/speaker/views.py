@@ -34,7 +34,7 @@ from nec.proposals.speaker import area as area_rules
 from nec.proposals.speaker import availability as availability_rules
 from nec.proposals.speaker import co_speakers, confirmation, profiles, submission
 from nec.proposals.speaker import consents as consent_rules
-from nec.proposals.speaker.errors import ProposalError
+from nec.proposals.speaker.errors import IncompleteProposal, ProposalError
 from nec.proposals.speaker.forms import (
     CO_SPEAKER_ROWS,
     AvailabilityForm,
@@ -50,6 +50,10 @@ bp = Blueprint("proposals_speaker", __name__)
 
 
 def _show_error(form, error: ProposalError) -> None:
+    if isinstance(error, IncompleteProposal):
+        for field, message in error.problems:
+            _show_error(form, ProposalError(message, field))
+        return
     target = getattr(form, error.field, None) if error.field and error.field != "co_speakers" else None
     if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
         target.errors.append(error.message)
@@ -139,6 +143,8 @@ def _proposal_form(fmt: SessionFormat, questions, data: dict | None = None):
     form_class = call_rules.add_question_fields(ProposalForm, questions)
     form = form_class(data=data) if data is not None else form_class()
     form.adapt_to(fmt, g.event.themes, session_speakers.roles_for(fmt.kind), _own_default(fmt.kind))
+    if form.save_draft.data and not form.submit.data:
+        form.relax_for_draft([call_rules.field_name(q) for q in questions])
     return form
 
 
@@ -636,25 +642,16 @@ def availability():
         return page
     periods = availability_rules.half_days(g.event)
     form = AvailabilityForm()
+    question = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         known = {p.key for p in periods}
         keys = known if form.whole_event.data else set(request.form.getlist("half_day")) & known
-        _result, error = run(
-            lambda: availability_rules.save_availability(
-                profiles.get_or_create_profile(g.event, current_actor()), g.event, keys
-            )
-        )
-        if error is not None:
-            flash(error.message, "error")
-            return redirect(url_for("proposals_speaker.availability"))
-        if keys:
-            flash(_("Vos disponibilités sont enregistrées. Merci !"), "success")
-        else:
-            flash(_("Vous n'avez coché aucune demi-journée : nous notons que vous n'êtes pas disponible."), "info")
-        return redirect(url_for("proposals_speaker.area"))
-    chosen = availability_rules.available_keys(speaker, periods)
+        question = _availability_question(keys, bool(form.none_available.data))
+        if question is None:
+            return _save_availability(keys)
+    chosen = set(request.form.getlist("half_day")) if question else availability_rules.available_keys(speaker, periods)
     days = [(day, list(items)) for day, items in groupby(periods, key=lambda p: p.day)]
     return render_template(
         "proposals/speaker/availability.html",
@@ -663,4 +660,40 @@ def availability():
         days=days,
         chosen=chosen,
         has_periods=bool(periods),
+        question=question,
+    ), (400 if question else 200)
+
+
+def _availability_question(keys: set[str], none_available: bool) -> str | None:
+    """What to ask before saving (French), or None: nothing ticked must be said on purpose."""
+    if keys and none_available:
+        return _("Vous avez coché des demi-journées et « aucun moment » : décochez l'un ou l'autre, puis enregistrez.")
+    if not keys and not none_available:
+        return _(
+            "Vous n'avez coché aucune demi-journée. Êtes-vous indisponible pendant tout l'événement ? "
+            "Si oui, cochez la case ci-dessous pour le confirmer ; sinon, cochez les demi-journées où vous "
+            "êtes disponible."
+        )
+    return None
+
+
+def _save_availability(keys: set[str]):
+    _result, error = run(
+        lambda: availability_rules.save_availability(
+            profiles.get_or_create_profile(g.event, current_actor()), g.event, keys
+        )
     )
+    if error is not None:
+        flash(error.message, "error")
+        return redirect(url_for("proposals_speaker.availability"))
+    if keys:
+        flash(_("Vos disponibilités sont enregistrées. Merci !"), "success")
+    else:
+        flash(
+            _(
+                "C'est noté : vous n'êtes disponible à aucun moment de l'événement. L'équipe organisatrice "
+                "en tiendra compte ; vous pouvez changer cela ici à tout moment."
+            ),
+            "info",
+        )
+    return redirect(url_for("proposals_speaker.area"))

@@ -100,11 +100,11 @@ def test_pdf_shows_the_event_and_the_released_sessions_in_time_order(db, app, cl
     assert f"Page 1 sur {pages}" in text
 
 
-def test_pdf_leaves_out_the_draft_cancelled_sessions_and_speakers_without_consent(db, client, make_event):
+def test_pdf_leaves_out_the_draft_cancelled_sessions_and_details_without_consent(db, client, make_event):
     programme = build_programme(db, make_event)
     _pages, text = _pdf(client, programme)
     assert "Le métier de médiateur numérique" in text  # Bruno's session is there ...
-    assert "Bruno Secret" not in text and "Structure discrète" not in text  # ... but he is not named
+    assert "Bruno Secret" in text and "Structure discrète" not in text  # ... his name, not his structure
     assert "Session secrète du brouillon" not in text and "Denis Brouillon" not in text  # the draft only
     assert "Session annulée après la publication" not in text
     assert "Session refusée par erreur publiée" not in text

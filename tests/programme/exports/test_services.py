@@ -278,7 +278,7 @@ def test_guids_differ_between_events(db, make_event):
 
 
 @pytest.mark.parametrize("name", ["xml", "json"])
-def test_frab_exports_list_only_speakers_who_agreed_to_publish(db, make_event, name):
+def test_frab_exports_name_every_speaker_taking_part(db, make_event, name):
     programme = build_programme(db, make_event)
     document = _render(programme, name)
     if name == "xml":
@@ -286,9 +286,17 @@ def test_frab_exports_list_only_speakers_who_agreed_to_publish(db, make_event, n
         persons = {g: [p.text for p in e.iter("person")] for g, e in events.items()}
     else:
         persons = {g: [p["name"] for p in e["persons"]] for g, e in _json_events(document).items()}
-    # Bruno did not agree to publish his profile; Denis declined the invitation to the workshop.
-    assert persons == {_guid(programme, "table"): ["Alice Durand"], _guid(programme, "workshop"): ["Chloé Moreau"]}
-    assert b"Bruno" not in document and b"Denis" not in document
+    # Bruno did not agree to publish his profile: his name only; Denis declined the invitation to the workshop.
+    assert persons == {
+        _guid(programme, "table"): ["Alice Durand", "Bruno Lefèvre"],
+        _guid(programme, "workshop"): ["Chloé Moreau"],
+    }
+    assert b"Denis" not in document
+    if name == "json":
+        bruno = next(
+            p for p in _json_events(document)[_guid(programme, "table")]["persons"] if p["name"] == "Bruno Lefèvre"
+        )
+        assert bruno["biography"] is None
 
 
 def test_xml_export_person_carries_id_and_guid(db, make_event):
@@ -330,7 +338,7 @@ def test_exported_addresses_lead_to_the_public_pages(db, make_event, app):
     adapter = app.url_map.bind("nec.example.org")
     table = _json_events(_render(programme, "json"))[_guid(programme, "table")]
     assert adapter.match(urlsplit(table["url"]).path)[0] == "programme_public.session"
-    (alice,) = table["persons"]
+    alice, _bruno = table["persons"]
     assert alice["url"] == f"{BASE_URL}/nec-exports/speakers/{programme.speakers['alice'].id}/"
     assert adapter.match(urlsplit(alice["url"]).path)[0] == "programme_public.speaker"
 
@@ -418,7 +426,7 @@ def test_ics_export_parses_back_with_the_right_instants(db, make_event):
     assert str(table["LOCATION"]) == "Grande salle"
     assert str(table["URL"]) == f"{BASE_URL}/nec-exports/sessions/{programme.sessions['table'].id}/"
     description = str(table["DESCRIPTION"])
-    assert "Résumé : Le métier" in description and "Alice Durand" in description and "Bruno" not in description
+    assert "Résumé : Le métier" in description and "Alice Durand" in description and "Bruno Lefèvre" in description
     assert table.decoded("DTSTAMP") == programme.release.released_at
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
 

@@ -318,13 +318,14 @@ def test_apply_decisions_changes_states_and_queues_exactly_the_right_mails(
     assert withdrawn.state == SessionState.withdrawn
     mails = {(m.to_address, m.subject) for m in outbox(db)}
     assert mails == {
-        ("ana@example.org", "Votre proposition « Le métier de médiateur » est retenue"),
-        ("bruno@example.org", "Votre proposition « Le métier de médiateur » est retenue"),
+        ("ana@example.org", "La proposition « Le métier de médiateur », à laquelle vous participez, est retenue"),
+        ("bruno@example.org", "La proposition « Le métier de médiateur », à laquelle vous participez, est retenue"),
         ("porteuse@example.org", "Votre proposition « Le métier de médiateur » est retenue"),
         ("dan@example.org", "Réponse pour « Financer son tiers-lieu »"),
     }
     ana = next(m for m in outbox(db) if m.to_address == "ana@example.org")
     assert "Bonjour Ana Modératrice" in ana.body_text
+    assert "soumise par Paula Porteuse, à laquelle vous participez" in ana.body_text
     assert f"/{event.slug}/confirm/" in ana.body_text
     actions = db.session.scalars(sa.select(AuditLogEntry.action).where(AuditLogEntry.event_id == event.id)).all()
     assert {"session.accepted", "session.rejected", "decisions.applied"} <= set(actions)

@@ -762,3 +762,11 @@ def test_co_speaker_with_an_address_and_no_name_field_is_explained(db, client, e
     assert response.status_code == 400
     assert "Indiquez à la fois le nom et l'adresse e-mail de la personne" in page_text(response)
     assert _count(db, Session) == 0
+
+
+def test_profile_consent_says_the_name_is_always_published(db, client, event, speaker):
+    log_in(client, speaker)
+    text = page_text(client.get(f"{EV}/me/profile"))
+    assert "Votre nom apparaît dans tous les cas sur le programme public" in text
+    assert "ma structure, mon territoire, ma photo et ma présentation soient publiés avec mon nom" in text
+    assert "seul votre nom apparaît" not in text
