@@ -137,3 +137,19 @@ def _register(registry: list, hook) -> None:
     key = getattr(hook, "name", None) or (getattr(hook, "__module__", ""), getattr(hook, "__qualname__", ""))
     registry[:] = [h for h in registry if (getattr(h, "name", None) or (h.__module__, h.__qualname__)) != key]
     registry.append(hook)
+
+
+# --- the events a person takes part in (where they land after signing in) -------------------------------
+
+# `find(user)` returns the ids of the events the person takes part in through the module (a speaker's
+# events, those of their personal agenda ...); accounts picks the most relevant one to land on.
+PersonEvents = Callable[[Any], Iterable[int]]
+_person_events: list[PersonEvents] = []
+
+
+def register_person_events(find: PersonEvents) -> None:
+    _register(_person_events, find)
+
+
+def person_event_ids(user) -> set[int]:
+    return {event_id for find in _person_events for event_id in find(user)}

@@ -10,3 +10,4 @@ from nec.programme import event_hooks, personal_data
 hooks.register_personal_data(personal_data.FAVOURITES_DATA)
 hooks.register_room_in_use(event_hooks.room_in_use)
 hooks.register_busy_days(event_hooks.slot_days)
+hooks.register_person_events(event_hooks.agenda_event_ids)

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 
 from nec.core.time import localize
 from nec.extensions import db
-from nec.programme.models import ScheduleVersion, Slot
+from nec.programme.models import Favourite, ScheduleVersion, Slot
+from nec.proposals.models import Session
 
 
 def room_in_use(room) -> str | None:
@@ -46,3 +47,9 @@ def slot_days(event, days: list[date]) -> list[date]:
             if start <= starts_at < end:
                 found.add(d)
     return sorted(found)
+
+
+def agenda_event_ids(user) -> list[int]:
+    """The events of the sessions the person keeps in "Mon programme" (they land on one after signing in)."""
+    query = sa.select(Session.event_id).join(Favourite, Favourite.session_id == Session.id)
+    return list(db.session.scalars(query.where(Favourite.user_id == user.id).distinct()))

@@ -16,3 +16,4 @@ register_mail_kinds(mail_kinds.MailTemplateKind, mail_kinds.PLACEHOLDERS, mail_k
 hooks.register_format_in_use(event_hooks.format_in_use)
 hooks.register_theme_release(event_hooks.release_theme)
 hooks.register_speaker_check(event_hooks.is_speaker_of)
+hooks.register_person_events(event_hooks.speaker_event_ids)

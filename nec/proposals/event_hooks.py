@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from nec.extensions import db
-from nec.proposals.models import Session
+from nec.proposals.models import Session, SpeakerProfile
 
 
 def format_in_use(fmt) -> str | None:
@@ -36,3 +36,8 @@ def is_speaker_of(user, event) -> bool:
     from nec.proposals.speaker.area import is_speaker_of as speaker_of  # the services import much: only when asked
 
     return speaker_of(user, event)
+
+
+def speaker_event_ids(user) -> list[int]:
+    """The events where the person has a speaker profile (after signing in, they land on one of them)."""
+    return list(db.session.scalars(sa.select(SpeakerProfile.event_id).where(SpeakerProfile.user_id == user.id)))
