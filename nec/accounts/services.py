@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from nec.accounts.models import EventRole, EventRoleKind, LoginToken, LoginTokenPurpose, User
+from nec.core import hooks
 from nec.core.audit import log_action
 from nec.core.db import utcnow
 from nec.core.errors import UserError
@@ -421,6 +422,27 @@ def roles_of(user: User) -> list[EventRole]:
             .order_by(Event.start_date.desc(), Event.id, EventRole.role)
         )
     )
+
+
+def landing_event(user: User) -> tuple[Event, bool] | None:
+    """The event a person lands on after signing in when no page asked for one, and whether they
+    organise it: an event they organise comes first (its dashboard is where their day starts), then one
+    they take part in (speaker, personal agenda ...). Among several, the next one to come, else the
+    latest past one. None for a person with no event yet."""
+    organised = {role.event_id for role in user.roles if role.role == EventRoleKind.organiser}
+    candidates = organised or (hooks.person_event_ids(user) | {role.event_id for role in user.roles})
+    if not candidates:
+        return None
+    events = db.session.scalars(sa.select(Event).where(Event.id.in_(candidates))).all()
+    if not events:
+        return None
+    today = utcnow().date()
+    coming = [event for event in events if event.end_date >= today]
+    if coming:
+        chosen = min(coming, key=lambda e: (e.start_date, e.id))
+    else:
+        chosen = max(events, key=lambda e: (e.end_date, e.id))
+    return chosen, chosen.id in organised
 
 
 # --- links sent by e-mail ----------------------------------------------------------------------

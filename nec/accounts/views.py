@@ -72,7 +72,16 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _after_login(next_url: str | None = None):
-    return redirect(_safe_next(next_url) or url_for("accounts.account"))
+    """Back where the person came from (a page of this site), else to their event: an organiser to its
+    dashboard, anyone else to its home; the list of events for a person who has none yet."""
+    target = _safe_next(next_url)
+    if target:
+        return redirect(target)
+    landing = services.landing_event(current_actor())
+    if landing is None:
+        return redirect(url_for("events.index"))
+    event, organises = landing
+    return redirect(url_for("events.manage_dashboard" if organises else "events.home", ev=event.slug))
 
 
 # --- sign-up and login -------------------------------------------------------------------------

@@ -250,3 +250,19 @@ def dashboard_panels(event: Event, now: datetime) -> list[DashboardPanel]:
     modules' order."""
     panels = [panel for hook in sorted(_dashboard_panels, key=lambda h: h.position) for panel in hook.build(event, now)]
     return sorted(panels, key=lambda p: 0 if p.needs_attention else 1)
+
+
+# --- the events a person takes part in (where they land after signing in) -------------------------------
+
+# `find(user)` returns the ids of the events the person takes part in through the module (a speaker's
+# events, those of their personal agenda ...); accounts picks the most relevant one to land on.
+PersonEvents = Callable[[Any], Iterable[int]]
+_person_events: list[PersonEvents] = []
+
+
+def register_person_events(find: PersonEvents) -> None:
+    _register(_person_events, find)
+
+
+def person_event_ids(user) -> set[int]:
+    return {event_id for find in _person_events for event_id in find(user)}

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 
 from nec.core.time import localize
 from nec.extensions import db
-from nec.programme.models import ScheduleVersion, Slot
+from nec.programme.models import Favourite, ScheduleVersion, Slot
+from nec.proposals.models import Session
 
 
 def room_in_use(room) -> str | None:
@@ -53,3 +54,9 @@ def dashboard_panels(event, now):
     from nec.programme.dashboard import panels  # it reads the editor's and generator's services: only when asked
 
     return panels(event, now)
+
+
+def agenda_event_ids(user) -> list[int]:
+    """The events of the sessions the person keeps in "Mon programme" (they land on one after signing in)."""
+    query = sa.select(Session.event_id).join(Favourite, Favourite.session_id == Session.id)
+    return list(db.session.scalars(query.where(Favourite.user_id == user.id).distinct()))

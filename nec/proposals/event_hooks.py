@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from nec.core.hooks import EventNotice
 from nec.extensions import db
-from nec.proposals.models import Call, Session
+from nec.proposals.models import Call, Session, SpeakerProfile
 
 
 def format_in_use(fmt) -> str | None:
@@ -76,3 +76,8 @@ def dashboard_panels(event, now: datetime):
     from nec.proposals.dashboard import panels  # it reads the review's and call's services: only when asked
 
     return panels(event, now)
+
+
+def speaker_event_ids(user) -> list[int]:
+    """The events where the person has a speaker profile (after signing in, they land on one of them)."""
+    return list(db.session.scalars(sa.select(SpeakerProfile.event_id).where(SpeakerProfile.user_id == user.id)))

@@ -61,7 +61,7 @@ def test_login_next_to_another_site_is_ignored(client, make_user):
         client.post("/logout")
         response = client.post("/login", data={"email": "camille@example.org", "password": PASSWORD, "next": target})
         assert response.status_code == 302
-        assert response.headers["Location"] == "/account", target
+        assert response.headers["Location"] == "/", target  # no event yet: the list of events
 
 
 def test_logout_is_post_only(client, make_user):
@@ -87,8 +87,8 @@ def test_login_page_offers_both_ways(client):
     assert "Recevoir un lien de connexion par e-mail" in page
 
 
-def test_signed_in_person_visiting_login_goes_to_account(client, make_user):
+def test_signed_in_person_visiting_login_goes_to_the_events(client, make_user):
     sign_in(client, make_user())
     response = client.get("/login")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/"

@@ -89,7 +89,7 @@ def test_signup_confirmation_link_with_the_password_confirms_keeps_it_and_signs_
 
     client.post("/logout")
     assert client.post(link, data={"password": PASSWORD}).status_code == 400  # single use
-    assert _password_login(client, "camille@example.org", PASSWORD).headers["Location"] == "/account"
+    assert _password_login(client, "camille@example.org", PASSWORD).headers["Location"] == "/"
 
 
 def test_signup_confirmation_link_with_a_wrong_password_confirms_nothing(client, db):

@@ -277,5 +277,5 @@ def log_in(page, email: str, password: str) -> None:
 def organiser_page(page, demo_organiser):
     page.goto("/login")
     log_in(page, *demo_organiser)
-    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_url(re.compile(r"/manage/$"))  # an organiser lands on their event's dashboard
     return page

@@ -35,12 +35,20 @@ def test_organiser_logs_in_reaches_dashboard_and_logs_out(page, demo_organiser):
     assert "/login" in page.url, "after logging out, the dashboard must ask to log in again"
 
 
-def test_organiser_logs_in_from_login_page_and_sees_account(page, demo_organiser):
+def test_organiser_logs_in_from_login_page_and_lands_on_the_dashboard(page, demo_organiser):
     email, password = demo_organiser
     page.goto("/login")
     log_in(page, email, password)
-    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_url(re.compile(r"/manage/$"))  # the demo organiser's next event, not the password form
     assert page.get_by_role("navigation", name="Compte").get_by_role("link", name="Mon compte").is_visible()
+
+
+def test_visitor_logs_in_from_the_header_of_an_event_page_and_comes_back(page, demo_organiser):
+    email, password = demo_organiser
+    page.goto(f"/{DEMO_SLUG}/speakers/")
+    page.get_by_role("navigation", name="Compte").get_by_role("link", name="Se connecter").click()
+    log_in(page, email, password)
+    page.wait_for_url(re.compile(re.escape(f"/{DEMO_SLUG}/speakers/") + "$"))
 
 
 def test_wrong_password_shows_french_error_and_stays_logged_out(page, demo_organiser):

@@ -75,7 +75,7 @@ def test_favourites_of_an_anonymous_visitor_stay_on_the_device(page):
 def test_favourites_of_a_signed_in_person_are_kept_with_the_account(page, demo_organiser):
     page.goto("/login")
     log_in(page, *demo_organiser)
-    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_url(re.compile(r"/manage/$"))
     page.goto(PROGRAMME)
     not_chosen = page.locator(".favourite-label", has_text="Ajouter à mon programme")
     article = page.locator("article.programme-session", has=not_chosen).first

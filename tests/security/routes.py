@@ -80,6 +80,7 @@ ACCESS: dict[str, list[Case]] = {
     "programme_public.mine": case(PUBLIC),
     "programme_public.add_favourite": case(SIGNED_IN, session_id="released", refusal_redirects=True),
     "programme_public.remove_favourite": case(SIGNED_IN, session_id="released", refusal_redirects=True),
+    "programme_public.merge_favourites": case(SIGNED_IN),
     "programme_releases.changes": case(PUBLIC),
     "programme_releases.changes_atom": case(PUBLIC),
     "programme_exports.schedule_ics": case(PUBLIC),
@@ -182,6 +183,7 @@ KNOWN_FORMS: dict[str, list[tuple[str, str]]] = {
     ],  # the grid's script
     "proposals_review.apply": [],  # a button, shown once a decision is prepared
     "proposals_call.reset_mail_template": [],  # a button, shown once a wording is customised
+    "programme_public.merge_favourites": [("ids", "1,2")],  # agenda-merge.js, for a signed-in person
 }
 
 # Ids of one event's objects: in a cross-event case, event B's ids go into event A's addresses.

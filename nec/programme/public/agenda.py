@@ -99,3 +99,16 @@ def build_agenda(slots: list[Slot], session_ids: set[int]) -> list[AgendaEntry]:
     for entry in entries:
         entry.clashes.sort(key=lambda s: (s.starts_at, s.id))
     return entries
+
+
+def merge_device_favourites(user: User, ids: list[int], public_session_ids: set[int]) -> int:
+    """Add to the person's favourites the sessions an anonymous visit kept on their device, once they
+    sign in or sign up; ids not in the public programme of the event (unknown, of another event, no
+    longer public) are ignored, and the favourites kept before stay. Idempotent: returns how many were new."""
+    added = 0
+    for session_id in ids[:MAX_DEVICE_FAVOURITES]:
+        if session_id in public_session_ids:
+            session = db.session.get(Session, session_id)
+            if session is not None and add_favourite(user, session):
+                added += 1
+    return added

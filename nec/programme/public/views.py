@@ -8,8 +8,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wsgi import wrap_file
@@ -295,3 +308,29 @@ def remove_favourite(session_id: int):
     else:
         flash(_("Cette session n'était pas dans votre programme : rien n'a changé."), "info")
     return redirect(back)
+
+
+@bp.post("/<ev>/programme/favourites/merge")
+def merge_favourites():
+    """The choices an anonymous visit kept in this browser, sent by static/js/agenda-merge.js once the
+    person is signed in (after a login or a sign-up): added to their account, then forgotten by the browser."""
+    if not current_user.is_authenticated:
+        return jsonify(error=_("Connectez-vous pour garder ces sessions dans « Mon programme ».")), 401
+    ids = agenda.parse_device_ids(request.form.get("ids"))
+    version = released_programme(g.event)
+    if version is None or not ids:
+        return jsonify(added=0)
+    public_ids = {slot.session_id for slot in public.public_slots(version) if slot.session_id is not None}
+    added, problem = run(lambda: agenda.merge_device_favourites(current_actor(), ids, public_ids))
+    if problem is not None:
+        return jsonify(error=problem.message), 409
+    if added:
+        flash(
+            ngettext(
+                "%(num)d session choisie sur cet appareil a été ajoutée à votre programme.",
+                "%(num)d sessions choisies sur cet appareil ont été ajoutées à votre programme.",
+                added,
+            ),
+            "success",
+        )
+    return jsonify(added=added)
