@@ -134,7 +134,7 @@ def test_editor_place_page_has_no_serious_accessibility_violation(organiser_page
 def reviewer_page(page, demo_organiser):
     page.goto("/login")
     log_in(page, REVIEWER_EMAIL, demo_organiser[1])
-    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_url(re.compile(r"/nec-sud-charente/$"))  # a reviewer lands on their event's home
     return page
 
 

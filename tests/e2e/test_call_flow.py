@@ -290,9 +290,10 @@ def test_round_table_goes_from_proposal_to_confirmed_session_with_its_emails(
     assert_accessible(organiser)
     submit(organiser, "Appliquer les décisions")
     accepted_subject = f"Votre proposition « {session_title} » est retenue"
+    co_speaker_subject = f"La proposition « {session_title} », à laquelle vous participez, est retenue"
     received = assert_mails(
         mailbox.deliver(),
-        {speaker[0]: accepted_subject, panelists[0][0]: accepted_subject, panelists[1][0]: accepted_subject},
+        {speaker[0]: accepted_subject, panelists[0][0]: co_speaker_subject, panelists[1][0]: co_speaker_subject},
     )
     link = link_in(received[speaker[0]], base, rf"/{slug}/confirm/[^\s<>\"]+")
 

@@ -197,7 +197,7 @@ def organiser_page_without_javascript(browser, live_server):
     page = context.new_page()
     page.goto("/login")
     log_in(page, *live_server.organiser)
-    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_url(re.compile(r"/manage/$"))  # an organiser lands on their event's dashboard
     yield page
     context.close()
 
