@@ -31,12 +31,13 @@ from nec.proposals.models import (
     SessionState,
     SpeakerProfile,
 )
+from nec.proposals.review import services as review
 
 #: At most this many sessions or people are named under a line; the rest is counted.
 DETAILS_SHOWN = 5
 #: The sessions whose co-speakers' answers still matter (not drafts, not withdrawn, refused or cancelled).
 LIVE_STATES = (SessionState.submitted, SessionState.accepted, SessionState.confirmed)
-PROGRAMME_STATES = (SessionState.accepted, SessionState.confirmed)
+PROGRAMME_STATES = review.PROGRAMME_STATES
 
 
 def panels(event: Event, now: datetime) -> list[DashboardPanel]:
@@ -331,19 +332,10 @@ def _programme_speaker_items(event: Event) -> list[DashboardItem]:
                 ),
             )
         )
-    programme_speakers = (
-        sa.select(SessionSpeaker.speaker_id)
-        .join(Session, Session.id == SessionSpeaker.session_id)
-        .where(
-            Session.event_id == event.id,
-            Session.state.in_(PROGRAMME_STATES),
-            SessionSpeaker.invitation_state != InvitationState.declined,
-        )
-    )
     without = db.session.scalars(
         sa.select(SpeakerProfile.full_name)
         .where(
-            SpeakerProfile.id.in_(programme_speakers),
+            SpeakerProfile.id.in_(review.programme_speaker_ids(event)),
             ~sa.exists().where(Availability.speaker_id == SpeakerProfile.id),
         )
         .order_by(SpeakerProfile.full_name, SpeakerProfile.id)

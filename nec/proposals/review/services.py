@@ -402,15 +402,18 @@ class ProposalFilter:
     @classmethod
     def parse(cls, args, states=REVIEW_STATES) -> ProposalFilter:
         """Read state / format / theme / show / q from a query string."""
-        return cls(
-            **cls.checked(
-                states,
-                state=args.get("state", ""),
-                format_id=args.get("format"),
-                theme_id=args.get("theme"),
-                show=args.get("show", "all"),
-                q=args.get("q", ""),
-            )
+        return cls(**cls.from_args(args, states))
+
+    @classmethod
+    def from_args(cls, args, states) -> dict:
+        """The filter's fields read from a query string (see `checked`)."""
+        return cls.checked(
+            states,
+            state=args.get("state", ""),
+            format_id=args.get("format"),
+            theme_id=args.get("theme"),
+            show=args.get("show", "all"),
+            q=args.get("q", ""),
         )
 
     def filter_args(self) -> dict[str, str]:
@@ -540,14 +543,7 @@ class TableQuery(ProposalFilter):
         return cls(
             sort=sort if sort in SORT_KEYS else "todo",
             descending=args.get("order") == "desc",
-            **cls.checked(
-                states,
-                state=args.get("state", ""),
-                format_id=args.get("format"),
-                theme_id=args.get("theme"),
-                show=args.get("show", "all"),
-                q=args.get("q", ""),
-            ),
+            **cls.from_args(args, states),
         )
 
     def args(self, **changes) -> dict[str, str]:
@@ -874,14 +870,9 @@ class ReminderPlan:
         }[kind]
 
 
-def reminder_plan(event: Event) -> ReminderPlan:
-    """Who the reminders would reach: speakers of accepted (or confirmed) sessions, as the case may be."""
-    unconfirmed = db.session.scalars(
-        _with_recipients(
-            sa.select(Session).where(Session.event_id == event.id, Session.state == SessionState.accepted)
-        ).order_by(Session.title, Session.id)
-    ).all()
-    programme_speakers = (
+def programme_speaker_ids(event: Event) -> sa.Select:
+    """The speakers (profile ids) taking part in the event's accepted or confirmed sessions, as a subquery."""
+    return (
         sa.select(SessionSpeaker.speaker_id)
         .join(Session, Session.id == SessionSpeaker.session_id)
         .where(
@@ -890,9 +881,18 @@ def reminder_plan(event: Event) -> ReminderPlan:
             SessionSpeaker.invitation_state != InvitationState.declined,
         )
     )
+
+
+def reminder_plan(event: Event) -> ReminderPlan:
+    """Who the reminders would reach: speakers of accepted (or confirmed) sessions, as the case may be."""
+    unconfirmed = db.session.scalars(
+        _with_recipients(
+            sa.select(Session).where(Session.event_id == event.id, Session.state == SessionState.accepted)
+        ).order_by(Session.title, Session.id)
+    ).all()
     speakers = db.session.scalars(
         sa.select(SpeakerProfile)
-        .where(SpeakerProfile.id.in_(programme_speakers), SpeakerProfile.email != "")
+        .where(SpeakerProfile.id.in_(programme_speaker_ids(event)), SpeakerProfile.email != "")
         .order_by(SpeakerProfile.full_name, SpeakerProfile.id)
     ).all()
     available = set(
