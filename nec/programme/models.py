@@ -139,3 +139,18 @@ class GeneratorRun(Base):
 
     event: Mapped[Event] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+
+class DeviceAgenda(Base):
+    """The calendar subscription of a visitor without an account: the sessions their device keeps, behind a
+    random link. Only a hash of the link's secret is stored, and no personal data (no name, no address)."""
+
+    __tablename__ = "device_agendas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The chosen sessions' ids, "12,5,7" (public sessions of the event only, kept in the visitor's order).
+    session_ids: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

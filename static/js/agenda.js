@@ -36,6 +36,30 @@
     }
   }
 
+  // The calendar subscription without an account (device-calendar.js): send it the new list of ids.
+  function syncCalendar(ids, form) {
+    var link;
+    try {
+      link = JSON.parse(window.localStorage.getItem("nec-agenda-link:" + scope.getAttribute("data-event")) || "null");
+    } catch (error) {
+      return;
+    }
+    if (!link || typeof link.update !== "string" || link.update.charAt(0) !== "/" || !window.fetch) {
+      return;
+    }
+    var token = form.querySelector("input[name='csrf_token']");
+    var body = new FormData();
+    body.append("csrf_token", token ? token.value : "");
+    body.append("ids", ids.join(","));
+    window.fetch(link.update, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
+      .then(function (response) {
+        if (response.status === 404) { // the link was deleted: forget it
+          window.localStorage.removeItem("nec-agenda-link:" + scope.getAttribute("data-event"));
+        }
+      })
+      .catch(function () {});
+  }
+
   function announce(message) {
     if (status && message) {
       status.textContent = "";
@@ -92,6 +116,7 @@
         form.submit(); // no storage on this device: fall back to the server (it asks to sign in)
         return;
       }
+      syncCalendar(ids, form);
       if (onMinePage && !marked) {
         window.location.replace(mineUrl(ids));
         return;

@@ -511,7 +511,7 @@ def test_purge_deletes_exactly_the_old_rows_and_keeps_the_recent_ones(app, db, m
     output = _purge(app)
 
     assert output.startswith("Supprimés :")
-    assert _counts_in(output) == [2, 2, 1, 1, 0, 0]
+    assert _counts_in(output) == [2, 2, 1, 1, 0, 0, 0]
     db.session.expire_all()
     subjects = set(db.session.scalars(sa.select(OutboxMessage.subject)))
     assert subjects == {"récent envoyé", "vieux en attente"}
@@ -528,7 +528,7 @@ def test_purge_deletes_exactly_the_old_rows_and_keeps_the_recent_ones(app, db, m
     assert (created.actor_id, created.target_id) == (None, None)
 
     # Idempotent: a second run finds nothing more.
-    assert _counts_in(_purge(app)) == [0, 0, 0, 0, 0, 0]
+    assert _counts_in(_purge(app)) == [0, 0, 0, 0, 0, 0, 0]
 
 
 def test_purge_follows_the_configured_retention_periods(app, db, make_user, monkeypatch):

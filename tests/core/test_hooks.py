@@ -42,7 +42,7 @@ def test_importing_the_models_registers_every_module_hooks():
         "proposals.reviews",
         "registrations",
     ]
-    assert found["purges"] == ["proposals.not_retained", "registrations.anonymised"]
+    assert found["purges"] == ["proposals.not_retained", "registrations.anonymised", "programme.device_agendas"]
     assert "accepted" in found["mail_kinds"] and len(found["mail_kinds"]) == 10
     assert {k: v for k, v in found.items() if isinstance(v, int)} == {
         "speaker_checks": 1,

@@ -89,7 +89,14 @@ ACCESS: dict[str, list[Case]] = {
     "programme_exports.schedule_xml": case(PUBLIC),
     "programme_exports.session_ics": case(PUBLIC, session_id="released"),
     "programme_exports.mine_ics": case(LINK, query="token={subscription_token}"),
-    "programme_exports.subscribe": case(SIGNED_IN),
+    "programme_exports.subscribe": case(PUBLIC),
+    # A calendar subscription without an account: the random secret in the address is the permission
+    # (once a role has deleted the link, it answers 404 to everyone).
+    "programme_exports.create_device_calendar": case(PUBLIC),
+    "programme_exports.device_calendar": case(LINK, answers_404=True, token="device_token"),
+    "programme_exports.update_device_calendar": case(LINK, answers_404=True, token="device_token"),
+    "programme_exports.delete_device_calendar": case(LINK, answers_404=True, token="device_token"),
+    "programme_exports.device_calendar_ics": case(LINK, answers_404=True, token="device_token"),
     "programme_exports.reset_subscription": case(SIGNED_IN),
     # --- links sent by e-mail --------------------------------------------------------------------------------
     "proposals_speaker.invitation": case(LINK, token="invitation_token"),
@@ -184,6 +191,7 @@ KNOWN_FORMS: dict[str, list[tuple[str, str]]] = {
     "proposals_review.apply": [],  # a button, shown once a decision is prepared
     "proposals_call.reset_mail_template": [],  # a button, shown once a wording is customised
     "programme_public.merge_favourites": [("ids", "1,2")],  # agenda-merge.js, for a signed-in person
+    "programme_exports.update_device_calendar": [("ids", "{released}")],  # agenda.js, without an account
 }
 
 # Ids of one event's objects: in a cross-event case, event B's ids go into event A's addresses.

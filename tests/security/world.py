@@ -21,7 +21,7 @@ from nec.core.db import utcnow
 from nec.events.models import Event, EventDay, FormatKind, Room, SessionFormat, Theme
 from nec.extensions import db
 from nec.programme.editor import services as editor
-from nec.programme.exports import subscriptions
+from nec.programme.exports import device_calendars, subscriptions
 from nec.programme.models import Favourite, GeneratorRun, ScheduleVersion, Slot
 from nec.programme.releases.versions import latest_release
 from nec.proposals.call import services as call_rules
@@ -260,6 +260,7 @@ def build_world() -> World:
         magic_token=issue_login_token(stranger, LoginTokenPurpose.magic_link),
         signup_token=issue_login_token(newcomer, LoginTokenPurpose.magic_link),
         subscription_token=subscriptions.subscription_token(speaker, event),
+        device_token=device_calendars.create(event, [_ids(event)["released"]]),
     )
     b_ids = _ids(other)
     b_ids.update(own=b_ids["proposal"], own_draft=b_ids["proposal"], other_draft=b_ids["proposal"])

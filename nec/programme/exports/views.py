@@ -7,15 +7,16 @@ import hashlib
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required, login_user
+from flask_login import current_user, login_required, login_user
 
 from nec.core.actions import run
 from nec.core.links import base_url
 from nec.core.web import current_actor
+from nec.extensions import limiter
+from nec.programme.exports import device_calendars, subscriptions
 from nec.programme.exports import services as exports
-from nec.programme.exports import subscriptions
 from nec.programme.models import ScheduleVersion
-from nec.programme.public import cache
+from nec.programme.public import agenda, cache
 from nec.programme.releases.versions import content_fingerprint, latest_release, release_slots
 
 bp = Blueprint("programme_exports", __name__)
@@ -127,21 +128,32 @@ def mine_ics():
 
 
 @bp.get("/<ev>/programme/subscribe")
-@login_required
 def subscribe():
+    """A signed-in person's link; a visitor without an account may make a personal link of their device's agenda."""
     event = g.event
+    if not current_user.is_authenticated:
+        ids = agenda.parse_device_ids(request.args.get("ids"))
+        return _private_page(render_template("programme/exports/subscribe_device.html", event=event, ids=ids))
     token = subscriptions.subscription_token(current_actor(), event)
-    https_url = base_url() + url_for(".mine_ics", token=token)
+    return _subscription_page(url_for(".mine_ics", token=token))
+
+
+def _subscription_page(feed_path: str, device_token: str | None = None) -> Response:
+    https_url = base_url() + feed_path
     webcal_url = "webcal://" + https_url.partition("://")[2]
-    response = Response(
-        render_template(
-            "programme/exports/subscribe.html",
-            event=event,
-            https_url=https_url,
-            webcal_url=webcal_url,
-            released=latest_release(event) is not None,
-        )
+    page = render_template(
+        "programme/exports/subscribe.html",
+        event=g.event,
+        https_url=https_url,
+        webcal_url=webcal_url,
+        released=latest_release(g.event) is not None,
+        device_token=device_token,
     )
+    return _private_page(page)
+
+
+def _private_page(page: str) -> Response:
+    response = Response(page)
     response.headers["Cache-Control"] = "no-store"  # the page holds a private link
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -163,6 +175,85 @@ def reset_subscription():
         "success",
     )
     return redirect(url_for(".subscribe"))
+
+
+# --- a subscription without an account (the agenda kept on the visitor's device) ---------------------
+
+DEVICE_CREATE_LIMIT = "5 per minute; 30 per day"
+DEVICE_UPDATE_LIMIT = "30 per minute; 600 per day"
+
+
+def _unknown_device_link():
+    return _not_found(
+        _(
+            "Ce lien d'agenda n'existe pas ou a été supprimé. Depuis « Mon programme », vous pouvez "
+            "créer un nouveau lien d'abonnement."
+        )
+    )
+
+
+@bp.post("/<ev>/programme/device-calendars")
+@limiter.limit(DEVICE_CREATE_LIMIT)
+def create_device_calendar():
+    ids = agenda.parse_device_ids(request.form.get("ids"))
+    token, problem = run(lambda: device_calendars.create(g.event, ids))
+    if problem is not None:
+        return _error(problem.message, 409)
+    flash(
+        _("Votre lien d'abonnement est prêt. Gardez-le pour vous : il montre les sessions que vous avez choisies."),
+        "success",
+    )
+    return redirect(url_for(".device_calendar", token=token))
+
+
+@bp.get("/<ev>/programme/device-calendars/<token>")
+def device_calendar(token: str):
+    if device_calendars.find(g.event, token) is None:
+        return _unknown_device_link()
+    return _subscription_page(url_for(".device_calendar_ics", token=token), device_token=token)
+
+
+@bp.post("/<ev>/programme/device-calendars/<token>/sessions")
+@limiter.limit(DEVICE_UPDATE_LIMIT)
+def update_device_calendar(token: str):
+    """Sent by static/js/agenda.js when the visitor adds or removes a session on this device."""
+    link = device_calendars.find(g.event, token)
+    if link is None:
+        return _unknown_device_link()
+    ids = agenda.parse_device_ids(request.form.get("ids"))
+    kept, problem = run(lambda: device_calendars.update(link, ids))
+    if problem is not None:
+        return _error(problem.message, 409)
+    return {"sessions": kept}
+
+
+@bp.post("/<ev>/programme/device-calendars/<token>/delete")
+def delete_device_calendar(token: str):
+    link = device_calendars.find(g.event, token)
+    if link is None:
+        return _unknown_device_link()
+    _result, problem = run(lambda: device_calendars.delete(link))
+    if problem is not None:
+        return _error(problem.message, 409)
+    flash(_("Le lien d'abonnement est supprimé : votre agenda ne recevra plus ces sessions."), "success")
+    return redirect(url_for("programme_public.mine"))
+
+
+@bp.get("/<ev>/programme/calendars/<token>.ics")
+def device_calendar_ics(token: str):
+    """Read by calendar apps: the random secret in the address is the permission."""
+    link = device_calendars.find(g.event, token)
+    if link is None:
+        return _unknown_device_link()
+    run(lambda: device_calendars.mark_used(link))  # the date of use, which the retention purge reads
+    body = device_calendars.device_calendar(link, g.event, base_url())
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{g.event.slug}-mon-programme.ics"'
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response.make_conditional(request)
 
 
 # --- helpers -----------------------------------------------------------------------------------------

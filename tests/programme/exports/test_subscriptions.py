@@ -49,10 +49,14 @@ def fan(db, make_user, programme):
 # --- the subscription page -------------------------------------------------------------------------------
 
 
-def test_subscribe_page_asks_an_anonymous_visitor_to_log_in(client, programme):
-    response = client.get(EV + "/programme/subscribe")
-    assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
+def test_subscribe_page_offers_an_anonymous_visitor_a_link_without_account(client, programme):
+    response = client.get(EV + "/programme/subscribe", query_string={"ids": "3,8"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    assert "Créer mon lien d&#39;abonnement" in page or "Créer mon lien d'abonnement" in page
+    assert 'name="ids" value="3,8"' in page
+    assert "/login" in page  # signing in stays possible
 
 
 def test_subscribe_page_shows_webcal_and_https_links_that_work(app, client, programme, fan):
