@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.support.redis_server",
     "tests.support.factories",
     "tests.support.events",
+    "tests.support.ratelimit",
 ]
 
 DATABASES = ["sqlite", "postgresql"]
