@@ -11,7 +11,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time, get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
@@ -31,7 +31,7 @@ from nec.core.mail_templates import (
 )
 from nec.core.models import MailTemplate
 from nec.core.time import to_local
-from nec.core.web import localised_pattern
+from nec.core.web import clock_text
 from nec.events.models import Event, SessionFormat
 from nec.extensions import db
 from nec.proposals.mail_kinds import MailTemplateKind
@@ -95,7 +95,7 @@ def format_instant(instant: datetime, tz_name: str, now: datetime | None = None)
     day = format_date(local.date(), "d MMMM y" if show_year else "d MMMM")
     if local.day == 1 and str(get_locale() or "fr").startswith("fr"):
         day = "1er" + day[1:]
-    hour = format_time(local.replace(tzinfo=None).time(), localised_pattern("HH'h'mm"), rebase=False)
+    hour = clock_text(local.replace(tzinfo=None))
     return _("%(day)s à %(time)s", day=day, time=hour)
 
 
