@@ -156,6 +156,23 @@ def declined(session) -> list:
     return [part for part in session.speakers if part.invitation_state == InvitationState.declined]
 
 
+def speaker_count(session) -> int:
+    """How many of the session's speakers taking part count for its format's rule (a round table: its panelists)."""
+    kind = FormatKind(session.format.kind)
+    if kind is FormatKind.talk:  # a talk counts everyone, whatever their role
+        return len(taking_part(session))
+    roles = SPEAKER_COUNT_RULES[kind][0]
+    return sum(1 for part in taking_part(session) if SpeakerRole(part.role) in roles)
+
+
+def speaker_range_text(kind: FormatKind) -> str:
+    """What the kind of session asks, in French: "de 2 à 5 intervenant·es", "au moins 1 intervenant·e"."""
+    minimum, maximum = speaker_count_range(kind)
+    if maximum is None:
+        return ngettext("au moins %(num)d intervenant·e", "au moins %(num)d intervenant·es", minimum)
+    return _("de %(min)d à %(max)d intervenant·es", min=minimum, max=maximum)
+
+
 def speaker_count_warning(session) -> str | None:
     """Whether the session's speakers (those taking part) break its format's count, as a French sentence.
 
@@ -165,12 +182,8 @@ def speaker_count_warning(session) -> str | None:
     """
     if not session.speakers:
         return None
-    kind = FormatKind(session.format.kind)
-    roles, minimum, maximum = SPEAKER_COUNT_RULES[kind]
-    if kind is FormatKind.talk:  # a talk counts everyone, whatever their role
-        count = len(taking_part(session))
-    else:
-        count = sum(1 for part in taking_part(session) if SpeakerRole(part.role) in roles)
+    minimum, maximum = speaker_count_range(session.format.kind)
+    count = speaker_count(session)
     if minimum <= count and (maximum is None or count <= maximum):
         return None
     if maximum is None:
