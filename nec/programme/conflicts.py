@@ -23,6 +23,7 @@ from nec.core.web import localised_pattern
 from nec.events.models import Event, EventDay, FormatKind
 from nec.programme.models import Slot
 from nec.proposals.models import InvitationState, SessionState, SpeakerProfile
+from nec.proposals.session_speakers import speaker_count_warning
 
 
 class Kind(StrEnum):
@@ -36,6 +37,7 @@ class Kind(StrEnum):
     plenary = "plenary"  # another session during a plenary
     accessibility = "accessibility"  # needs a step-free room and the room is not
     unconfirmed = "unconfirmed"  # not confirmed by its speakers (or no longer taking place)
+    lineup = "lineup"  # fewer or more speakers than its format asks (a co-speaker declined)
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,16 @@ def find(event: Event, slots: Sequence[Slot]) -> list[ConflictWarning]:
                         title=title,
                         state=session.state.title,
                     ),
+                    (session.id,),
+                )
+            )
+        # Fewer (or more) speakers than its format asks.
+        lineup = speaker_count_warning(session)
+        if lineup is not None:
+            found.append(
+                ConflictWarning(
+                    Kind.lineup,
+                    _("« %(title)s » — %(rule)s.", title=title, rule=lineup),
                     (session.id,),
                 )
             )

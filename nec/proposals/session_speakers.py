@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nec.events.models import FormatKind
-from nec.proposals.models import (
-    SpeakerRole,
-)
+from nec.proposals.models import InvitationState, SpeakerRole
 
 # --- the rules of an NEC ---------------------------------------------------------------------------
 
@@ -128,3 +127,75 @@ class SessionSpeakerData:
     full_name: str
     email: str
     role: SpeakerRole
+
+
+# --- the format's speaker count, as a warning ------------------------------------------------------
+
+# For each kind of session: the roles counted and how many of them the format asks (None: no maximum).
+SPEAKER_COUNT_RULES: dict[FormatKind, tuple[tuple[SpeakerRole, ...], int, int | None]] = {
+    FormatKind.round_table: ((SpeakerRole.panelist,), MIN_PANELISTS, MAX_PANELISTS),
+    FormatKind.workshop: ((SpeakerRole.facilitator,), 1, None),
+    FormatKind.talk: ((SpeakerRole.speaker,), 1, 2),
+    FormatKind.plenary: ((SpeakerRole.speaker,), 1, None),
+}
+
+
+def speaker_count_range(kind: FormatKind) -> tuple[int, int | None]:
+    """How many speakers (in the counted roles) the kind of session asks: (minimum, maximum or None)."""
+    _roles, minimum, maximum = SPEAKER_COUNT_RULES[FormatKind(kind)]
+    return minimum, maximum
+
+
+def taking_part(session) -> list:
+    """The session's speakers who have not declined (invited ones still count: they may accept)."""
+    return [part for part in session.speakers if part.invitation_state != InvitationState.declined]
+
+
+def declined(session) -> list:
+    """The session's speakers who declined their invitation."""
+    return [part for part in session.speakers if part.invitation_state == InvitationState.declined]
+
+
+def speaker_count(session) -> int:
+    """How many of the session's speakers taking part count for its format's rule (a round table: its panelists)."""
+    kind = FormatKind(session.format.kind)
+    if kind is FormatKind.talk:  # a talk counts everyone, whatever their role
+        return len(taking_part(session))
+    roles = SPEAKER_COUNT_RULES[kind][0]
+    return sum(1 for part in taking_part(session) if SpeakerRole(part.role) in roles)
+
+
+def speaker_range_text(kind: FormatKind) -> str:
+    """What the kind of session asks, in French: "de 2 à 5 intervenant·es", "au moins 1 intervenant·e"."""
+    minimum, maximum = speaker_count_range(kind)
+    if maximum is None:
+        return ngettext("au moins %(num)d intervenant·e", "au moins %(num)d intervenant·es", minimum)
+    return _("de %(min)d à %(max)d intervenant·es", min=minimum, max=maximum)
+
+
+def speaker_count_warning(session) -> str | None:
+    """Whether the session's speakers (those taking part) break its format's count, as a French sentence.
+
+    E.g. "Table ronde : 2 à 5 intervenant·es attendu·es, 1 seul·e prévu·e". None when the count is fine.
+    `session` needs its format and speakers loaded. A session with nobody listed at all (one the organisers
+    programmed without entering its people yet) is not checked: there is no lineup to compare.
+    """
+    if not session.speakers:
+        return None
+    minimum, maximum = speaker_count_range(session.format.kind)
+    count = speaker_count(session)
+    if minimum <= count and (maximum is None or count <= maximum):
+        return None
+    if maximum is None:
+        expected = ngettext(
+            "au moins %(num)d intervenant·e attendu·e", "au moins %(num)d intervenant·es attendu·es", minimum
+        )
+    else:
+        expected = _("%(min)d à %(max)d intervenant·es attendu·es", min=minimum, max=maximum)
+    if count == 0:
+        found = _("aucun·e prévu·e")
+    elif count == 1:
+        found = _("1 seul·e prévu·e")
+    else:
+        found = ngettext("%(num)d prévu·e", "%(num)d prévu·es", count)
+    return _("%(format)s : %(expected)s, %(found)s", format=session.format.name, expected=expected, found=found)

@@ -116,7 +116,9 @@ def add_session(
         attendance_mode=mode,
     )
     for position, person in enumerate(speakers):
-        role = SpeakerRole.facilitator if kind == FormatKind.workshop else SpeakerRole.speaker
+        role = {FormatKind.workshop: SpeakerRole.facilitator, FormatKind.round_table: SpeakerRole.panelist}.get(
+            kind, SpeakerRole.speaker
+        )
         session.speakers.append(SessionSpeaker(speaker=person, role=role, position=position))
     db.session.add(session)
     db.session.commit()

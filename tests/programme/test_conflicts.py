@@ -33,8 +33,9 @@ def _kinds(found) -> list[Kind]:
 def test_clean_programme_has_no_warning(small):
     ana = add_speaker(small, "Ana Morel", [(SUMMER, time(9), time(17))])
     ben = add_speaker(small, "Ben Roux", [(WINTER, time(9), time(12)), (SUMMER, time(9), time(12))])
+    chloe = add_speaker(small, "Chloé Petit")
     opening = add_session(small, "Ouverture", kind=FormatKind.plenary, speakers=[ana, ben])
-    table = add_session(small, "Financer son EPN", kind=FormatKind.round_table, speakers=[ana], seats=80)
+    table = add_session(small, "Financer son EPN", kind=FormatKind.round_table, speakers=[ana, chloe], seats=80)
     workshop = add_session(small, "Atelier tiers-lieux", kind=FormatKind.workshop, speakers=[ben], seats=20)
     talk = add_session(small, "Le samedi matin", speakers=[ben])
     put(small, opening, "Grande salle", SUMMER, time(9), time(10))
@@ -503,3 +504,37 @@ def test_day_breaks_are_the_break_slots_and_each_days_lunch(small):
         ("Pause café", coffee.starts_at, coffee.ends_at),
         ("Déjeuner", datetime(2026, 3, 29, 10, 0, tzinfo=UTC), datetime(2026, 3, 29, 11, 30, tzinfo=UTC)),
     ]
+
+
+# --- the format's speaker count ------------------------------------------------------------------------
+
+
+def test_round_table_left_with_one_panelist_after_a_decline_warns_with_the_formats_rule(small):
+    ana = add_speaker(small, "Ana Morel")
+    ben = add_speaker(small, "Ben Roux")
+    table = add_session(small, "Financer son EPN", kind=FormatKind.round_table, speakers=[ana, ben])
+    put(small, table, "Grande salle", SUMMER, time(10), time(11))
+    assert warnings(small) == []
+
+    table.speakers[1].invitation_state = InvitationState.declined
+    db.session.commit()
+    found = warnings(small)
+
+    assert _kinds(found) == [Kind.lineup]
+    assert found[0].message == (
+        "« Financer son EPN » — Table ronde : 2 à 5 intervenant·es attendu·es, 1 seul·e prévu·e."
+    )
+    assert found[0].session_ids == (table.id,)
+
+
+def test_talk_with_three_speakers_warns_and_a_session_without_people_does_not(small):
+    people = [add_speaker(small, name) for name in ("Ana Morel", "Ben Roux", "Chloé Petit")]
+    crowded = add_session(small, "Trois voix", speakers=people)
+    empty = add_session(small, "Accueil")
+    put(small, crowded, "Grande salle", SUMMER, time(10), time(11))
+    put(small, empty, "Petite salle", SUMMER, time(10), time(11))
+
+    found = warnings(small)
+
+    assert _kinds(found) == [Kind.lineup]
+    assert "1 à 2 intervenant·es attendu·es, 3 prévu·es" in found[0].message

@@ -39,6 +39,7 @@ KIND_LABELS = {
     conflicts.Kind.plenary: _l("Pendant une plénière"),
     conflicts.Kind.accessibility: _l("Salle non accessible"),
     conflicts.Kind.unconfirmed: _l("Session non confirmée"),
+    conflicts.Kind.lineup: _l("Nombre d'intervenant·es hors du format"),
 }
 
 

@@ -18,7 +18,9 @@ from nec.accounts.permissions import organiser_required
 from nec.core import actions
 from nec.core.time import to_local
 from nec.core.web import current_actor
+from nec.programme import conflicts
 from nec.programme import draft as services
+from nec.programme.editor import services as editor
 from nec.programme.generator import bridge, runs
 from nec.programme.generator.bridge import TERM_EXPLANATIONS
 from nec.programme.generator.forms import GeneratorForm
@@ -88,6 +90,7 @@ def show_run(run_id: int):
         report=report,
         costs=_cost_rows(run, report) if report else [],
         timetable_days=_timetable(report["placed"], report.get("rooms", [])) if report else [],
+        lineup_warnings=_lineup_warnings() if report else [],
     )
 
 
@@ -117,10 +120,17 @@ def draft():
         timetable_days=_timetable(rows, [room.name for room in g.event.rooms]),
         count=sum(1 for row in rows if not row["is_break"]),
         release=release,
+        lineup_warnings=_lineup_warnings(),
     )
 
 
 # --- presentation helpers -----------------------------------------------------------------------------
+
+
+def _lineup_warnings() -> list[conflicts.ConflictWarning]:
+    """The draft's sessions whose speakers (as they are now: someone may have declined) break their format."""
+    found = conflicts.find(g.event, editor.board_slots(g.event))
+    return [warning for warning in found if warning.kind == conflicts.Kind.lineup]
 
 
 def _cost_rows(run, report: dict) -> list[dict]:

@@ -34,6 +34,7 @@ def manage():
     slots = editor.board_slots(event)
     draft = publishing.publishable(slots)
     status = 422 if form.is_submitted() else 200
+    warnings = conflicts.find(event, slots)
     return (
         render_template(
             "programme/releases/manage.html",
@@ -43,7 +44,8 @@ def manage():
             preview=publishing.preview(event),
             draft_count=sum(1 for slot in draft if slot.session_id is not None),
             releases=publishing.past_releases(event),
-            warning_count=len(conflicts.find(event, slots)),
+            warning_count=len(warnings),
+            lineup_warnings=[w for w in warnings if w.kind == conflicts.Kind.lineup],
         ),
         status,
     )

@@ -18,6 +18,7 @@ from nec.proposals.models import Decision, QuestionTarget, SessionState
 from nec.proposals.review import services as review
 from nec.proposals.review.forms import CriterionForm, review_form_class
 from nec.proposals.review.services import ProposalFilter, TableQuery
+from nec.proposals.session_speakers import speaker_count_warning
 
 bp = Blueprint("proposals_review", __name__)
 
@@ -144,6 +145,7 @@ def index():
         to_do=sum(1 for r in everything if r.to_do),
         has_criteria=bool(review.list_criteria(g.event)),
         is_organiser=is_organiser,
+        lineup_of=speaker_count_warning,
     )
 
 
@@ -171,6 +173,7 @@ def _render_review(session, form, criteria, own, me):
         answers=_answers(session),
         is_open=session.state == SessionState.submitted,
         list_args=ProposalFilter.parse(request.args).args(),
+        lineup_warning=speaker_count_warning(session),
     )
 
 
@@ -235,6 +238,7 @@ def proposals():
             ("median", _("Médiane")),
             ("decision", _("Décision préparée")),
         ],
+        lineup_of=speaker_count_warning,
     )
 
 
@@ -306,6 +310,7 @@ def proposal(session_id: int):
         row=row,
         answers=_answers(session),
         list_args=TableQuery.parse(request.args).args(),
+        lineup_warning=speaker_count_warning(session),
     )
 
 
@@ -353,6 +358,7 @@ def decisions():
         recipients_of=review.recipients_of,
         accepted_wording=(accepted_subject, accepted_body),
         rejected_wording=(rejected_subject, rejected_body),
+        lineup_of=speaker_count_warning,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nec.extensions import db
 from nec.proposals.models import (
@@ -15,6 +16,7 @@ from nec.proposals.models import (
     SessionState,
     SpeakerProfile,
 )
+from nec.proposals.session_speakers import declined, speaker_count, speaker_count_range, speaker_range_text
 from nec.proposals.speaker.confirmation import confirmation_token
 from nec.proposals.speaker.profiles import profile_is_complete
 from nec.proposals.speaker.submission import editing_status, is_submitter, session_speaker_of
@@ -25,8 +27,49 @@ from nec.proposals.speaker.submission import editing_status, is_submitter, sessi
 @dataclass
 class NextStep:
     label: str
-    endpoint: str
+    endpoint: str | None  # None: a link elsewhere (`href`) or, without one, words only
     values: dict = field(default_factory=dict)
+    detail: str = ""  # why, said before the step's button
+    href: str = ""
+
+
+def replace_declined_step(session: Session, user, now: datetime) -> NextStep | None:
+    """For the submitter: a co-speaker declined and the session is left below its format's count."""
+    if not is_submitter(session, user) or session.state not in (
+        SessionState.submitted,
+        SessionState.accepted,
+        SessionState.confirmed,
+    ):
+        return None
+    gone = declined(session)
+    minimum, _maximum = speaker_count_range(session.format.kind)
+    count = speaker_count(session)
+    if not gone or count >= minimum:
+        return None
+    names = ", ".join(part.speaker.full_name for part in gone)
+    detail = " ".join(
+        (
+            ngettext(
+                "%(names)s a décliné l'invitation.", "%(names)s ont décliné l'invitation.", len(gone), names=names
+            ),
+            ngettext(
+                "Le format « %(format)s » demande %(range)s : il en reste %(num)d.",
+                "Le format « %(format)s » demande %(range)s : il en reste %(num)d.",
+                count,
+                format=session.format.name,
+                range=speaker_range_text(session.format.kind),
+            ),
+        )
+    )
+    if editing_status(session, now)[0]:
+        return NextStep(
+            _("Inviter une autre personne"), "proposals_speaker.edit_proposal", {"session_id": session.id}, detail
+        )
+    contact = session.event.contact_email
+    detail += " " + _("La proposition ne se modifie plus : demandez à l'équipe organisatrice d'ajouter quelqu'un.")
+    if contact:
+        return NextStep(_("Écrire à l'équipe organisatrice"), None, {}, detail, f"mailto:{contact}")
+    return NextStep("", None, {}, detail)
 
 
 def next_steps(session: Session, user, profile: SpeakerProfile | None, now: datetime) -> list[NextStep]:
@@ -48,6 +91,9 @@ def next_steps(session: Session, user, profile: SpeakerProfile | None, now: date
         return steps
     if state in (SessionState.withdrawn, SessionState.rejected, SessionState.declined, SessionState.cancelled):
         return steps
+    replace = replace_declined_step(session, user, now)
+    if replace is not None:
+        steps.append(replace)
     if state is SessionState.accepted:
         steps.append(
             NextStep(

@@ -11,7 +11,7 @@ from nec.accounts.models import EventRole, EventRoleKind
 from nec.core.time import to_local
 from nec.events.models import FormatKind
 from nec.extensions import db
-from nec.proposals.models import SessionState
+from nec.proposals.models import InvitationState, SessionState
 from tests.programme.editor.helpers import all_slots, put, put_break
 from tests.programme.small_event import SUMMER, WINTER, add_session, add_speaker, draft_slots, small_event
 from tests.support.web import log_in, page_text
@@ -815,3 +815,20 @@ def test_winter_and_summer_days_show_the_same_local_hours(client, organiser, sma
     for day in (WINTER, SUMMER):
         text = page_text(client.get(f"{base}/?day={day.isoformat()}"))
         assert "10h00–11h00" in text, day
+
+
+def test_board_warns_of_a_round_table_left_with_one_panelist(client, organiser, small):
+    ana, ben = add_speaker(small, "Ana Morel"), add_speaker(small, "Ben Roux")
+    table = add_session(small, "Financer son EPN", kind=FormatKind.round_table, speakers=[ana, ben])
+    put(small, table, "Grande salle", SUMMER, time(10), time(11))
+    table.speakers[1].invitation_state = InvitationState.declined
+    db.session.commit()
+    log_in(client, organiser)
+
+    response = client.get(f"{_base(small)}/?day=2026-03-29")
+
+    assert "Avertissements (1)" in page_text(response)
+    assert (
+        "Nombre d'intervenant·es hors du format : « Financer son EPN » — Table ronde : "
+        "2 à 5 intervenant·es attendu·es, 1 seul·e prévu·e."
+    ) in _words(response)

@@ -8,12 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from nec.accounts.models import EventRole, EventRoleKind
+from nec.events.models import FormatKind
 from nec.extensions import db
 from nec.programme import draft as services
 from nec.programme.models import GeneratorRun, RunState, ScheduleVersion, Slot
 from nec.programme.releases import services as publishing
 from nec.programme.solver.solve import Weights
-from nec.proposals.models import AttendanceMode, SessionState
+from nec.proposals.models import AttendanceMode, InvitationState, SessionState
 from tests.programme.generator.support import GENERATOR_FORM, runs_of
 from tests.programme.small_event import (
     add_session,
@@ -304,3 +305,25 @@ def test_generator_timetable_writes_times_the_one_french_way(client, organiser, 
 
     assert "09h30" in text and "de 09h30 à 10h45" in text
     assert "09 h 30" not in text and "09:30" not in text
+
+
+def test_run_report_and_draft_list_a_round_table_left_with_one_panelist(client, organiser, small, wait_for_runs):
+    ana, ben = add_speaker(small, "Ana Morel"), add_speaker(small, "Ben Roux")
+    table = add_session(small, "Financer son EPN", kind=FormatKind.round_table, speakers=[ana, ben])
+    add_session(small, "Une intervention", speakers=[ana])
+    table.speakers[1].invitation_state = InvitationState.declined
+    db.session.commit()
+    log_in(client, organiser)
+
+    response = client.post(f"/{small.event.slug}/manage/generator", data=VALID)
+    [run] = runs_of(small.event)
+    assert wait_for_runs(run.id, timeout=60)
+    db.session.rollback()
+
+    rule = "« Financer son EPN » — Table ronde : 2 à 5 intervenant·es attendu·es, 1 seul·e prévu·e."
+    report = page_text(client.get(response.headers["Location"]))
+    assert "2 sessions placées sur 2." in report
+    assert "Sessions hors des règles de leur format" in report and rule in report
+    assert "Une intervention »" not in report  # the talk of one speaker is fine
+    draft_page = page_text(client.get(f"/{small.event.slug}/manage/generator/draft"))
+    assert "Sessions hors des règles de leur format" in draft_page and rule in draft_page

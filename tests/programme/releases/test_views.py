@@ -265,3 +265,15 @@ def test_feed_has_one_entry_per_release(client, app, programme, organiser):
     assert "Nouvel horaire &lt;important&gt;" in content.text  # the comment is escaped inside the HTML
     raw = client.get("/nec-publier/programme/changes.atom").get_data(as_text=True)
     assert "&lt;ul" in raw and "<ul" not in raw
+
+
+def test_manage_page_lists_the_sessions_breaking_their_formats_speaker_count(client, programme, organiser):
+    log_in(client, organiser)
+
+    page = text(client.get("/nec-publier/manage/releases"))
+
+    # The round table has its moderator and a single panelist.
+    assert "Sessions dont le nombre d'intervenant·es ne respecte pas le format :" in page
+    assert (
+        "« Le métier de médiateur numérique » — Table ronde : 2 à 5 intervenant·es attendu·es, 1 seul·e prévu·e."
+    ) in page
