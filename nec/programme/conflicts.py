@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 
-from flask_babel import format_date, format_time
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from nec.core.time import localize, to_local
-from nec.core.web import localised_pattern
+from nec.core.web import clock_text
 from nec.events.models import Event, EventDay, FormatKind
 from nec.programme.models import Slot
 from nec.proposals.models import InvitationState, SessionState, SpeakerProfile
@@ -305,4 +305,4 @@ def _merged(windows: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime
 
 
 def _clock(at: time) -> str:
-    return format_time(at, localised_pattern("HH'h'mm"))
+    return clock_text(at)
