@@ -179,11 +179,17 @@ def test_dashboard_says_where_the_call_stands(db, as_organiser, event, opens, cl
 
 @pytest.fixture
 def programme(db, event, organiser, make_session, make_slot):
-    """Three accepted sessions, two of them placed in the same room at the same time (a warning)."""
+    """Three accepted talks (one speaker each fits the format), two of them placed in the same room at the
+    same time (a warning)."""
     room = services.add_room(event, organiser, name="Salle Jean Moulin")
     db.session.commit()
     sessions = [
-        make_session(f"Session {n}", state=SessionState.confirmed, speakers=((f"P{n}", f"p{n}@example.org", "EPN"),))
+        make_session(
+            f"Session {n}",
+            state=SessionState.confirmed,
+            kind=FormatKind.talk,
+            speakers=((f"P{n}", f"p{n}@example.org", "EPN"),),
+        )
         for n in range(3)
     ]
     make_slot(sessions[0], _at(event, 10), room=room)

@@ -232,11 +232,14 @@ def delete_device_calendar(token: str):
     link = device_calendars.find(g.event, token)
     if link is None:
         return _unknown_device_link()
+    # "Mon programme" with the sessions named in its address: without them its script reloads the page
+    # with the device's own list, and the confirmation would be lost on the way.
+    ids = ",".join(str(i) for i in sorted(device_calendars.session_ids(link)))
     _result, problem = run(lambda: device_calendars.delete(link))
     if problem is not None:
         return _error(problem.message, 409)
     flash(_("Le lien d'abonnement est supprimé : votre agenda ne recevra plus ces sessions."), "success")
-    return redirect(url_for("programme_public.mine"))
+    return redirect(url_for("programme_public.mine", ids=ids or None))
 
 
 @bp.get("/<ev>/programme/calendars/<token>.ics")

@@ -402,18 +402,15 @@ class ProposalFilter:
     @classmethod
     def parse(cls, args, states=REVIEW_STATES) -> ProposalFilter:
         """Read state / format / theme / show / q from a query string."""
-        return cls(**cls.from_args(args, states))
-
-    @classmethod
-    def from_args(cls, args, states) -> dict:
-        """The filter's fields read from a query string (see `checked`)."""
-        return cls.checked(
-            states,
-            state=args.get("state", ""),
-            format_id=args.get("format"),
-            theme_id=args.get("theme"),
-            show=args.get("show", "all"),
-            q=args.get("q", ""),
+        return cls(
+            **cls.checked(
+                states,
+                state=args.get("state", ""),
+                format_id=args.get("format"),
+                theme_id=args.get("theme"),
+                show=args.get("show", "all"),
+                q=args.get("q", ""),
+            )
         )
 
     def filter_args(self) -> dict[str, str]:
@@ -543,7 +540,14 @@ class TableQuery(ProposalFilter):
         return cls(
             sort=sort if sort in SORT_KEYS else "todo",
             descending=args.get("order") == "desc",
-            **cls.from_args(args, states),
+            **cls.checked(
+                states,
+                state=args.get("state", ""),
+                format_id=args.get("format"),
+                theme_id=args.get("theme"),
+                show=args.get("show", "all"),
+                q=args.get("q", ""),
+            ),
         )
 
     def args(self, **changes) -> dict[str, str]:
