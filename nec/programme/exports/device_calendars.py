@@ -12,25 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
-from dataclasses import replace
 from datetime import datetime, timedelta
 
-import icalendar
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from nec.accounts.personal_data import AFTER_EVENT_RETENTION
 from nec.core.db import utcnow
 from nec.core.hooks import RetentionPurge
-from nec.core.text import clean_text
 from nec.events.models import Event
 from nec.extensions import db
-from nec.programme.exports import services as exports
+from nec.programme.exports import subscriptions
 from nec.programme.models import DeviceAgenda
 from nec.programme.public import agenda
 from nec.programme.public import services as public
-from nec.programme.releases.versions import latest_release, release_slots
+from nec.programme.releases.versions import latest_release
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 100
@@ -96,23 +91,7 @@ def mark_used(link: DeviceAgenda) -> bool:
 
 def device_calendar(link: DeviceAgenda, event: Event, base_url: str) -> bytes:
     """The link's sessions in the latest release, as iCalendar (an empty calendar before it)."""
-    title = clean_text(_("Mon programme – %(event)s", event=event.title), single_line=True)
-    version = latest_release(event)
-    if version is None:
-        calendar = icalendar.Calendar.new(prodid=f"-//Numérique en Communs//{exports.GENERATOR_NAME}//FR", name=title)
-        calendar.add("x-wr-calname", title)
-        return calendar.to_ical()
-    wanted = session_ids(link)
-    schedule = exports.build_schedule(event, version, release_slots(version), base_url)
-    schedule = replace(schedule, slots=[slot for slot in schedule.slots if slot.session_id in wanted])
-    document = icalendar.Calendar.from_ical(exports.get_exporter("ics").render(schedule))
-    for key in ("NAME", "X-WR-CALNAME", "UID"):
-        document.pop(key, None)
-    document.add("name", title)
-    document.add("x-wr-calname", title)
-    document.add("uid", str(uuid.uuid5(exports.GUID_NAMESPACE, f"{event.slug}/calendars/device/{link.id}")))
-    document.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
-    return document.to_ical()
+    return subscriptions.agenda_calendar(event, session_ids(link), f"device/{link.id}", base_url)
 
 
 def purge_unused(now: datetime, dry_run: bool) -> int:

@@ -69,13 +69,18 @@ def revoke_subscriptions(user: User, event: Event, *, actor: User) -> None:
 
 def personal_calendar(user: User, event: Event, base_url: str) -> bytes:
     """The person's favourites in the latest release, as iCalendar (an empty calendar before it)."""
+    return agenda_calendar(event, agenda.favourite_ids(user, event), f"mine/{user.id}", base_url)
+
+
+def agenda_calendar(event: Event, wanted: set[int], identity: str, base_url: str) -> bytes:
+    """These sessions of the latest release, as the iCalendar of a "Mon programme" (an account's or a
+    device's); `identity` makes its UID, stable for the same agenda."""
     title = clean_text(_("Mon programme – %(event)s", event=event.title), single_line=True)
     version = latest_release(event)
     if version is None:
         calendar = icalendar.Calendar.new(prodid=f"-//Numérique en Communs//{exports.GENERATOR_NAME}//FR", name=title)
         calendar.add("x-wr-calname", title)
         return calendar.to_ical()
-    wanted = agenda.favourite_ids(user, event)
     schedule = exports.build_schedule(event, version, release_slots(version), base_url)
     schedule = replace(schedule, slots=[slot for slot in schedule.slots if slot.session_id in wanted])
     document = icalendar.Calendar.from_ical(exports.get_exporter("ics").render(schedule))
@@ -84,6 +89,6 @@ def personal_calendar(user: User, event: Event, base_url: str) -> bytes:
         document.pop(key, None)
     document.add("name", title)
     document.add("x-wr-calname", title)
-    document.add("uid", str(uuid.uuid5(exports.GUID_NAMESPACE, f"{event.slug}/calendars/mine/{user.id}")))
+    document.add("uid", str(uuid.uuid5(exports.GUID_NAMESPACE, f"{event.slug}/calendars/{identity}")))
     document.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     return document.to_ical()
