@@ -57,7 +57,17 @@ from nec.proposals.models import (
     SpeakerRole,
     StructureType,
 )
-from nec.registrations.models import Attendance, Registration, RegistrationState, Seat, SeatState
+from nec.registrations.models import (
+    Attendance,
+    CheckIn,
+    EventReminder,
+    Registration,
+    RegistrationSettings,
+    RegistrationState,
+    Seat,
+    SeatCounter,
+    SeatState,
+)
 from nec.visio.models import VisioRoom
 
 DEMO_SLUG = "nec-sud-charente"
@@ -846,7 +856,7 @@ def load_demo(password: str | None = None) -> DemoLoaded | None:
     sessions = _build_sessions(event, formats, themes, speakers, rng)
     _build_availabilities(speakers, sessions, rng)
     registrations = _build_registrations(event, rng)
-    seats = _build_seats(registrations, sessions, rng)
+    seats, counters = _build_seats(registrations, sessions, rng)
     organiser = _demo_user(ORGANISER_EMAIL, ORGANISER_NAME, password)
     reviewer = _demo_user(REVIEWER_EMAIL, REVIEWER_NAME, password, same_as=organiser)
 
@@ -858,6 +868,7 @@ def load_demo(password: str | None = None) -> DemoLoaded | None:
     db.session.add_all(questions)
     db.session.add_all(registrations)
     db.session.add_all(seats)
+    db.session.add_all(counters)
     db.session.add_all(
         [
             EventRole(event=event, user=organiser, role=EventRoleKind.organiser),
@@ -928,6 +939,10 @@ def delete_demo() -> bool:
     db.session.expunge_all()
     statements = [
         sa.delete(Seat).where(sa.or_(Seat.session_id.in_(session_ids), Seat.registration_id.in_(registration_ids))),
+        sa.delete(SeatCounter).where(SeatCounter.session_id.in_(session_ids)),
+        sa.delete(CheckIn).where(CheckIn.registration_id.in_(registration_ids)),
+        sa.delete(EventReminder).where(EventReminder.registration_id.in_(registration_ids)),
+        sa.delete(RegistrationSettings).where(RegistrationSettings.event_id == eid),
         sa.delete(Favourite).where(Favourite.session_id.in_(session_ids)),
         sa.delete(VisioRoom).where(VisioRoom.event_id == eid),
         sa.delete(Slot).where(sa.or_(Slot.version_id.in_(version_ids), Slot.session_id.in_(session_ids))),
@@ -1329,7 +1344,7 @@ def _build_registrations(event, rng) -> list[Registration]:
     emails = set()
     for i, (first, last, _female) in enumerate(people):
         kind = rng.choices(types, weights)[0]
-        commune, department = rng.choice(charente) if rng.random() < 0.6 else rng.choice(COMMUNES)
+        commune, _department = rng.choice(charente) if rng.random() < 0.6 else rng.choice(COMMUNES)
         template = rng.choice(PARTICIPANT_STRUCTURES[kind])
         structure = template.format(c=_of(commune), a=rng.choice(ASSOCIATION_NAMES))
         email = _email(first, last, rng.choice(["example.org", "example.net", "example.com"]))
@@ -1345,14 +1360,17 @@ def _build_registrations(event, rng) -> list[Registration]:
             full_name=f"{first} {last}",
             structure=structure,
             structure_type=kind,
-            territory=f"{commune} ({department})",
+            commune=commune,
             attendance=Attendance.online,
             state=RegistrationState.confirmed,
             consent_news=rng.random() < 0.4,
-            consent_share_with_partners=rng.random() < 0.15,
-            accessibility_needs=rng.choice(ACCESSIBILITY_NEEDS) if rng.random() < 0.04 else "",
+            consent_image=rng.random() < 0.15,
             created_at=created_at,
+            confirmed_at=created_at + timedelta(minutes=5),
         )
+        if rng.random() < 0.04:
+            registration.consent_accessibility = True
+            registration.accessibility_needs = rng.choice(ACCESSIBILITY_NEEDS)
         registrations.append(registration)
     registrations.sort(key=lambda r: r.created_at)
     for registration in rng.sample(registrations, CANCELLED_REGISTRATIONS):
@@ -1361,7 +1379,7 @@ def _build_registrations(event, rng) -> list[Registration]:
     return registrations
 
 
-def _build_seats(registrations, sessions, rng) -> list[Seat]:
+def _build_seats(registrations, sessions, rng) -> tuple[list[Seat], list[SeatCounter]]:
     """Participants book workshops in the order they registered; a full workshop has a short waiting list."""
     workshops = [s for s in sessions if s.seat_capacity and s.state == SessionState.confirmed]
     weights = [next(p.popularity for p in PROGRAMME if p.title == w.title) for w in workshops]
@@ -1379,15 +1397,34 @@ def _build_seats(registrations, sessions, rng) -> list[Seat]:
                 chosen.append(workshop)
         for n, workshop in enumerate(chosen):
             created_at = registration.created_at + timedelta(minutes=2 + n)
+            ticket = booked[id(workshop)] + waiting[id(workshop)] + 1
             if booked[id(workshop)] < workshop.seat_capacity:
                 booked[id(workshop)] += 1
-                seats.append(Seat(registration=registration, session=workshop, created_at=created_at))
+                seats.append(
+                    Seat(
+                        registration=registration,
+                        session=workshop,
+                        ticket=ticket,
+                        created_at=created_at,
+                        booked_at=created_at,
+                    )
+                )
             elif waiting[id(workshop)] < WAITING_LIST_MAX:
                 waiting[id(workshop)] += 1
                 seats.append(
-                    Seat(registration=registration, session=workshop, state=SeatState.waiting, created_at=created_at)
+                    Seat(
+                        registration=registration,
+                        session=workshop,
+                        state=SeatState.waiting,
+                        ticket=ticket,
+                        created_at=created_at,
+                    )
                 )
-    return seats
+    counters = [
+        SeatCounter(session=w, taken=booked[id(w)], waiting=waiting[id(w)], last_ticket=booked[id(w)] + waiting[id(w)])
+        for w in workshops
+    ]
+    return seats, counters
 
 
 def _demo_user(email: str, full_name: str, password: str, same_as: User | None = None) -> User:

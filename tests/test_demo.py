@@ -238,8 +238,8 @@ def test_demo_registrations_and_seats_stay_within_capacity(db):
     assert len({r.email for r in registrations}) == len(registrations)
     assert all(r.email.endswith(RESERVED_DOMAINS) for r in registrations)
     assert any(r.consent_news for r in registrations) and not all(r.consent_news for r in registrations)
-    assert any(r.consent_share_with_partners for r in registrations)
-    assert sum(1 for r in registrations if r.structure and r.territory) > 0.9 * len(registrations)
+    assert any(r.consent_image for r in registrations)
+    assert sum(1 for r in registrations if r.structure and r.commune) > 0.9 * len(registrations)
     cancelled = [r for r in registrations if r.state == RegistrationState.cancelled]
     assert all(r.cancelled_at and not r.seats for r in cancelled)
 

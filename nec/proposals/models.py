@@ -22,6 +22,12 @@ class StructureType(LabelledEnum):
     public_service = "public_service"
     company = "company"
     independent = "independent"
+    library = "library"
+    france_services = "france_services"
+    ccas = "ccas"
+    employment = "employment"
+    training = "training"
+    education = "education"
     other = "other"
 
     __titles__ = {
@@ -34,6 +40,12 @@ class StructureType(LabelledEnum):
         "public_service": N_("Service public, État, opérateur"),
         "company": N_("Entreprise"),
         "independent": N_("Indépendant·e"),
+        "library": N_("Médiathèque, bibliothèque"),
+        "france_services": N_("France Services, point d'accès aux droits"),
+        "ccas": N_("CCAS ou CIAS"),
+        "employment": N_("Emploi et insertion (France Travail, mission locale…)"),
+        "training": N_("Organisme de formation"),
+        "education": N_("École, collège, lycée, université"),
         "other": N_("Autre"),
     }
 

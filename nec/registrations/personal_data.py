@@ -31,13 +31,18 @@ def export_registrations(user) -> dict[str, list]:
                 "email": reg.email,
                 "structure": reg.structure,
                 "structure_type": reg.structure_type.value,
-                "territory": reg.territory,
+                "commune": reg.commune,
+                "postcode": reg.postcode,
+                "department": reg.department,
                 "attendance": reg.attendance.value,
                 "state": reg.state.value,
+                "consent_accessibility": reg.consent_accessibility,
                 "accessibility_needs": reg.accessibility_needs,
                 "consent_news": reg.consent_news,
-                "consent_share_with_partners": reg.consent_share_with_partners,
+                "consent_image": reg.consent_image,
+                "language": reg.language,
                 "created_at": when(reg.created_at),
+                "confirmed_at": when(reg.confirmed_at),
                 "cancelled_at": when(reg.cancelled_at),
                 "checked_in_at": when(reg.checked_in_at),
                 "seats": [
@@ -61,7 +66,7 @@ def erase_registrations(ids: list[int]) -> list[str]:
 
 
 def anonymise_old_registrations(now: datetime, dry_run: bool) -> int:
-    """A year after an event: name, address, structure, territory, needs and consents cleared; only
+    """A year after an event: name, address, structure, commune, needs and consents cleared; only
     what makes the statistics stays (state, attendance, dates)."""
     past_events = sa.select(Event.id).where(Event.end_date < (now - AFTER_EVENT_RETENTION).date())
     old = sa.and_(
@@ -80,10 +85,13 @@ def anonymise_old_registrations(now: datetime, dry_run: bool) -> int:
             # Unique per event as the constraint wants, and naming nobody.
             email=sa.literal("anonyme-") + sa.cast(Registration.id, sa.String) + sa.literal("@anonyme.invalid"),
             structure="",
-            territory="",
+            commune="",
+            postcode="",
             accessibility_needs="",
+            consent_accessibility=False,
             consent_news=False,
-            consent_share_with_partners=False,
+            consent_image=False,
+            agenda_session_ids="",
         )
         .execution_options(synchronize_session=False)
     )

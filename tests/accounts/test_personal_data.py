@@ -558,8 +558,8 @@ def test_purge_a_year_after_an_event_forgets_its_participants_and_proposals_not_
         db.session.add(
             Registration(
                 event_id=event.id, user_id=person.id, email=person.email, full_name=person.full_name,
-                structure="EPN de Barbezieux", territory="Charente", accessibility_needs="Fauteuil",
-                consent_news=True,
+                structure="EPN de Barbezieux", commune="Barbezieux", accessibility_needs="Fauteuil",
+                consent_accessibility=True, consent_news=True,
             )
         )  # fmt: skip
         talk = fmt(event, FormatKind.talk)
@@ -583,7 +583,7 @@ def test_purge_a_year_after_an_event_forgets_its_participants_and_proposals_not_
     )
     anonymous = db.session.scalar(sa.select(Registration).where(Registration.event_id == old.id))
     assert anonymous.user_id is None and anonymous.full_name == personal_data.ANONYMOUS_NAME
-    assert (anonymous.structure, anonymous.territory, anonymous.accessibility_needs) == ("", "", "")
+    assert (anonymous.structure, anonymous.commune, anonymous.accessibility_needs) == ("", "", "")
     assert anonymous.email == f"anonyme-{anonymous.id}@anonyme.invalid" and anonymous.consent_news is False
     untouched = db.session.scalar(sa.select(Registration).where(Registration.event_id == recent.id))
     assert (untouched.full_name, untouched.user_id) == ("Paule Participante", person.id)

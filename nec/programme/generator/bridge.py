@@ -41,7 +41,7 @@ from nec.programme.solver.instance import (
 )
 from nec.programme.solver.solve import Result, Weights, solve
 from nec.proposals.models import AttendanceMode, InvitationState, Session, SessionSpeaker, SessionState, SpeakerProfile
-from nec.registrations.models import Registration, RegistrationState, Seat
+from nec.registrations.models import ACTIVE_STATES, Registration, RegistrationState, Seat
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +294,11 @@ def _wishes(event: Event, session_ids: set[int]) -> dict[str, list[str]]:
     seats = db.session.execute(
         sa.select(Registration.id, Registration.user_id, Seat.session_id)
         .join(Seat, Seat.registration_id == Registration.id)
-        .where(Registration.event_id == event.id, Registration.state == RegistrationState.confirmed)
+        .where(
+            Registration.event_id == event.id,
+            Registration.state == RegistrationState.confirmed,
+            Seat.state.in_(ACTIVE_STATES),
+        )
         .order_by(Seat.id)
     )
     for registration_id, user_id, session_id in seats:

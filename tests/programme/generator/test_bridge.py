@@ -93,15 +93,18 @@ def test_build_instance_takes_confirmed_and_accepted_sessions_with_their_needs(a
 def test_build_instance_gathers_wishes_from_seats_and_favourites(app, make_user):
     small = small_event()
     a, b, c = (add_session(small, title) for title in ("A", "B", "C"))
+    confirmed = RegistrationState.confirmed
     rejected = add_session(small, "Refusée", state=SessionState.rejected)
     user = make_user()
     user_id = user.id
-    with_account = Registration(event=small.event, email="avec@example.org", full_name="Avec Compte", user=user)
-    without = Registration(event=small.event, email="sans@example.org", full_name="Sans Compte")
+    with_account = Registration(
+        event=small.event, email="avec@example.org", full_name="Avec Compte", user=user, state=confirmed
+    )
+    without = Registration(event=small.event, email="sans@example.org", full_name="Sans Compte", state=confirmed)
     cancelled = Registration(
         event=small.event, email="annule@example.org", full_name="Annulée", state=RegistrationState.cancelled
     )
-    lonely = Registration(event=small.event, email="seul@example.org", full_name="Un Seul Souhait")
+    lonely = Registration(event=small.event, email="seul@example.org", full_name="Un Seul Souhait", state=confirmed)
     db.session.add_all([with_account, without, cancelled, lonely])
     db.session.flush()
     ids = {name: s.id for name, s in (("a", a), ("b", b), ("c", c), ("rejected", rejected))}
