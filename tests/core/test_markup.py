@@ -34,7 +34,7 @@ TYPED_COLUMNS = {
     "events": ("title", "tagline", "description", "venue_name", "venue_address", "organiser_name"),
     "users": ("full_name",),
     "calls": ("introduction",),
-    "registrations": ("full_name", "structure", "territory", "accessibility_needs"),
+    "registrations": ("full_name", "structure", "commune"),
     "review_criteria": ("name", "description"),
     "rooms": ("name", "accessibility_notes"),
     "schedule_versions": ("name", "comment"),
@@ -66,6 +66,14 @@ def _inject(event) -> None:
             for column in columns
         }
         _db.session.execute(sa.update(table).where(table.c.id.isnot(None)).values(values))
+    registrations = tables["registrations"]  # needs are kept only with their own consent (a CHECK)
+    _db.session.execute(
+        sa.update(registrations).values(
+            consent_accessibility=True,
+            accessibility_needs=sa.literal(f"{PAYLOAD} accessibility_needs ", sa.String)
+            + sa.cast(registrations.c.id, sa.String),
+        )
+    )
     for question in _db.session.scalars(sa.select(Question).where(Question.choices != sa.null())):
         if question.choices:
             question.choices = [f"{PAYLOAD} choix {i}" for i in range(len(question.choices))]
