@@ -68,6 +68,7 @@ from nec.registrations.models import (
     SeatCounter,
     SeatState,
 )
+from nec.registrations.services import department_of
 from nec.visio.models import VisioRoom
 
 DEMO_SLUG = "nec-sud-charente"
@@ -1369,7 +1370,7 @@ def _build_registrations(event, rng) -> list[Registration]:
             structure_type=kind,
             commune=commune,
             postcode=postcode,
-            department=postcode_department(postcode),
+            department=department_of(postcode),
             attendance=Attendance.online,
             state=RegistrationState.confirmed,
             consent_news=rng.random() < 0.4,
@@ -1434,15 +1435,6 @@ def _build_seats(registrations, sessions, rng) -> tuple[list[Seat], list[SeatCou
         for w in workshops
     ]
     return seats, counters
-
-
-def postcode_department(postcode: str) -> str:
-    """The département of a French postcode ("16000" → "16", "20000" → "2A", "97400" → "974")."""
-    if postcode.startswith("97"):
-        return postcode[:3]
-    if postcode.startswith("20"):
-        return "2A" if postcode < "20200" else "2B"
-    return postcode[:2]
 
 
 def _demo_user(email: str, full_name: str, password: str, same_as: User | None = None) -> User:

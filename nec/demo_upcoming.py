@@ -59,6 +59,7 @@ from nec.registrations.models import (
     SeatCounter,
     SeatState,
 )
+from nec.registrations.services import department_of
 
 SLUG = "nec-charente"
 PARTICIPANT_EMAIL = "participante@nec-charente.example.org"
@@ -628,7 +629,7 @@ def _build_registrations(event: Event, participant: User, dates: Dates, rng: ran
             structure_type=kind,
             commune=commune,
             postcode=postcode,
-            department=archive.postcode_department(postcode),
+            department=department_of(postcode),
             attendance=Attendance.on_site if on_site else Attendance.online,
             state=RegistrationState.confirmed,
             consent_news=rng.random() < 0.45,
@@ -660,7 +661,7 @@ def _build_registrations(event: Event, participant: User, dates: Dates, rng: ran
         structure_type=StructureType.france_services,
         commune="Montmoreau",
         postcode="16190",
-        department="16",
+        department=department_of("16190"),
         attendance=Attendance.on_site,
         state=RegistrationState.confirmed,
         consent_news=True,

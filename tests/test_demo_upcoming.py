@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from nec import demo, demo_upcoming
@@ -26,6 +27,7 @@ from nec.registrations.models import (
     SeatCounter,
     SeatState,
 )
+from nec.registrations.services import department_of
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)  # a Monday
@@ -124,7 +126,7 @@ def test_upcoming_registrations_are_open_with_about_150_participants(db):
     for r in registrations:
         assert settings.opens_at <= r.created_at < NOW
         assert r.email.endswith(("example.org", "example.net", "example.com")) and r.email == r.email.lower()
-        assert len(r.postcode) == 5 and r.commune and r.department
+        assert len(r.postcode) == 5 and r.commune and r.department == department_of(r.postcode) != ""
         if r.state == RegistrationState.pending:
             assert r.confirmed_at is None and NOW < r.expires_at <= r.created_at + timedelta(hours=48)
         else:
@@ -272,7 +274,7 @@ def test_upcoming_and_archive_load_together_and_reset_separately(db):
 def test_archive_registrations_have_postcodes_and_departements(db):
     event = demo.load_demo(password=PASSWORD).event
     registrations = _registrations(db, event)
-    assert all(len(r.postcode) == 5 and r.department == r.postcode[:2] for r in registrations)
+    assert all(r.department == department_of(r.postcode) != "" for r in registrations)
     assert Counter(r.department for r in registrations).most_common(1)[0][0] == "16"
 
 
@@ -332,3 +334,85 @@ def test_demo_load_command_reset_reloads_both_events(app, db, tmp_path, monkeypa
     assert "« nec-sud-charente » supprimé" in result.output and "« nec-charente » supprimé" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 2
+
+
+def _counter_matches_seats(db, session) -> None:
+    seats = _seats(db, session)
+    db.session.expire_all()
+    counter = db.session.get(SeatCounter, session.id)
+    states = Counter(s.state for s in seats)
+    assert (counter.taken, counter.waiting) == (
+        states[SeatState.booked] + states[SeatState.offered],
+        states[SeatState.waiting],
+    )
+    assert counter.last_ticket == max(s.ticket for s in seats)
+    assert counter.taken <= session.seat_capacity
+
+
+def test_upcoming_demo_works_with_the_registration_services(db, app):
+    from nec.registrations import seats as seat_service
+    from nec.registrations import services
+
+    event = _load().event
+    assert services.registration_window(event, NOW).is_open
+    workshops = {w.title: w for w in _workshops(db, event)}
+    full = workshops[demo_upcoming.FULL_WORKSHOP]
+    smartphone = workshops["Animer un atelier smartphone pour les seniors"]
+    mine = db.session.scalar(sa.select(Registration).where(Registration.email == demo_upcoming.PARTICIPANT_EMAIL))
+    (my_place,) = [s for s in seat_service.active_seats(mine) if s.session_id == full.id]
+    assert seat_service.waiting_position(my_place) == 2
+    assert seat_service.availability([full.id])[full.id].is_full
+    assert seat_service.availability([smartphone.id])[smartphone.id].left == 1
+
+    # The overlapping workshop is refused to the demo participant, naming the one she waits for.
+    with pytest.raises(seat_service.SeatError, match="Accompagner les démarches"):
+        seat_service.take_seat(mine, smartphone, NOW)
+
+    # A newcomer added by the organisers takes the last seat of a nearly full workshop, then waits.
+    organiser = db.session.scalar(sa.select(User).where(User.email == demo.ORGANISER_EMAIL))
+    settings = db.session.get(RegistrationSettings, event.id)
+    on_site_before = settings.on_site_taken
+    newcomer = services.add_by_organiser(
+        event, services.RegistrationData("Nouvelle Personne", "nouvelle@example.org", postcode="16000"), organiser, NOW
+    )
+    db.session.refresh(settings)
+    assert settings.on_site_taken == on_site_before + 1
+    assert newcomer.department == "16"
+    reuse = workshops[demo_upcoming.REUSE_WORKSHOP]
+    assert seat_service.take_seat(newcomer, reuse, NOW).state == SeatState.booked
+    assert seat_service.availability([reuse.id])[reuse.id].is_full
+    _counter_matches_seats(db, reuse)
+    waits = seat_service.take_seat(newcomer, full, NOW + timedelta(hours=1))
+    assert waits.state == SeatState.waiting and seat_service.waiting_position(waits) == 5
+    _counter_matches_seats(db, full)
+
+    # The offer passes on when declined; a freed seat then goes to the demo participant, who accepts it.
+    (offered,) = [s for s in _seats(db, full) if s.state == SeatState.offered]
+    assert seat_service.decline_offer(offered, NOW + timedelta(hours=2))
+    db.session.refresh(my_place)
+    assert seat_service.waiting_position(my_place) == 1
+    holder = next(s for s in _seats(db, full) if s.state == SeatState.booked)
+    seat_service.leave(holder.registration, full, NOW + timedelta(hours=3))
+    db.session.refresh(my_place)
+    assert my_place.state == SeatState.offered
+    assert seat_service.accept_offer(my_place, NOW + timedelta(hours=4)).state == SeatState.booked
+    _counter_matches_seats(db, full)
+
+
+def test_upcoming_worker_duties_expire_the_demo_offer_and_pending_registrations_in_time(db):
+    from nec.registrations import seats as seat_service
+    from nec.registrations import services
+
+    event = _load().event
+    full = next(w for w in _workshops(db, event) if w.title == demo_upcoming.FULL_WORKSHOP)
+    assert seat_service.expire_offers(NOW) == 0 and services.expire_pending(NOW) == 0  # nothing is due at loading
+    db.session.commit()
+    assert seat_service.expire_offers(NOW + timedelta(hours=48)) == 1
+    db.session.commit()
+    assert services.expire_pending(NOW + timedelta(hours=48)) == demo_upcoming.PENDING
+    db.session.commit()
+    seats = _seats(db, full)
+    assert Counter(s.state for s in seats)[SeatState.expired] == 1
+    (offered,) = [s for s in seats if s.state == SeatState.offered]  # passed to the next in line at once
+    assert offered.ticket == min(s.ticket for s in seats if s.state in (SeatState.offered, SeatState.waiting))
+    _counter_matches_seats(db, full)
