@@ -170,6 +170,8 @@ class Client:
     workshop: int
     session: object = None
     csrf: str = ""
+    email: str = ""
+    began: float = 0.0
     latency: float = 0.0
     status: int = 0
     retries: int = 0
@@ -180,6 +182,7 @@ class Rush:
     clients: list[Client]
     seconds: float = 0.0
     leave_latencies: list[float] = field(default_factory=list)
+    failed_leaves: int = 0
     retries: int = 0
 
 
@@ -218,7 +221,7 @@ async def _sign_in(client: Client, limit: asyncio.Semaphore) -> None:
 
 async def _post_seat(client: Client, path: str) -> tuple[int, float, int]:
     async def post():
-        begin = time.perf_counter()
+        begin = client.began = time.perf_counter()
         async with client.session.post(
             client.base + path, data={"csrf_token": client.csrf}, allow_redirects=False
         ) as response:
@@ -234,7 +237,7 @@ async def _rush(clients: list[Client], kill: callable | None) -> Rush:
     queue: asyncio.Queue[Client] = asyncio.Queue()
     for client in clients:
         queue.put_nowait(client)
-    leavers = set(random.Random(7).sample(range(len(clients)), LEAVERS * 3))  # some will only be waiting
+    leavers = random.Random(7).sample(range(len(clients)), LEAVERS)
     done = 0
 
     async def worker():
@@ -250,22 +253,17 @@ async def _rush(clients: list[Client], kill: callable | None) -> Rush:
                 kill()
 
     async def leaver():
-        """Those who got a seat give some back while the rush goes on."""
-        given_back = 0
+        """Some give their place back while the rush goes on: a seat (then offered to the next person
+        waiting) or a place on the waiting list."""
         for index in sorted(leavers):
-            if given_back >= LEAVERS:
-                return
             client = clients[index]
             while client.status == 0:
                 await asyncio.sleep(0.01)
-            page = await client.session.get(client.base + f"/{SLUG}/me/registration/")
-            text = await page.text()
-            if "Place réservée" not in text:
-                continue
             status, latency, retries = await _post_seat(client, f"/{SLUG}/sessions/{client.workshop}/seat/leave")
             rush.retries += retries
             rush.leave_latencies.append(latency)
-            given_back += status in (302, 303)
+            if status not in (302, 303):
+                rush.failed_leaves += 1
 
     begin = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(CLIENTS)), leaver())
@@ -293,7 +291,10 @@ async def _health(bases: list[str], requests: int) -> float:
 
 
 async def _measure(bases: list[str], people: list[tuple[str, int]], kill) -> tuple[Rush, float, float]:
-    clients = [Client(bases[n % len(bases)], link, workshop) for n, (link, workshop) in enumerate(people)]
+    clients = [
+        Client(bases[n % len(bases)], link, workshop, email=f"participant{n:04d}@example.org")
+        for n, (link, workshop) in enumerate(people)
+    ]
     limit = asyncio.Semaphore(CLIENTS)
     await asyncio.gather(*(_sign_in(c, limit) for c in clients))
     health_before = await _health(bases, 2000)
@@ -320,14 +321,14 @@ def _check(env: dict[str, str], rush: Rush) -> list[str]:
     app = create_app()
     with app.app_context():
         rows = db.session.execute(
-            sa.select(Registration.email, Seat.session_id, Seat.state, Seat.ticket, Seat.offered_at).join(
-                Seat.registration
-            )
+            sa.select(
+                Registration.email, Seat.session_id, Seat.state, Seat.ticket, Seat.offered_at, Seat.booked_at
+            ).join(Seat.registration)
         ).all()
         by_person: dict[str, list] = {}
         for row in rows:
             by_person.setdefault(row.email, []).append(row)
-        if len(by_person) != PARTICIPANTS or any(len(v) != 1 for v in by_person.values()):
+        if len(by_person) != PARTICIPANTS or any(len(v) != 1 for v in by_person.values()):  # one row each
             problems.append(f"{PARTICIPANTS} demandes attendues, une place chacune : {len(by_person)} personnes")
         bad = [c for c in rush.clients if c.status not in (302, 303)]
         if bad:
@@ -348,11 +349,27 @@ def _check(env: dict[str, str], rush: Rush) -> list[str]:
             offered = [r for r in mine if r.offered_at is not None]
             if offered and waiting and max(r.ticket for r in offered) > waiting[0].ticket:
                 problems.append(f"atelier {counter.session_id} : une offre a doublé la liste d'attente")
+        # Arrival order: a request answered before another was sent has the smaller ticket.
+        ticket = {r.email: r.ticket for r in rows}
+        for workshop in {c.workshop for c in rush.clients}:
+            mine = sorted((c for c in rush.clients if c.workshop == workshop), key=lambda c: c.began)
+            late = [
+                (a.email, b.email)
+                for a in mine
+                for b in mine
+                if a.began + a.latency < b.began and ticket.get(a.email, 0) > ticket.get(b.email, 0)
+            ]
+            if late:
+                problems.append(f"atelier {workshop} : {len(late)} paires servies dans le désordre, ex. {late[0]}")
         offers = sum(r.offered_at is not None for r in rows)
         mails = db.session.scalar(
             sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.subject.like("Une place se%"))
         )
-        freed = sum(r.state == SeatState.cancelled for r in rows)
+        # A seat given back by someone who held it (booked, or offered to them) is freed; leaving the waiting
+        # list frees nothing.
+        freed = sum(r.state == SeatState.cancelled and (r.booked_at or r.offered_at) is not None for r in rows)
+        if rush.failed_leaves:
+            problems.append(f"{rush.failed_leaves} demandes de rendre sa place sans redirection")
         if offers != mails or offers != freed:
             problems.append(f"{freed} places rendues, {offers} offres, {mails} e-mails d'offre")
         db.session.remove()
@@ -486,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = verdict and ok
         details = "; ".join(r["problems"]) or "invariants respectés"
         extra = " (un processus gunicorn tué par SIGKILL pendant la ruée)" if r["killed"] else ""
-        print(f"{r['name']}{extra} : {details} ; {r['leaves']} places rendues")
+        print(f"{r['name']}{extra} : {details} ; {r['leaves']} personnes ont rendu leur place pendant la ruée")
     print(
         f"Objectifs : invariants dans chaque réglage, p95 < {P95_TARGET:.0f} s, place/s ≥ {RATIO_TARGET:.0%} de "
         f"/healthz — " + ("atteints." if verdict else "NON atteints.")
