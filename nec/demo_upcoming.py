@@ -650,8 +650,8 @@ def _build_registrations(event: Event, participant: User, dates: Dates, rng: ran
         registration.state = RegistrationState.cancelled
         registration.cancelled_at = min(
             registration.confirmed_at + timedelta(days=rng.randrange(1, 6), hours=rng.randrange(8)),
-            dates.now - timedelta(hours=4),
-        )
+            registration.confirmed_at + (dates.now - registration.confirmed_at) * 0.8,
+        ).replace(microsecond=0)
     own = Registration(
         event=event,
         user=participant,
@@ -699,6 +699,8 @@ def _build_seats(registrations, sessions, participant, dates, rng) -> tuple[list
         mode = Attendance.online if plan.attendance == AttendanceMode.online else Attendance.on_site
         mine = plan.title in PARTICIPANT_WORKSHOPS
         candidates = [r for r in confirmed if r.attendance == mode]
+        if plan.title == FULL_WORKSHOP:  # full for days: its seats were taken before the last two days
+            candidates = [r for r in candidates if r.confirmed_at < dates.now - timedelta(days=2)]
         rng.shuffle(candidates)
         chosen = [r for r in candidates if not any(_overlaps(plan, other) for other in holding[id(r)])]
         chosen = chosen[: plan.booked + plan.waiting - mine]

@@ -181,6 +181,8 @@ def test_upcoming_waiting_list_is_in_ticket_order_and_the_freed_seat_is_offered_
     (offered,) = [s for s in seats if s.state == SeatState.offered]
     assert offered.ticket == min(s.ticket for s in queue)  # the first in line has the offer
     assert offered.offered_at == given_back.ended_at < NOW < offered.offer_expires_at
+    assert all(s.created_at < offered.offered_at for s in seats)
+    assert given_back.booked_at < given_back.ended_at
     assert offered.offer_expires_at == offered.offered_at + timedelta(hours=48)
     start = db.session.scalar(
         sa.select(Slot.starts_at)
@@ -416,3 +418,54 @@ def test_upcoming_worker_duties_expire_the_demo_offer_and_pending_registrations_
     (offered,) = [s for s in seats if s.state == SeatState.offered]  # passed to the next in line at once
     assert offered.ticket == min(s.ticket for s in seats if s.state in (SeatState.offered, SeatState.waiting))
     _counter_matches_seats(db, full)
+
+
+def _fingerprint(db, event) -> list[tuple]:
+    rows = db.session.execute(
+        sa.select(
+            Registration.email,
+            Registration.state,
+            Registration.attendance,
+            Registration.created_at,
+            Registration.postcode,
+            Session.title,
+            Seat.state,
+            Seat.ticket,
+            Seat.created_at,
+        )
+        .outerjoin(Seat, Seat.registration_id == Registration.id)
+        .outerjoin(Session, Session.id == Seat.session_id)
+        .where(Registration.event_id == event.id)
+    )
+    return sorted(tuple(str(value) for value in row) for row in rows)
+
+
+def test_upcoming_two_loads_at_the_same_moment_give_the_same_event(db):
+    first = _fingerprint(db, _load().event)
+    demo_upcoming.delete_upcoming()
+    assert _fingerprint(db, _load().event) == first
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC),  # the night the clocks go forward
+        datetime(2026, 10, 24, 22, 5, tzinfo=UTC),  # late evening, before the clocks go back
+        datetime(2027, 12, 30, 23, 59, tzinfo=UTC),  # the event falls in the next year
+        datetime(2028, 2, 28, 6, 0, tzinfo=UTC),  # a leap year
+    ],
+)
+def test_upcoming_seats_stay_consistent_whatever_the_loading_day(db, now):
+    event = _load(now).event
+    assert 32 <= (event.start_date - _local(now).date()).days <= 38 and event.start_date.weekday() == 3
+    for workshop in _workshops(db, event):
+        seats = _seats(db, workshop)
+        counter = db.session.get(SeatCounter, workshop.id)
+        states = Counter(s.state for s in seats)
+        assert counter.taken == states[SeatState.booked] + states[SeatState.offered] <= workshop.seat_capacity
+        assert counter.waiting == states[SeatState.waiting] and counter.last_ticket == len(seats)
+        assert [s.ticket for s in sorted(seats, key=lambda s: s.created_at)] == list(range(1, len(seats) + 1))
+        assert all(s.registration.confirmed_at <= s.created_at < now for s in seats)
+    for registration in _registrations(db, event):
+        assert registration.created_at < now
+        assert registration.cancelled_at is None or registration.confirmed_at < registration.cancelled_at < now
