@@ -57,9 +57,9 @@ def demo_cli() -> None:
 def demo_load(reset):
     """Load the demo events once (nothing happens if they exist) and print the demo accounts' login.
 
-    The upcoming event nec-charente is dated from today. The password is NEC_DEMO_PASSWORD if set, else
-    generated; the login is also kept, readable by its owner only, in the instance folder (demo-login.txt),
-    and printed again on later runs.
+    The upcoming event nec-charente is dated from today, and loaded again once its last day has passed. The
+    password is NEC_DEMO_PASSWORD if set, else generated; the login is also kept, readable by its owner only,
+    in the instance folder (demo-login.txt), and printed again on later runs.
     """
     login_file = Path(current_app.instance_path) / demo.LOGIN_FILE_NAME
     if reset:
@@ -69,6 +69,8 @@ def demo_load(reset):
         ):
             if deleted:
                 click.echo(f"Événement de démonstration « {slug} » supprimé.")
+    if not reset and demo_upcoming.has_passed() and demo_upcoming.delete_upcoming():
+        click.echo(f"L'événement à venir « {demo_upcoming.SLUG} » est passé : il est rechargé, daté d'aujourd'hui.")
     password = os.environ.get("NEC_DEMO_PASSWORD") or None
     loaded = demo.load_demo(password=password)
     password = loaded.password if loaded is not None else password or secrets.token_urlsafe(12)

@@ -401,6 +401,13 @@ def load_upcoming(password: str, *, now: datetime | None = None) -> UpcomingLoad
     return loaded
 
 
+def has_passed(now: datetime | None = None) -> bool:
+    """Whether the upcoming demo event exists and its last day is over: it is no longer upcoming."""
+    event = get_upcoming_event()
+    today = (now or utcnow()).astimezone(ZoneInfo(TZ)).date()
+    return event is not None and event.end_date < today
+
+
 def delete_upcoming() -> bool:
     """Delete the upcoming demo event and everything attached to it, and commit; False if there was none."""
     return archive.delete_demo(SLUG)

@@ -469,3 +469,24 @@ def test_upcoming_seats_stay_consistent_whatever_the_loading_day(db, now):
     for registration in _registrations(db, event):
         assert registration.created_at < now
         assert registration.cancelled_at is None or registration.confirmed_at < registration.cancelled_at < now
+
+
+def test_demo_load_command_reloads_the_upcoming_event_once_it_has_passed(app, db, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    monkeypatch.setenv("NEC_DEMO_PASSWORD", "mot-de-passe-du-test")
+    demo.load_demo(password="mot-de-passe-du-test")
+    today = datetime.now(UTC)
+    _load(today - timedelta(days=30))  # loaded a month ago: the event is still ahead, kept as it is
+    assert not demo_upcoming.has_passed(today)
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert "existent déjà" in result.output
+
+    demo_upcoming.delete_upcoming()
+    _load(today - timedelta(days=60))  # two months ago: the event is over
+    assert demo_upcoming.has_passed(today)
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "est passé : il est rechargé" in result.output and "Événement à venir chargé" in result.output
+    event = _event(db)
+    assert 32 <= (event.start_date - _local(today).date()).days <= 38
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 2
