@@ -93,8 +93,9 @@ def demo_load(reset):
     if upcoming is not None:
         counts = upcoming.counts
         click.echo(
-            f"Événement à venir chargé : {upcoming.event.title}, à partir du "
-            f"{format_date(upcoming.event.start_date, 'd MMMM y', locale='fr')} — "
+            f"Événement à venir chargé : {upcoming.event.title}, "
+            f"les {format_date(upcoming.event.start_date, 'EEEE d MMMM', locale='fr')} "
+            f"et {format_date(upcoming.event.end_date, 'EEEE d MMMM y', locale='fr')} — "
             f"{counts['sessions']} sessions, {counts['registrations']} inscriptions "
             f"({counts['confirmed']} confirmées), {counts['seats']} places d'atelier réservées et "
             f"{counts['waiting']} en liste d'attente."

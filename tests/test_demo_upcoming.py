@@ -299,6 +299,8 @@ def test_demo_load_command_loads_both_events_and_prints_the_participant_login(ap
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     assert "Événement à venir chargé : Numérique en Communs Charente" in result.output
+    event = _event(db)
+    assert f"les jeudi {event.start_date.day} " in result.output and f"vendredi {event.end_date.day} " in result.output
     assert demo_upcoming.PARTICIPANT_EMAIL in result.output and "/nec-charente/" in result.output
     assert demo_upcoming.PARTICIPANT_EMAIL in (tmp_path / "demo-login.txt").read_text(encoding="utf-8")
     assert authenticate(demo_upcoming.PARTICIPANT_EMAIL, "mot-de-passe-du-test") is not None
