@@ -106,6 +106,9 @@ def test_upcoming_call_is_closed_and_the_programme_released_before_the_loading_d
                 people_a = {p.speaker_id for p in a.session.speakers}
                 assert not people_a & {p.speaker_id for p in b.session.speakers}
     assert len(_workshops(db, event)) >= 4
+    for slot in slots:
+        if slot.session is not None and slot.session.seat_capacity:
+            assert slot.session.seat_capacity <= slot.room.capacity  # the room holds the workshop's seats
 
 
 def test_upcoming_registrations_are_open_with_about_150_participants(db):
