@@ -4,6 +4,7 @@ calls a module's services and prints the outcome in French."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import threading
 from datetime import timedelta
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from babel.dates import format_date
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from nec import demo
+from nec import demo, demo_upcoming
 from nec.accounts import services as accounts
 from nec.core import mail
 from nec.core.models import OutboxState
@@ -46,37 +48,63 @@ def init_app(app: Flask) -> None:
 
 @click.group("demo")
 def demo_cli() -> None:
-    """The demo event nec-sud-charente."""
+    """The demo events: nec-sud-charente (January 2021, the archive) and nec-charente (upcoming)."""
 
 
 @demo_cli.command("load")
 @with_appcontext
-@click.option("--reset", is_flag=True, help="Supprime d'abord l'événement de démonstration et ses données.")
+@click.option("--reset", is_flag=True, help="Supprime d'abord les événements de démonstration et leurs données.")
 def demo_load(reset):
-    """Load the demo event once (nothing happens if it exists) and print the demo organiser's login.
+    """Load the demo events once (nothing happens if they exist) and print the demo accounts' login.
 
-    The password is NEC_DEMO_PASSWORD if set, else generated; the login is also kept, readable by
-    its owner only, in the instance folder (demo-login.txt), and printed again on later runs.
+    The upcoming event nec-charente is dated from today, and loaded again once its last day has passed. The
+    password is NEC_DEMO_PASSWORD if set, else generated; the login is also kept, readable by its owner only,
+    in the instance folder (demo-login.txt), and printed again on later runs.
     """
     login_file = Path(current_app.instance_path) / demo.LOGIN_FILE_NAME
-    if reset and demo.delete_demo():
-        click.echo(f"Événement de démonstration « {demo.DEMO_SLUG} » supprimé.")
-    loaded = demo.load_demo(password=os.environ.get("NEC_DEMO_PASSWORD") or None)
-    if loaded is None:
+    if reset:
+        for slug, deleted in (
+            (demo.DEMO_SLUG, demo.delete_demo()),
+            (demo_upcoming.SLUG, demo_upcoming.delete_upcoming()),
+        ):
+            if deleted:
+                click.echo(f"Événement de démonstration « {slug} » supprimé.")
+    if not reset and demo_upcoming.has_passed() and demo_upcoming.delete_upcoming():
+        click.echo(f"L'événement à venir « {demo_upcoming.SLUG} » est passé : il est rechargé, daté d'aujourd'hui.")
+    password = os.environ.get("NEC_DEMO_PASSWORD") or None
+    loaded = demo.load_demo(password=password)
+    password = loaded.password if loaded is not None else password or secrets.token_urlsafe(12)
+    upcoming = demo_upcoming.load_upcoming(password)
+    if loaded is None and upcoming is None:
         click.echo(
-            f"L'événement de démonstration « {demo.DEMO_SLUG} » existe déjà : rien n'a été changé "
-            "(pour le recharger : flask demo load --reset)."
+            f"Les événements de démonstration « {demo.DEMO_SLUG} » et « {demo_upcoming.SLUG} » existent déjà : "
+            "rien n'a été changé (pour les recharger : flask demo load --reset)."
         )
         if login_file.exists():
             click.echo(login_file.read_text(encoding="utf-8").rstrip())
         return
-    counts = loaded.counts
-    click.echo(
-        f"Événement de démonstration chargé : {loaded.event.title} — {counts['speakers']} intervenant·es, "
-        f"{counts['sessions']} sessions, {counts['registrations']} inscriptions, "
-        f"{counts['seats']} places d'atelier réservées et {counts['waiting']} en liste d'attente."
-    )
-    text = demo.login_text(loaded, current_app.config["NEC_BASE_URL"])
+    if loaded is not None:
+        counts = loaded.counts
+        click.echo(
+            f"Événement de démonstration chargé : {loaded.event.title} — {counts['speakers']} intervenant·es, "
+            f"{counts['sessions']} sessions, {counts['registrations']} inscriptions, "
+            f"{counts['seats']} places d'atelier réservées et {counts['waiting']} en liste d'attente."
+        )
+    if upcoming is not None:
+        counts = upcoming.counts
+        click.echo(
+            f"Événement à venir chargé : {upcoming.event.title}, "
+            f"les {format_date(upcoming.event.start_date, 'EEEE d MMMM', locale='fr')} "
+            f"et {format_date(upcoming.event.end_date, 'EEEE d MMMM y', locale='fr')} — "
+            f"{counts['sessions']} sessions, {counts['registrations']} inscriptions "
+            f"({counts['confirmed']} confirmées), {counts['seats']} places d'atelier réservées et "
+            f"{counts['waiting']} en liste d'attente."
+        )
+    else:
+        demo_upcoming.give_password(password)  # one password for every demo account
+    base_url = current_app.config["NEC_BASE_URL"]
+    accounts_login = loaded or demo.DemoLoaded(upcoming.event, demo.ORGANISER_EMAIL, demo.REVIEWER_EMAIL, password)
+    text = demo.login_text(accounts_login, base_url) + "\n" + demo_upcoming.login_lines(base_url)
     demo.save_login(login_file, text)
     click.echo(text)
     click.echo(f"(Ces informations sont gardées dans {login_file}, lisible par vous seul·e.)")

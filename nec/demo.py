@@ -68,6 +68,7 @@ from nec.registrations.models import (
     SeatCounter,
     SeatState,
 )
+from nec.registrations.services import department_of
 from nec.visio.models import VisioRoom
 
 DEMO_SLUG = "nec-sud-charente"
@@ -347,23 +348,29 @@ BIO_SENTENCES = {
     ],
 }
 
-# Real places for participants (weights favour Charente), as (commune, department).
+# Real places for participants (weights favour Charente), as (commune, department, postcode).
 COMMUNES = [
-    ("Angoulême", "Charente"), ("Cognac", "Charente"), ("Barbezieux-Saint-Hilaire", "Charente"),
-    ("Montmoreau", "Charente"), ("Villebois-Lavalette", "Charente"), ("Chalais", "Charente"),
-    ("Aubeterre-sur-Dronne", "Charente"), ("Confolens", "Charente"), ("Ruffec", "Charente"),
-    ("Jarnac", "Charente"), ("Soyaux", "Charente"), ("La Couronne", "Charente"),
-    ("Chasseneuil-sur-Bonnieure", "Charente"), ("Rouillac", "Charente"), ("Baignes-Sainte-Radegonde", "Charente"),
-    ("Brossac", "Charente"), ("Chabanais", "Charente"), ("Mansle", "Charente"), ("Segonzac", "Charente"),
-    ("Châteauneuf-sur-Charente", "Charente"), ("Ruelle-sur-Touvre", "Charente"), ("Gond-Pontouvre", "Charente"),
-    ("Bordeaux", "Gironde"), ("Libourne", "Gironde"), ("Poitiers", "Vienne"), ("Châtellerault", "Vienne"),
-    ("Limoges", "Haute-Vienne"), ("La Rochelle", "Charente-Maritime"), ("Saintes", "Charente-Maritime"),
-    ("Rochefort", "Charente-Maritime"), ("Jonzac", "Charente-Maritime"), ("Niort", "Deux-Sèvres"),
-    ("Périgueux", "Dordogne"), ("Ribérac", "Dordogne"), ("Bergerac", "Dordogne"), ("Guéret", "Creuse"),
-    ("Tulle", "Corrèze"), ("Mont-de-Marsan", "Landes"), ("Agen", "Lot-et-Garonne"),
-    ("Pau", "Pyrénées-Atlantiques"), ("Arras", "Pas-de-Calais"), ("Lens", "Pas-de-Calais"), ("Lille", "Nord"),
-    ("Marseille", "Bouches-du-Rhône"), ("Lyon", "Rhône"), ("Nantes", "Loire-Atlantique"),
-    ("Rennes", "Ille-et-Vilaine"), ("Toulouse", "Haute-Garonne"), ("Clermont-Ferrand", "Puy-de-Dôme"),
+    ("Angoulême", "Charente", "16000"), ("Cognac", "Charente", "16100"),
+    ("Barbezieux-Saint-Hilaire", "Charente", "16300"), ("Montmoreau", "Charente", "16190"),
+    ("Villebois-Lavalette", "Charente", "16320"), ("Chalais", "Charente", "16210"),
+    ("Aubeterre-sur-Dronne", "Charente", "16390"), ("Confolens", "Charente", "16500"),
+    ("Ruffec", "Charente", "16700"), ("Jarnac", "Charente", "16200"), ("Soyaux", "Charente", "16800"),
+    ("La Couronne", "Charente", "16400"), ("Chasseneuil-sur-Bonnieure", "Charente", "16260"),
+    ("Rouillac", "Charente", "16170"), ("Baignes-Sainte-Radegonde", "Charente", "16360"),
+    ("Brossac", "Charente", "16480"), ("Chabanais", "Charente", "16150"), ("Mansle", "Charente", "16230"),
+    ("Segonzac", "Charente", "16130"), ("Châteauneuf-sur-Charente", "Charente", "16120"),
+    ("Ruelle-sur-Touvre", "Charente", "16600"), ("Gond-Pontouvre", "Charente", "16160"),
+    ("Bordeaux", "Gironde", "33000"), ("Libourne", "Gironde", "33500"), ("Poitiers", "Vienne", "86000"),
+    ("Châtellerault", "Vienne", "86100"), ("Limoges", "Haute-Vienne", "87000"),
+    ("La Rochelle", "Charente-Maritime", "17000"), ("Saintes", "Charente-Maritime", "17100"),
+    ("Rochefort", "Charente-Maritime", "17300"), ("Jonzac", "Charente-Maritime", "17500"),
+    ("Niort", "Deux-Sèvres", "79000"), ("Périgueux", "Dordogne", "24000"), ("Ribérac", "Dordogne", "24600"),
+    ("Bergerac", "Dordogne", "24100"), ("Guéret", "Creuse", "23000"), ("Tulle", "Corrèze", "19000"),
+    ("Mont-de-Marsan", "Landes", "40000"), ("Agen", "Lot-et-Garonne", "47000"),
+    ("Pau", "Pyrénées-Atlantiques", "64000"), ("Arras", "Pas-de-Calais", "62000"),
+    ("Lens", "Pas-de-Calais", "62300"), ("Lille", "Nord", "59000"), ("Marseille", "Bouches-du-Rhône", "13001"),
+    ("Lyon", "Rhône", "69001"), ("Nantes", "Loire-Atlantique", "44000"), ("Rennes", "Ille-et-Vilaine", "35000"),
+    ("Toulouse", "Haute-Garonne", "31000"), ("Clermont-Ferrand", "Puy-de-Dôme", "63000"),
 ]  # fmt: skip
 ASSOCIATION_NAMES = [
     "Au fil du clic", "Génération connectée", "Coup de pouce numérique", "Les Amis du clavier",
@@ -917,14 +924,15 @@ def load_demo(password: str | None = None) -> DemoLoaded | None:
     return loaded
 
 
-def delete_demo() -> bool:
-    """Delete the demo event and everything attached to it, and commit; False if there was none.
+def delete_demo(slug: str = DEMO_SLUG) -> bool:
+    """Delete the demo event (or the demo event `slug`) and everything attached to it, and commit; False if
+    there was none.
 
     The rows are deleted table by table rather than left to ON DELETE CASCADE, because SQLite does not
     enforce foreign keys here and would otherwise keep orphans. The demo accounts are kept. The session
     is emptied (expunge_all): objects loaded before are detached, as their rows may be gone.
     """
-    event = get_demo_event()
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
     if event is None:
         return False
     eid = event.id
@@ -1344,7 +1352,7 @@ def _build_registrations(event, rng) -> list[Registration]:
     emails = set()
     for i, (first, last, _female) in enumerate(people):
         kind = rng.choices(types, weights)[0]
-        commune, _department = rng.choice(charente) if rng.random() < 0.6 else rng.choice(COMMUNES)
+        commune, _department, postcode = rng.choice(charente) if rng.random() < 0.6 else rng.choice(COMMUNES)
         template = rng.choice(PARTICIPANT_STRUCTURES[kind])
         structure = template.format(c=_of(commune), a=rng.choice(ASSOCIATION_NAMES))
         email = _email(first, last, rng.choice(["example.org", "example.net", "example.com"]))
@@ -1361,6 +1369,8 @@ def _build_registrations(event, rng) -> list[Registration]:
             structure=structure,
             structure_type=kind,
             commune=commune,
+            postcode=postcode,
+            department=department_of(postcode),
             attendance=Attendance.online,
             state=RegistrationState.confirmed,
             consent_news=rng.random() < 0.4,

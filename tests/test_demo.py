@@ -342,7 +342,7 @@ def test_demo_load_command_prints_the_login_and_keeps_it(app, db, tmp_path, monk
     before = _counts(db)
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0, again.output
-    assert "existe déjà" in again.output
+    assert "existent déjà" in again.output
     assert "mot-de-passe-du-test" in again.output  # the login is shown again
     assert _counts(db) == before
 
@@ -362,7 +362,7 @@ def test_demo_load_command_reset_reloads_with_a_new_password(app, db, tmp_path, 
     assert new_text != old_text
     password = next(line for line in new_text.splitlines() if "Mot de passe" in line).split(":", 1)[1].strip()
     assert authenticate(demo.ORGANISER_EMAIL, password) is not None
-    assert _count(db, Event) == 1
+    assert _count(db, Event) == 2  # the archive and the upcoming event
 
 
 def test_demo_programme_is_generated_and_released_as_v1(db):

@@ -35,6 +35,7 @@ from werkzeug.serving import make_server
 from nec import create_app
 from nec.core.mail import deliver_due
 from nec.demo import load_demo
+from nec.demo_upcoming import load_upcoming
 from nec.extensions import db as _db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,9 +98,11 @@ DEMO_PASSWORD = "mot-de-passe-de-demo-e2e"
 
 
 def load_data() -> tuple[str, str]:
-    """The demo event, exactly as `./scripts/run` loads it; returns the organiser's e-mail and password."""
+    """The demo events, exactly as `./scripts/run` loads them (the upcoming one dated from today); returns the
+    organiser's e-mail and password (also the demo participant's password)."""
     loaded = load_demo(password=DEMO_PASSWORD)
     assert loaded is not None, "the demo event was already in a database that should be new"
+    assert load_upcoming(DEMO_PASSWORD) is not None
     return loaded.organiser_email, loaded.password
 
 

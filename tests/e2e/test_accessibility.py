@@ -29,6 +29,8 @@ PUBLIC_PAGES = {
     "/nec-sud-charente/programme/?q=numerique": 200,
     "/nec-sud-charente/programme/mine": 200,
     "/nec-sud-charente/speakers/": 200,
+    "/nec-charente/": 200,
+    "/nec-charente/programme/": 200,
     "/cette-page-n-existe-pas/": 404,
 }
 
