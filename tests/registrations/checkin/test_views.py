@@ -195,3 +195,12 @@ def test_qr_code_without_a_registration(client, world, make_user):
     answer = client.get(f"/{world.event.slug}/me/registration/qr.svg")
     assert answer.status_code == 404
     assert "Aucune inscription à cet événement" in page_text(answer)
+
+
+def test_readable_code_is_typed_back_to_the_same_person(world):
+    camille = world.people["camille"]
+    readable = qr.readable_code(camille)
+    assert len(readable.split()) == 8
+    from nec.registrations.checkin import services as checkin
+
+    assert checkin.registration_by_secret(world.event, readable) == camille
