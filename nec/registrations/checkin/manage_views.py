@@ -62,7 +62,8 @@ def page():
             scanned = checkin.registration_by_secret(event, request.args["code"])
         except checkin.CheckInError as error:
             scan_problem = error.message
-    shown = [*found, *([scanned] if scanned else [])]
+    expected = checkin.expected_people(session)
+    shown = [*found, *expected, *([scanned] if scanned else [])]
     return render_template(
         "registrations/checkin/page.html",
         event=event,
@@ -72,6 +73,7 @@ def page():
         form=ScanForm(formdata=None),
         query=query,
         found=found,
+        expected=expected,
         scanned=scanned,
         present=checkin.present_ids(shown, session),
         counts=checkin.counts(event, session),

@@ -37,6 +37,7 @@ from nec.registrations.models import (
     Seat,
     SeatState,
 )
+from nec.registrations.seats import booked_holders
 
 SEARCH_LIMIT = 30
 MAX_QUERY_LENGTH = 200
@@ -299,6 +300,13 @@ def counts(event: Event, session: Session | None = None) -> Counts:
         sa.select(sa.func.count()).where(Seat.session_id == session.id, Seat.state == SeatState.booked)
     )
     return Counts(booked, present)
+
+
+def expected_people(session: Session | None) -> list[Registration]:
+    """The people holding a seat in a limited workshop, by name: its list to tick (none for other lists)."""
+    if session is None or session.seat_capacity is None:
+        return []
+    return [seat.registration for seat in booked_holders(session)]
 
 
 def present_ids(registrations: list[Registration], session: Session | None) -> dict[int, datetime]:

@@ -204,3 +204,14 @@ def test_readable_code_is_typed_back_to_the_same_person(world):
     from nec.registrations.checkin import services as checkin
 
     assert checkin.registration_by_secret(world.event, readable) == camille
+
+
+def test_workshop_list_shows_its_seat_holders_to_tick(db, orga_client, world):
+    workshop = world.sessions["workshop"]
+    text = page_text(orga_client.get(_url(world), query_string={"session": workshop.id}))
+    assert "1 place réservée dans cet atelier" in text
+    assert "Enregistrer la présence de Camille Martin" in text
+    assert "Hélène Dubois" not in text  # waiting, no seat
+    orga_client.post(_url(world, str(world.people["camille"].id)), data={"session": workshop.id})
+    text = page_text(orga_client.get(_url(world), query_string={"session": workshop.id}))
+    assert "Annuler l'enregistrement de Camille Martin" in text
