@@ -83,6 +83,11 @@ def create_app(config: dict | None = None) -> Flask:
     from nec.api.views import bp as api_bp
 
     app.register_blueprint(api_bp)
+    from nec.registrations.checkin.manage_views import bp as checkin_manage_bp
+    from nec.registrations.checkin.views import bp as checkin_bp
+
+    app.register_blueprint(checkin_manage_bp)
+    app.register_blueprint(checkin_bp)
     app.register_blueprint(exports_manage_bp)
     app.register_blueprint(events_bp)  # its /<ev>/ routes share the top level
 

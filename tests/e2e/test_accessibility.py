@@ -60,6 +60,8 @@ ORGANISER_PAGES = [
     "/nec-sud-charente/manage/generator",
     "/nec-sud-charente/manage/generator/draft",
     "/nec-sud-charente/manage/releases",
+    "/nec-sud-charente/manage/checkin/",
+    "/nec-sud-charente/manage/checkin/?q=centre",
 ]
 
 # The demo reviewer's pages (same password as the organiser).

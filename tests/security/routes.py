@@ -179,6 +179,14 @@ ACCESS: dict[str, list[Case]] = {
     "programme_generator.draft": case(ORGANISER),
     "programme_generator.run": case(ORGANISER, run_id="run"),
     "programme_releases_manage.manage": case(ORGANISER),
+    # check-in on site: the organisers' page, and the participant's QR code and certificate
+    "registrations_checkin_manage.page": case(ORGANISER),
+    "registrations_checkin_manage.scan": case(ORGANISER),
+    "registrations_checkin_manage.check_in": case(ORGANISER, registration_id="registration"),
+    "registrations_checkin_manage.undo": case(ORGANISER, registration_id="registration"),
+    "registrations_checkin_manage.counts": case(ORGANISER),
+    "registrations_checkin.qr_code": case(OWNER),
+    "registrations_checkin.certificate": case(OWNER),
 }
 
 # POST routes whose form the world's pages do not show: what a browser (or the page's script) sends.
@@ -192,8 +200,10 @@ KNOWN_FORMS: dict[str, list[tuple[str, str]]] = {
     "proposals_call.reset_mail_template": [],  # a button, shown once a wording is customised
     "programme_public.merge_favourites": [("ids", "1,2")],  # agenda-merge.js, for a signed-in person
     "programme_exports.update_device_calendar": [("ids", "{released}")],  # agenda.js, without an account
+    "registrations_checkin_manage.check_in": [],  # a button beside a person found by name
+    "registrations_checkin_manage.undo": [],  # a button beside a person already checked in
 }
 
 # Ids of one event's objects: in a cross-event case, event B's ids go into event A's addresses.
 ID_ARGUMENTS = {"session_id", "speaker_id", "day_id", "room_id", "theme_id", "format_id", "role_id",
-                "question_id", "criterion_id", "break_id", "run_id"}  # fmt: skip
+                "question_id", "criterion_id", "break_id", "run_id", "registration_id"}  # fmt: skip

@@ -72,6 +72,8 @@ NO_INPUT = {
     "accounts.delete_account_confirm": "a page (its form posts to accounts.delete_account)",
     "programme_exports.subscribe": "a page (its form posts to subscriptions.reset_subscription)",
     "events.index": "a list",
+    "registrations_checkin.qr_code": "an image of the current registration's code",
+    "registrations_checkin.certificate": "a PDF of the current registration",
     # buttons: a form with nothing but its CSRF token (off in the tests)
     "accounts.download_data": "a button",
     "proposals_sessions.cancel_session": "a button",

@@ -18,6 +18,7 @@ from nec import demo
 from nec.accounts.models import EventRole, EventRoleKind, LoginTokenPurpose, User
 from nec.accounts.services import hash_password, issue_login_token
 from nec.core.db import utcnow
+from nec.core.time import localize
 from nec.events.models import Event, EventDay, FormatKind, Room, SessionFormat, Theme
 from nec.extensions import db
 from nec.programme.editor import services as editor
@@ -42,6 +43,7 @@ from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
 from nec.proposals.speaker import co_speakers, confirmation, profiles, submission
 from nec.proposals.speaker.submission import ProposalData
+from nec.registrations.models import Registration, RegistrationState
 
 PASSWORD = "mot-de-passe-du-monde-1"
 ROLES = ("anonymous", "stranger", "speaker", "reviewer", "other_organiser", "organiser")
@@ -137,6 +139,15 @@ def _required_answers(event: Event) -> dict[int, object]:
     return answers
 
 
+def _registration_of(event: Event, user: User) -> Registration:
+    """The speaker also registered to attend, and was checked in at the door (their QR code, their certificate)."""
+    start = min(day.date for day in event.days)
+    return Registration(
+        event=event, user_id=user.id, email=user.email, full_name=user.full_name, state=RegistrationState.confirmed,
+        confirmed_at=utcnow(), checked_in_at=localize(start, time(9, 5), event.timezone),
+    )  # fmt: skip
+
+
 def _ids(event: Event) -> dict[str, int | str]:
     """The objects of one event that the routes take, by name."""
     eid = event.id
@@ -178,6 +189,11 @@ def _ids(event: Event) -> dict[str, int | str]:
         ),
         "public_speaker": public_speaker,
         "mail_kind": MailTemplateKind.accepted.value,
+        "registration": _first(
+            sa.select(Registration.id).where(
+                Registration.event_id == eid, Registration.state == RegistrationState.confirmed
+            )
+        ),
     }
 
 
@@ -241,6 +257,7 @@ def build_world() -> World:
     public_profile = db.session.get(SpeakerProfile, _ids(event)["public_speaker"])
     profiles.set_photo(public_profile, _png())
     db.session.add(Favourite(user_id=speaker.id, session_id=_ids(event)["released"]))
+    db.session.add(_registration_of(event, speaker))
     db.session.commit()
 
     invited = next(p for p in own.speakers if p.invitation_state is InvitationState.invited)
