@@ -179,6 +179,20 @@ ACCESS: dict[str, list[Case]] = {
     "programme_generator.draft": case(ORGANISER),
     "programme_generator.run": case(ORGANISER, run_id="run"),
     "programme_releases_manage.manage": case(ORGANISER),
+    # registrations, the organisers' pages
+    "registrations_manage.settings": case(ORGANISER),
+    "registrations_manage.participants": case(ORGANISER),
+    "registrations_manage.export": case(ORGANISER, fmt="csv"),
+    "registrations_manage.add_participant": case(ORGANISER),
+    "registrations_manage.participant": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.change_attendance": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.change_seat": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.remove_seat": case(ORGANISER, registration_id="registration", session_id="workshop"),
+    "registrations_manage.cancel": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.workshops": case(ORGANISER),
+    "registrations_manage.message": case(ORGANISER),
+    "registrations_manage.figures": case(ORGANISER),
+    "registrations_manage.chart": case(ORGANISER, name="fill-rates"),
 }
 
 # POST routes whose form the world's pages do not show: what a browser (or the page's script) sends.
@@ -196,4 +210,4 @@ KNOWN_FORMS: dict[str, list[tuple[str, str]]] = {
 
 # Ids of one event's objects: in a cross-event case, event B's ids go into event A's addresses.
 ID_ARGUMENTS = {"session_id", "speaker_id", "day_id", "room_id", "theme_id", "format_id", "role_id",
-                "question_id", "criterion_id", "break_id", "run_id"}  # fmt: skip
+                "question_id", "criterion_id", "break_id", "run_id", "registration_id"}  # fmt: skip

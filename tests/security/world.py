@@ -42,6 +42,7 @@ from nec.proposals.session_speakers import SessionSpeakerData
 from nec.proposals.sessions import services as programming
 from nec.proposals.speaker import co_speakers, confirmation, profiles, submission
 from nec.proposals.speaker.submission import ProposalData
+from nec.registrations.models import Registration
 
 PASSWORD = "mot-de-passe-du-monde-1"
 ROLES = ("anonymous", "stranger", "speaker", "reviewer", "other_organiser", "organiser")
@@ -178,6 +179,14 @@ def _ids(event: Event) -> dict[str, int | str]:
         ),
         "public_speaker": public_speaker,
         "mail_kind": MailTemplateKind.accepted.value,
+        "registration": _first(
+            sa.select(Registration.id).where(Registration.event_id == eid).order_by(Registration.id)
+        ),
+        "workshop": _first(
+            sa.select(Session.id)
+            .where(Session.event_id == eid, Session.seat_capacity.is_not(None))
+            .order_by(Session.id)
+        ),
     }
 
 
