@@ -39,7 +39,7 @@ COMMON = {
     "js": [],  # no script from a CDN, and none at all: the SVG is an image
     "width": 720,
     "height": 400,
-    "explicit_size": False,
+    "explicit_size": True,  # width and height on the <svg>: the image keeps its proportions
     "print_values": False,
     "show_legend": False,
     "truncate_label": 40,
@@ -60,24 +60,36 @@ def chart_svg(figure: Figure) -> bytes:
     """The figure as a standalone SVG document."""
     labels = [str(row[0]) for row in figure.rows]
     if figure.name == "over-time":
-        chart = pygal.Line(**COMMON, show_dots=len(labels) <= 40, fill=True, x_label_rotation=30)
+        chart = pygal.Line(
+            **COMMON, show_dots=len(labels) <= 40, fill=False, stroke_style={"width": 3}, x_label_rotation=30
+        )
         chart.x_labels = [_short_day(label) for label in labels]
         chart.x_labels_major_every = max(1, len(labels) // 8)
         chart.show_minor_x_labels = len(labels) <= 12
     elif figure.name == "fill-rates":
-        chart = pygal.HorizontalBar(**COMMON, range=(0, 100), value_formatter=lambda v: f"{v:.0f} %")
+        chart = pygal.HorizontalBar(
+            **_sized(COMMON, len(labels)), range=(0, 100), value_formatter=lambda v: f"{v:.0f} %"
+        )
+        chart.y_labels = [0, 25, 50, 75, 100]
         chart.x_labels = labels
     elif figure.name == "no-shows":
-        chart = pygal.HorizontalStackedBar(**{**COMMON, "show_legend": True}, legend_at_bottom=True)
+        chart = pygal.HorizontalStackedBar(
+            **{**_sized(COMMON, len(labels)), "show_legend": True}, legend_at_bottom=True
+        )
         chart.x_labels = labels
     else:
-        chart = pygal.HorizontalBar(**COMMON)
+        chart = pygal.HorizontalBar(**_sized(COMMON, len(labels)))
         chart.x_labels = labels
     chart.title = figure.title
     for index in figure.series:
         chart.add(str(figure.columns[index]), _values(figure, index))
     # pygal writes its settings in a <script> for its tooltips: an image runs none, so none is sent.
     return SCRIPT.sub(b"", chart.render())
+
+
+def _sized(options: dict, bars: int) -> dict:
+    """Horizontal bars: the chart grows with their number, so that each label keeps its line."""
+    return {**options, "height": max(300, 120 + 40 * bars)}
 
 
 def _short_day(iso: str) -> str:
