@@ -189,6 +189,7 @@ ACCESS: dict[str, list[Case]] = {
     "registrations_manage.change_seat": case(ORGANISER, registration_id="registration"),
     "registrations_manage.remove_seat": case(ORGANISER, registration_id="registration", session_id="workshop"),
     "registrations_manage.cancel": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.send_link": case(ORGANISER, registration_id="registration"),
     "registrations_manage.workshops": case(ORGANISER),
     "registrations_manage.message": case(ORGANISER),
     "registrations_manage.figures": case(ORGANISER),

@@ -82,6 +82,7 @@ NO_INPUT = {
     "proposals_sessions.send_claim_link": "a button",
     "proposals_speaker.withdraw_proposal": "a button",
     "proposals_review.apply": "a button",
+    "registrations_manage.send_link": "a button",
 }
 
 

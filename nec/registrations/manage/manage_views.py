@@ -234,6 +234,26 @@ def remove_seat(registration_id: int, session_id: int):
     return redirect(url_for("registrations_manage.participant", registration_id=registration.id))
 
 
+@bp.post("/<ev>/manage/registrations/<int:registration_id>/link")
+@organiser_required
+def send_link(registration_id: int):
+    """A person lost their personal link (or it leaked): a new one is mailed, every older one stops serving."""
+    registration = _registration_or_404(registration_id)
+    target = url_for("registrations_manage.participant", registration_id=registration.id)
+    if registration.state != RegistrationState.confirmed:
+        flash(_("Seule une inscription confirmée a un espace personnel."), "error")
+        return redirect(target)
+    actor = current_actor()
+    return act(
+        lambda: manage.renew_personal_link(registration, actor),
+        _(
+            "Un nouveau lien personnel part vers %(email)s ; les anciens liens ne servent plus.",
+            email=registration.email,
+        ),
+        target,
+    )
+
+
 @bp.route("/<ev>/manage/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @organiser_required
 def cancel(registration_id: int):

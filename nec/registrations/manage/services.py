@@ -31,7 +31,7 @@ from nec.registrations.models import (
     Seat,
     SeatState,
 )
-from nec.registrations.services import RegistrationError, settings_for
+from nec.registrations.services import RegistrationError, revoke_links, settings_for
 
 PER_PAGE = 50
 MAX_MESSAGE = 10000
@@ -112,6 +112,13 @@ def update_settings(event: Event, actor: User, values: SettingsValues) -> Regist
     db.session.flush()
     log_action("registration.settings", actor=actor, event=event, is_open=settings.is_open)
     return settings
+
+
+def renew_personal_link(registration: Registration, actor: User) -> str:
+    """A lost or leaked personal link: every link sent so far stops serving, a new one is mailed."""
+    url = revoke_links(registration)
+    log_action("registration.link_renewed", actor=actor, event=registration.event, target=registration)
+    return url
 
 
 # --- the list of participants ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ PAGES = [
     ("post", "/{ev}/manage/registrations/{anne}/attendance"),
     ("post", "/{ev}/manage/registrations/{anne}/seat"),
     ("post", "/{ev}/manage/registrations/{anne}/seat/{a}/remove"),
+    ("post", "/{ev}/manage/registrations/{anne}/link"),
     ("get", "/{ev}/manage/registrations/{anne}/cancel"),
     ("post", "/{ev}/manage/registrations/{anne}/cancel"),
     ("get", "/{ev}/manage/registrations/workshops"),
@@ -327,3 +328,18 @@ def test_a_message_to_nobody_says_so(orga_client, reg, people):
     data = {"audience": f"session-{reg.c.id}", "subject": "Salle", "body": "x"}
     response = orga_client.post(f"/{reg.event.slug}/manage/registrations/message", data=data)
     assert response.status_code == 422 and "Personne ne recevrait ce message" in page_text(response)
+
+
+def test_a_new_personal_link_revokes_the_old_ones_and_is_mailed(orga_client, reg, people):
+    from nec.core.tokens import InvalidLink
+    from nec.registrations import services
+
+    anne = people["anne"]
+    old = services.personal_token(anne)
+    response = orga_client.post(f"/{reg.event.slug}/manage/registrations/{anne.id}/link")
+    assert response.status_code == 302
+    db.session.expire_all()
+    with pytest.raises(InvalidLink):
+        services.registration_from_token(reg.event, old)
+    mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to_address == "anne@example.org")).all()
+    assert any(services.personal_token(db.session.get(Registration, anne.id)) in m.body_text for m in mails)
