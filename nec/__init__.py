@@ -89,6 +89,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(checkin_manage_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(exports_manage_bp)
+    from nec.registrations.manage.manage_views import bp as registrations_manage_bp
+
+    app.register_blueprint(registrations_manage_bp)
     app.register_blueprint(events_bp)  # its /<ev>/ routes share the top level
 
     from nec.core import web

@@ -11,3 +11,8 @@ from nec.registrations import mail_kinds, personal_data
 hooks.register_personal_data(personal_data.REGISTRATION_DATA)
 hooks.register_purge(personal_data.OLD_REGISTRATIONS_PURGE)
 register_mail_kinds(mail_kinds.RegistrationMailKind, mail_kinds.PLACEHOLDERS, mail_kinds.DEFAULTS)
+
+from nec.registrations import event_hooks  # noqa: E402
+
+hooks.register_event_notices(hooks.EventNotices("registrations", 20, event_hooks.registration_notices))
+hooks.register_dashboard_panels(hooks.DashboardPanels("registrations", 30, event_hooks.dashboard_panels))

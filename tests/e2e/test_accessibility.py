@@ -62,6 +62,13 @@ ORGANISER_PAGES = [
     "/nec-sud-charente/manage/releases",
     "/nec-sud-charente/manage/checkin/",
     "/nec-sud-charente/manage/checkin/?q=centre",
+    "/nec-sud-charente/manage/registrations",
+    "/nec-sud-charente/manage/registrations?state=confirmed&q=a",
+    "/nec-sud-charente/manage/registrations/settings",
+    "/nec-sud-charente/manage/registrations/new",
+    "/nec-sud-charente/manage/registrations/workshops",
+    "/nec-sud-charente/manage/registrations/message",
+    "/nec-sud-charente/manage/registrations/figures",
 ]
 
 # The demo reviewer's pages (same password as the organiser).

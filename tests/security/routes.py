@@ -187,6 +187,21 @@ ACCESS: dict[str, list[Case]] = {
     "registrations_checkin_manage.counts": case(ORGANISER),
     "registrations_checkin.qr_code": case(OWNER),
     "registrations_checkin.certificate": case(OWNER),
+    # registrations, the organisers' pages
+    "registrations_manage.settings": case(ORGANISER),
+    "registrations_manage.participants": case(ORGANISER),
+    "registrations_manage.export": case(ORGANISER, fmt="csv"),
+    "registrations_manage.add_participant": case(ORGANISER),
+    "registrations_manage.participant": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.change_attendance": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.change_seat": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.remove_seat": case(ORGANISER, registration_id="registration", session_id="workshop"),
+    "registrations_manage.cancel": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.send_link": case(ORGANISER, registration_id="registration"),
+    "registrations_manage.workshops": case(ORGANISER),
+    "registrations_manage.message": case(ORGANISER),
+    "registrations_manage.figures": case(ORGANISER),
+    "registrations_manage.chart": case(ORGANISER, name="fill-rates"),
 }
 
 # POST routes whose form the world's pages do not show: what a browser (or the page's script) sends.

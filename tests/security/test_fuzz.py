@@ -43,6 +43,10 @@ ACCOUNT_FORMS = ("accounts.account", "accounts.change_password", "accounts.downl
 # Routes that read nothing from the request but their address (ids are bounded by the converter), and why.
 NO_INPUT = {
     "core.healthz": "a constant answer",
+    "registrations_manage.participant": "a page (the id is bounded by the converter)",
+    "registrations_manage.cancel": "a confirmation page and its button (the id is bounded by the converter)",
+    "registrations_manage.workshops": "a list",
+    "registrations_manage.figures": "read-only figures",
     "events.manage_dashboard": "counts only",
     "events.manage_days": "a list",
     "proposals_call.mail_templates": "a list",
@@ -80,6 +84,7 @@ NO_INPUT = {
     "proposals_sessions.send_claim_link": "a button",
     "proposals_speaker.withdraw_proposal": "a button",
     "proposals_review.apply": "a button",
+    "registrations_manage.send_link": "a button",
 }
 
 

@@ -190,9 +190,14 @@ def _ids(event: Event) -> dict[str, int | str]:
         "public_speaker": public_speaker,
         "mail_kind": MailTemplateKind.accepted.value,
         "registration": _first(
-            sa.select(Registration.id).where(
-                Registration.event_id == eid, Registration.state == RegistrationState.confirmed
-            )
+            sa.select(Registration.id)
+            .where(Registration.event_id == eid, Registration.state == RegistrationState.confirmed)
+            .order_by(Registration.id)
+        ),
+        "workshop": _first(
+            sa.select(Session.id)
+            .where(Session.event_id == eid, Session.seat_capacity.is_not(None))
+            .order_by(Session.id)
         ),
     }
 

@@ -21,6 +21,8 @@ from nec.extensions import db
 from nec.programme.models import GeneratorRun, ScheduleVersion, Slot
 from nec.proposals.mail_kinds import MailTemplateKind
 from nec.proposals.models import Question, ReviewCriterion, Session, SessionSpeaker, SessionState
+from nec.registrations.models import Registration
+from nec.registrations.stats import FIGURES
 
 #: Addresses whose query string takes another path through a view.
 WITH_QUERIES = [
@@ -30,6 +32,8 @@ WITH_QUERIES = [
     "/{ev}/manage/proposals?sort=mean&order=desc&state=submitted",
     "/{ev}/programme/?day=1&theme=1&format=1&room=1",
     "/{ev}/review/{session_id}?x=1",
+    "/{ev}/manage/registrations?state=confirmed&q=a&department=16&session={session_id}&page=2",
+    "/{ev}/manage/registrations/message?session={session_id}",
 ]
 
 
@@ -99,6 +103,8 @@ def seed_demo(make_user) -> Seeded:
         "token": ["x"],
         "digest": ["x"],
         "_rest": ["x"],
+        "registration_id": [_first_id(Registration, Registration.event_id == event.id)],
+        "name": list(FIGURES),
     }
     return Seeded(event, users, ids, submitted)
 
