@@ -204,6 +204,11 @@ def _local_datetime(instant: datetime, tz_name: str, fmt: str = "EEEE d MMMM y '
     return format_datetime(to_local(instant, tz_name).replace(tzinfo=None), localised_pattern(fmt))
 
 
+def datetime_text(instant: datetime, tz_name: str) -> str:
+    """An instant as the people of the event read it: "samedi 9 janvier 2027 à 14h30" in its time zone."""
+    return _local_datetime(instant, tz_name)
+
+
 def clock_text(at: time | datetime | str) -> str:
     """A wall-clock time already local, in the page's language: 14h30, or 14:30 in English (nec.core.time.clock)."""
     return clock(at, french=str(get_locale() or "fr").startswith("fr"))

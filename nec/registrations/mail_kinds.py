@@ -1,0 +1,83 @@
+"""The registrations' mails whose wording organisers edit: their kinds, placeholders and default French
+wordings. Declared to core.mail_templates from nec/registrations/__init__.py."""
+
+from __future__ import annotations
+
+from nec.core.db import N_, LabelledEnum
+
+
+class RegistrationMailKind(LabelledEnum):
+    registration_link = "registration_link"
+    registration_known = "registration_known"
+    registration_confirmed = "registration_confirmed"
+    registration_cancelled = "registration_cancelled"
+    seat_offer = "seat_offer"
+
+    __titles__ = {
+        "registration_link": N_("Inscription : lien de confirmation"),
+        "registration_known": N_("Inscription : adresse déjà inscrite (lien personnel)"),
+        "registration_confirmed": N_("Inscription confirmée"),
+        "registration_cancelled": N_("Inscription annulée"),
+        "seat_offer": N_("Liste d'attente : une place vous est proposée"),
+    }
+
+
+K = RegistrationMailKind
+
+# Placeholders of each kind, beside the common ones (core.mail_templates.COMMON_PLACEHOLDERS).
+PLACEHOLDERS: dict[RegistrationMailKind, tuple[str, ...]] = {
+    K.registration_link: ("confirmation_url", "valid_hours"),
+    K.registration_known: ("personal_url",),
+    K.registration_confirmed: ("personal_url", "attendance", "event_dates"),
+    K.registration_cancelled: ("register_url",),
+    K.seat_offer: ("session_title", "session_time", "offer_url", "offer_deadline", "personal_url"),
+}
+
+DEFAULTS: dict[RegistrationMailKind, tuple[str, str]] = {
+    K.registration_link: (
+        "Confirmez votre inscription à {event_title}",
+        "Bonjour {person_name},\n\n"
+        "Pour confirmer votre inscription à {event_title}, ouvrez ce lien puis appuyez sur le bouton "
+        "« Confirmer mon inscription » :\n{confirmation_url}\n\n"
+        "Le lien est valable {valid_hours} heures. Sans confirmation, l'inscription est effacée.\n\n"
+        "Si vous n'avez rien demandé, ignorez ce message : personne ne sera inscrit à votre place.\n\n"
+        "L'équipe organisatrice",
+    ),
+    K.registration_known: (
+        "Votre inscription à {event_title}",
+        "Bonjour {person_name},\n\n"
+        "Cette adresse est déjà inscrite à {event_title}. Votre espace personnel (votre inscription, vos "
+        "ateliers, votre code pour l'accueil) est ici :\n{personal_url}\n\n"
+        "Gardez ce lien pour vous : il ouvre votre espace sans mot de passe.\n\n"
+        "L'équipe organisatrice",
+    ),
+    K.registration_confirmed: (
+        "Votre inscription à {event_title} est confirmée",
+        "Bonjour {person_name},\n\n"
+        "C'est confirmé : vous êtes inscrit·e à {event_title} ({event_dates}), {attendance}.\n\n"
+        "Dans votre espace personnel, vous pouvez réserver une place dans les ateliers, retrouver votre "
+        "programme et le code à montrer à l'accueil, ou annuler si vous ne pouvez plus venir :\n"
+        "{personal_url}\n\n"
+        "Gardez ce lien pour vous : il ouvre votre espace sans mot de passe.\n\n"
+        "À bientôt !\nL'équipe organisatrice",
+    ),
+    K.registration_cancelled: (
+        "Votre inscription à {event_title} est annulée",
+        "Bonjour {person_name},\n\n"
+        "Votre inscription à {event_title} est annulée, ainsi que vos places dans les ateliers.\n\n"
+        "Si c'est une erreur, vous pouvez vous inscrire à nouveau tant que les inscriptions sont ouvertes :\n"
+        "{register_url}\n\n"
+        "L'équipe organisatrice",
+    ),
+    K.seat_offer: (
+        "Une place se libère : « {session_title} »",
+        "Bonjour {person_name},\n\n"
+        "Bonne nouvelle : une place s'est libérée dans l'atelier « {session_title} » ({session_time}), "
+        "et elle vous est réservée.\n\n"
+        "Pour la prendre, ou pour la laisser à la personne suivante, ouvrez ce lien :\n{offer_url}\n\n"
+        "Répondez avant le {offer_deadline} : ensuite, la place sera proposée à la personne suivante de la "
+        "liste d'attente.\n\n"
+        "Votre espace personnel : {personal_url}\n\n"
+        "L'équipe organisatrice",
+    ),
+}
