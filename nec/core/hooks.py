@@ -300,3 +300,20 @@ def register_duty(duty: Duty) -> None:
 
 def duties() -> list[Duty]:
     return sorted(_duties, key=lambda d: (d.position, d.name))
+
+
+# --- where a participant joins online (the videoconference module fills it) ----------------------------
+
+# `find(registration, session_id)` returns the URL that lets this registered person join the online room of
+# that session (None: of the event as a whole), or None when it has none (yet). Reminders put it in their mails.
+JoinLink = Callable[[Any, int | None], str | None]
+_join_links: list[JoinLink] = []
+
+
+def register_join_link(find: JoinLink) -> None:
+    _register(_join_links, find)
+
+
+def join_link(registration, session_id: int | None) -> str | None:
+    """The first join URL a module gives for this person and session; None while no module gives one."""
+    return next((url for find in _join_links if (url := find(registration, session_id))), None)
