@@ -28,6 +28,8 @@ SETTINGS: dict[str, tuple[str, object, type]] = {
     "NEC_MAIL_CA_FILE": ("NEC_MAIL_CA_FILE", "", str),
     # database://: the counters in the application's database, shared by all its processes (nec.core.ratelimit).
     "NEC_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", "database://", str),
+    # Off only for a load test from one address (./scripts/bench registration): never in production.
+    "NEC_RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", True, _parse_bool),
     "NEC_STORAGE_PATH": ("NEC_STORAGE_PATH", None, str),
     "NEC_MAGIC_LINK_MAX_AGE": ("NEC_MAGIC_LINK_MAX_AGE", 15 * 60, int),
     "NEC_PASSWORD_RESET_MAX_AGE": ("NEC_PASSWORD_RESET_MAX_AGE", 60 * 60, int),

@@ -31,8 +31,8 @@ from nec.core.tokens import InvalidLink, sign
 from nec.core.web import clock_text, datetime_text
 from nec.events.models import Event
 from nec.extensions import db
-from nec.programme.public.services import PUBLIC_STATES, released_slot
-from nec.programme.releases.versions import latest_release
+from nec.programme.models import ScheduleVersion, Slot
+from nec.programme.public.services import PUBLIC_STATES
 from nec.proposals.models import Session
 from nec.registrations.links import personal_url, unsign_pair
 from nec.registrations.mail_kinds import RegistrationMailKind
@@ -89,11 +89,30 @@ def availability(session_ids) -> dict[int, Availability]:
     return {sid: Availability(capacity, taken or 0, waiting or 0) for sid, capacity, taken, waiting in rows}
 
 
+def session_windows(event_id: int, session_ids) -> dict[int, tuple[datetime, datetime]]:
+    """When each of these sessions takes place in the event's latest release (one light query); a session
+    not in it, or no longer taking place, is left out."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    latest = (
+        sa.select(ScheduleVersion.id)
+        .where(ScheduleVersion.event_id == event_id, ScheduleVersion.released_at.is_not(None))
+        .order_by(ScheduleVersion.released_at.desc(), ScheduleVersion.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Slot.session_id, Slot.starts_at, Slot.ends_at)
+        .join(Session, Session.id == Slot.session_id)
+        .where(Slot.version_id == latest, Slot.session_id.in_(ids), Session.state.in_(PUBLIC_STATES))
+    )
+    return {sid: (start, end) for sid, start, end in rows}
+
+
 def session_window(session: Session) -> tuple[datetime, datetime] | None:
     """When the session takes place in the latest release (None: not in the released programme)."""
-    version = latest_release(session.event)
-    slot = released_slot(version, session.id) if version is not None else None
-    return (slot.starts_at, slot.ends_at) if slot is not None else None
+    return session_windows(session.event_id, [session.id]).get(session.id)
 
 
 def active_seats(registration: Registration) -> list[Seat]:
@@ -197,7 +216,7 @@ def _check_bookable(registration: Registration, session: Session, now: datetime)
         raise SeatError(_("Confirmez d'abord votre inscription à l'événement (le lien est dans votre e-mail)."))
     if session.seat_capacity is None:
         raise SeatError(_("Cette session est en accès libre : il n'y a pas de place à réserver."))
-    window = session_window(session) if session.state in PUBLIC_STATES else None
+    window = session_window(session)
     if window is None:
         raise SeatError(_("Cet atelier n'est pas au programme publié."))
     if now >= window[0]:
@@ -206,10 +225,10 @@ def _check_bookable(registration: Registration, session: Session, now: datetime)
 
 
 def _check_overlap(registration: Registration, session: Session, window: tuple[datetime, datetime]) -> None:
-    for seat in active_seats(registration):
-        if seat.session_id == session.id:
-            continue
-        other = session_window(seat.session)
+    mine = [seat for seat in active_seats(registration) if seat.session_id != session.id]
+    windows = session_windows(registration.event_id, [seat.session_id for seat in mine])
+    for seat in mine:
+        other = windows.get(seat.session_id)
         if other is not None and other[0] < window[1] and window[0] < other[1]:
             tz = registration.event.timezone
             raise SeatError(

@@ -571,7 +571,7 @@ def test_purge_a_year_after_an_event_forgets_its_participants_and_proposals_not_
 
     dry = _purge(app, "--dry-run")
     assert "propositions non retenues d'événements finis depuis plus d'un an : 4" in dry
-    assert "inscriptions anonymisées (événements finis depuis plus d'un an) : 1" in dry
+    assert "inscriptions anonymisées (événements finis depuis plus longtemps que leur durée de conservation) : 1" in dry
 
     _purge(app)
     db.session.expire_all()
