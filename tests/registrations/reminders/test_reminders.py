@@ -381,3 +381,13 @@ def test_a_reminder_is_delivered_over_smtp_with_its_ics(smtp_app, reg, smtp_serv
     assert attachment.get_filename() == f"{reg.event.slug}.ics"
     calendar = icalendar.Calendar.from_ical(attachment.get_content())
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["NEC Sud Charente", "Atelier A"]
+
+
+def test_the_reminders_default_wordings_use_only_their_placeholders():
+    from nec.core.mail_templates import DEFAULTS, mail_kind, unknown_placeholders
+    from nec.registrations.mail_kinds import ReminderMailKind
+
+    for kind in ReminderMailKind:
+        subject, body = DEFAULTS[kind]
+        assert mail_kind(kind.value) is kind
+        assert unknown_placeholders(kind, subject + body) == [], kind
