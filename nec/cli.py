@@ -1,4 +1,4 @@
-"""The `flask` commands: demo data, accounts, mail delivery. Each is thin: it parses options,
+"""The `flask` commands: demo data, accounts, mail delivery, the worker. Each is thin: it parses options,
 calls a module's services and prints the outcome in French."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from nec import demo, demo_upcoming
 from nec.accounts import services as accounts
 from nec.core import mail
+from nec.core import worker as periodic
 from nec.core.models import OutboxState
 from nec.core.text import clean_text
 from nec.events.services import get_event_by_slug
@@ -39,7 +40,7 @@ TEXT = _Text()
 
 def init_app(app: Flask) -> None:
     """Register every command on the application."""
-    for command in (demo_cli, create_organiser, mail_cli, programme_cli, data_cli):
+    for command in (demo_cli, create_organiser, mail_cli, programme_cli, data_cli, worker_command):
         app.cli.add_command(command)
 
 
@@ -434,3 +435,61 @@ def programme_work(loop: bool, interval: float, workers: int) -> None:
         click.echo("Arrêt du processus de calcul des générations.")
     elif done == 0:
         click.echo("Aucune génération en attente.")
+
+
+# --- the worker: every periodic duty -----------------------------------------------------------------
+
+
+@click.command(
+    "worker",
+    help="Le processus de travail : envoie les e-mails, calcule les générations en attente, fait expirer les "
+    "propositions de place et les inscriptions non confirmées, envoie les rappels, purge chaque jour les données "
+    "personnelles. Une passe de chaque tâche, ou en continu avec --loop (plusieurs processus peuvent tourner à la "
+    "fois, sur une même base PostgreSQL).",
+)
+@click.option("--loop", is_flag=True, help="Continue jusqu'à l'interruption (Ctrl+C ou SIGTERM).")
+@click.option("--only", multiple=True, type=TEXT, metavar="TÂCHE", help="Ne fait que cette tâche (répétable).")
+@click.option("--skip", multiple=True, type=TEXT, metavar="TÂCHE", help="Ne fait pas cette tâche (répétable).")
+@click.option("--list", "list_only", is_flag=True, help="Liste les tâches et leur fréquence, sans rien faire.")
+@with_appcontext
+def worker_command(loop: bool, only: tuple[str, ...], skip: tuple[str, ...], list_only: bool) -> None:
+    try:
+        duties = periodic.select_duties(only, skip)
+    except periodic.UnknownDuty as exc:
+        raise click.ClickException(str(exc)) from None
+    if list_only:
+        for duty in duties:
+            click.echo(f"{duty.name} : {duty.label or duty.name}, toutes les {_period(duty.every_seconds)}")
+        return
+    if not loop:
+        results = periodic.run_once(duties)
+        for result in results:
+            click.echo(result.line())
+        if any(not result.ok for result in results):
+            raise click.exceptions.Exit(1)
+        return
+    stop = threading.Event()
+    previous = _on_stop_signals(stop)
+    names = ", ".join(f"{d.name} ({_period(d.every_seconds)})" for d in duties)
+    click.echo(f"Processus de travail démarré : {names}. Ctrl+C pour arrêter.")
+
+    def report(result: periodic.PassResult) -> None:
+        if result.count or not result.ok:
+            click.echo(result.line(), err=not result.ok)
+
+    try:
+        periodic.run_forever(current_app._get_current_object(), duties, stop, report)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        _restore_signals(previous)
+    click.echo("Arrêt du processus de travail.")
+
+
+def _period(seconds: float) -> str:
+    """10 s, 5 min, 24 h: a duty's period for the worker's output."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{int(seconds // 3600)} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{int(seconds // 60)} min"
+    return f"{seconds:g} s"

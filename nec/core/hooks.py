@@ -266,3 +266,54 @@ def register_person_events(find: PersonEvents) -> None:
 
 def person_event_ids(user) -> set[int]:
     return {event_id for find in _person_events for event_id in find(user)}
+
+
+# --- the worker's periodic duties (`flask worker`) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Work done again and again by the worker: `run(now)` does one pass and returns how much it did
+    (mails sent, offers expired, reminders queued ...), every `every_seconds`.
+
+    A pass must be safe with any number of worker processes on one PostgreSQL (claims by conditional
+    UPDATE or a unique constraint, see core.db.claim) and keep nothing in memory that matters: a
+    restarted worker runs every duty at once and nothing is done twice. The worker commits after a
+    pass and rolls back when it raises. `label` is its line in the worker's output (French, "e-mails
+    envoyés : 3"); a pass that did `batch` or more runs again at once (more may be waiting); `position`
+    orders the duties of one pass."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[datetime], int]
+    label: str = ""
+    position: int = 100
+    batch: int = 0
+
+
+_duties: list[Duty] = []
+
+
+def register_duty(duty: Duty) -> None:
+    _register(_duties, duty)
+
+
+def duties() -> list[Duty]:
+    return sorted(_duties, key=lambda d: (d.position, d.name))
+
+
+# --- where a participant joins online (the videoconference module fills it) ----------------------------
+
+# `find(registration, session_id)` returns the URL that lets this registered person join the online room of
+# that session (None: of the event as a whole), or None when it has none (yet). Reminders put it in their mails.
+JoinLink = Callable[[Any, int | None], str | None]
+_join_links: list[JoinLink] = []
+
+
+def register_join_link(find: JoinLink) -> None:
+    _register(_join_links, find)
+
+
+def join_link(registration, session_id: int | None) -> str | None:
+    """The first join URL a module gives for this person and session; None while no module gives one."""
+    return next((url for find in _join_links if (url := find(registration, session_id))), None)

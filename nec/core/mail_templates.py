@@ -13,7 +13,7 @@ from typing import TypeAlias
 import sqlalchemy as sa
 
 from nec.core.db import LabelledEnum
-from nec.core.mail import queue_mail
+from nec.core.mail import Attachment, queue_mail
 from nec.core.models import MailTemplate, OutboxMessage
 from nec.extensions import db
 
@@ -148,12 +148,14 @@ def queue_event_mail(
     to_name: str = "",
     base_url: str,
     locale: str | None = None,
+    attachments: list[Attachment] | None = None,
     **values,
 ) -> OutboxMessage:
     """Queue one mail of this kind in the event's wording (in the caller's transaction).
 
     The wording stays as the organiser typed it; the frame around it (footer, reason) follows
-    `locale`, the recipient's language (see accounts.services.mail_locales).
+    `locale`, the recipient's language (see accounts.services.mail_locales). `attachments`: small text
+    files sent with it (a reminder's .ics).
     """
     values = {
         "event_title": event.title,
@@ -169,5 +171,6 @@ def queue_event_mail(
         to_name=to_name,
         event=event,
         locale=locale,
+        attachments=attachments,
         body=fill(body, values),
     )

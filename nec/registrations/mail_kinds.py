@@ -81,3 +81,51 @@ DEFAULTS: dict[RegistrationMailKind, tuple[str, str]] = {
         "L'équipe organisatrice",
     ),
 }
+
+
+# --- reminders (reminders.py, sent by the worker) ---------------------------------------------------
+
+
+class ReminderMailKind(LabelledEnum):
+    event_reminder = "event_reminder"
+    workshop_reminder = "workshop_reminder"
+
+    __titles__ = {
+        "event_reminder": N_("Rappel avant l'événement (J-7, J-1)"),
+        "workshop_reminder": N_("Rappel avant un atelier"),
+    }
+
+
+R = ReminderMailKind
+
+REMINDER_PLACEHOLDERS: dict[ReminderMailKind, tuple[str, ...]] = {
+    R.event_reminder: ("when", "event_dates", "attendance", "venue", "workshops", "join_link", "personal_url"),
+    R.workshop_reminder: ("session_title", "session_time", "session_room", "join_link", "session_url", "personal_url"),
+}
+
+REMINDER_DEFAULTS: dict[ReminderMailKind, tuple[str, str]] = {
+    R.event_reminder: (
+        "Rappel : {event_title}, c'est {when}",
+        "Bonjour {person_name},\n\n"
+        "{event_title} a lieu {event_dates} : c'est {when}. Vous y êtes inscrit·e {attendance}.\n\n"
+        "Lieu : {venue}\n\n"
+        "{workshops}\n\n"
+        "Pour suivre en ligne : {join_link}\n\n"
+        "Votre espace personnel (vos ateliers, le code à montrer à l'accueil, ou annuler si vous ne pouvez "
+        "plus venir, pour laisser votre place) :\n{personal_url}\n\n"
+        "Le fichier joint ajoute l'événement et vos ateliers à votre agenda.\n\n"
+        "À bientôt !\nL'équipe organisatrice",
+    ),
+    R.workshop_reminder: (
+        "Rappel : l'atelier « {session_title} », {session_time}",
+        "Bonjour {person_name},\n\n"
+        "Vous avez une place dans l'atelier « {session_title} » ({event_title}), {session_time}, "
+        "salle : {session_room}.\n\n"
+        "Pour suivre en ligne : {join_link}\n"
+        "La page de l'atelier : {session_url}\n\n"
+        "Vous ne pouvez plus venir ? Libérez votre place depuis votre espace personnel : une personne de la "
+        "liste d'attente la recevra aussitôt.\n{personal_url}\n\n"
+        "Le fichier joint ajoute l'atelier à votre agenda.\n\n"
+        "À tout bientôt !\nL'équipe organisatrice",
+    ),
+}

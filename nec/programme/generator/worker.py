@@ -1,4 +1,5 @@
-"""The generator's worker processes (`flask programme work`), for deployments with NEC_GENERATOR_WORKER.
+"""The generator's worker processes (`flask programme work`, or the `generator` duty of `flask worker`), for
+deployments with NEC_GENERATOR_WORKER.
 
 There the web request only records a queued run. A worker claims the oldest queued run with an atomic
 conditional UPDATE (`runs.claim_next_run`), so that with any number of workers on one PostgreSQL each
@@ -15,8 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
+from nec.core import hooks
+from nec.core import worker as periodic
 from nec.extensions import db
 from nec.programme.generator import bridge, runs
 from nec.programme.models import GeneratorRun, RunState
@@ -125,6 +128,22 @@ def work(
         if not loop:
             return
         stop.wait(interval)
+
+
+def run_duty(now) -> int:
+    """The `generator` duty of `flask worker`: compute the oldest queued run, if any (1 when one was
+    computed, so that the worker looks again at once). Only under NEC_GENERATOR_WORKER: otherwise the web
+    process computes its runs itself. A stop request of the worker fails the run cleanly (`work_next`)."""
+    if not runs.uses_worker():
+        return 0
+    stop = periodic.stop_requested()
+    outcome = work_next(current_app._get_current_object(), stop)
+    if outcome is not None:
+        logger.info("%s", describe(outcome))
+    return 0 if outcome is None else 1
+
+
+GENERATOR_DUTY = hooks.Duty("generator", 2, run_duty, label="générations du programme calculées", position=20, batch=1)
 
 
 def describe(outcome: Outcome) -> str:

@@ -450,3 +450,31 @@ def test_generator_worker_setting_is_read_from_the_environment(tmp_path, raw, ex
 
     environ = {} if raw is None else {"NEC_GENERATOR_WORKER": raw}
     assert load_config(str(tmp_path), environ=environ)["NEC_GENERATOR_WORKER"] is expected
+
+
+# --- the generator duty of `flask worker` ------------------------------------------------------------------
+
+
+def test_the_worker_duty_computes_a_queued_run_once_under_a_worker_deployment(worker_mode, small):
+    from nec.core import worker as periodic
+
+    add_session(small, "Session", theme="Financer")
+    run_id = _queue(small)
+    [duty] = periodic.select_duties(only=["generator"])
+
+    first, second = periodic.run_pass(duty), periodic.run_pass(duty)
+
+    assert (first.ok, first.count, second.count) == (True, 1, 0)
+    assert _fresh(run_id).state == RunState.finished
+
+
+def test_the_worker_duty_leaves_runs_to_the_web_process_without_the_worker_setting(app, small):
+    from nec.core import worker as periodic
+
+    add_session(small, "Session", theme="Financer")
+    run_id = _queue(small)
+
+    [result] = periodic.run_once(periodic.select_duties(only=["generator"]))
+
+    assert (result.ok, result.count) == (True, 0)
+    assert _fresh(run_id).state == RunState.queued
