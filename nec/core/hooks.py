@@ -266,3 +266,37 @@ def register_person_events(find: PersonEvents) -> None:
 
 def person_event_ids(user) -> set[int]:
     return {event_id for find in _person_events for event_id in find(user)}
+
+
+# --- what a participant can do about a session (the programme and the session pages) -------------------
+
+# `render(event, session_ids, next_url)` returns, per session id, a block for the session's page as a
+# template's name and its values (seats left, a button to take or give back a seat); `is_personal()` says whether this
+# visitor's pages show their own state (then the programme's pages are not shared from the cache).
+
+
+@dataclass(frozen=True)
+class SessionActions:
+    name: str
+    render: Callable[[Event, list[int], str], dict[int, Any]]
+    is_personal: Callable[[], bool]
+
+
+_session_actions: list[SessionActions] = []
+
+
+def register_session_actions(hook: SessionActions) -> None:
+    _register(_session_actions, hook)
+
+
+def session_actions(event: Event, session_ids: list[int], next_url: str) -> dict[int, list[Any]]:
+    """Every module's blocks for these sessions, by session id."""
+    blocks: dict[int, list[Any]] = {}
+    for hook in _session_actions:
+        for session_id, block in hook.render(event, session_ids, next_url).items():
+            blocks.setdefault(session_id, []).append(block)
+    return blocks
+
+
+def visitor_is_personal() -> bool:
+    return any(hook.is_personal() for hook in _session_actions)

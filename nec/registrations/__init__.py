@@ -11,3 +11,12 @@ from nec.registrations import mail_kinds, personal_data
 hooks.register_personal_data(personal_data.REGISTRATION_DATA)
 hooks.register_purge(personal_data.OLD_REGISTRATIONS_PURGE)
 register_mail_kinds(mail_kinds.RegistrationMailKind, mail_kinds.PLACEHOLDERS, mail_kinds.DEFAULTS)
+
+
+def _session_actions() -> None:
+    from nec.registrations.me import actions
+
+    hooks.register_session_actions(hooks.SessionActions("registrations", actions.render, actions.is_personal))
+
+
+_session_actions()

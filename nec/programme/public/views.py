@@ -27,7 +27,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wsgi import wrap_file
 
-from nec.core import storage
+from nec.core import hooks, storage
 from nec.core.actions import run
 from nec.core.web import current_actor
 from nec.extensions import db
@@ -147,6 +147,7 @@ def session(session_id: int):
             session=slot.session,
             speakers=public.named_speakers(slot.session),
             favourites=agenda.favourite_ids(current_user, event),
+            actions=hooks.session_actions(event, [session_id], request.path).get(session_id, []),
             **context,
         )
 

@@ -1,0 +1,152 @@
+"""The personal space: the personal link, the seats, the offer page, cancelling, the data, the calendar."""
+
+from __future__ import annotations
+
+from nec.extensions import db
+from nec.registrations import seats, services
+from nec.registrations.models import RegistrationState, SeatState
+from tests.registrations.helpers import participant
+from tests.support.web import page_text
+
+
+def _path(url: str) -> str:
+    return "/" + url.partition("://")[2].partition("/")[2]
+
+
+def _open(client, registration):
+    return client.get(_path(services.personal_url(registration)))
+
+
+def test_personal_link_opens_the_space(client, reg):
+    lea = participant(reg, "lea@example.org")
+    response = _open(client, lea)
+    assert response.status_code == 302
+    assert "Lea" in page_text(client.get(response.location))
+
+
+def test_personal_link_revoked_stops_serving(client, reg):
+    lea = participant(reg, "lea@example.org")
+    old = _path(services.personal_url(lea))
+    services.revoke_links(lea)
+    db.session.commit()
+    assert client.get(old).status_code == 404
+
+
+def test_space_without_registration_says_how_to_register(client, reg):
+    response = client.get(f"/{reg.event.slug}/me/registration/")
+    assert response.status_code == 200 and "Nous ne trouvons pas" in page_text(response)
+
+
+def test_take_seat_books_then_waits_and_shows_the_position(client, reg, app):
+    first, second, third = (participant(reg, f"p{i}@example.org") for i in range(3))
+    for person in (first, second, third):
+        with app.test_client() as other:
+            _open(other, person)
+            assert other.post(f"/{reg.event.slug}/sessions/{reg.a.id}/seat").status_code == 303
+    states = [seats.seat_of(p, reg.a).state for p in (first, second, third)]
+    assert states == [SeatState.booked, SeatState.booked, SeatState.waiting]
+    _open(client, third)
+    assert "position 1" in page_text(client.get(f"/{reg.event.slug}/me/registration/"))
+
+
+def test_take_seat_without_registration_goes_to_the_form(client, reg):
+    response = client.post(f"/{reg.event.slug}/sessions/{reg.a.id}/seat")
+    assert response.status_code == 303 and response.location.endswith("/register/")
+
+
+def test_take_seat_of_an_overlapping_workshop_names_the_other(client, reg):
+    lea = participant(reg, "lea@example.org")
+    _open(client, lea)
+    client.post(f"/{reg.event.slug}/sessions/{reg.a.id}/seat")
+    response = client.post(f"/{reg.event.slug}/sessions/{reg.b.id}/seat", follow_redirects=True)
+    assert "Atelier A" in page_text(response)
+    assert seats.seat_of(lea, reg.b) is None
+
+
+def test_leave_frees_the_seat_and_the_next_gets_an_offer_to_accept(client, reg, app):
+    people = [participant(reg, f"p{i}@example.org") for i in range(3)]
+    for person in people:
+        with app.test_client() as other:
+            _open(other, person)
+            other.post(f"/{reg.event.slug}/sessions/{reg.a.id}/seat")
+    _open(client, people[0])
+    client.post(f"/{reg.event.slug}/sessions/{reg.a.id}/seat/leave")
+    db.session.expire_all()
+    offered = seats.seat_of(people[2], reg.a)
+    assert offered.state == SeatState.offered
+    with app.test_client() as third:
+        page = third.get(_path(seats.offer_url(offered)))
+        assert "Je prends la place" in page_text(page)
+        third.post(_path(seats.offer_url(offered)), data={"answer": "accept"})
+    db.session.expire_all()
+    assert seats.seat_of(people[2], reg.a).state == SeatState.booked
+
+
+def test_offer_declined_passes_on(client, reg, app):
+    people = [participant(reg, f"p{i}@example.org") for i in range(4)]
+    for person in people:
+        seats.take_seat(person, reg.a, seats_now())
+    db.session.commit()
+    seats.leave(people[0], reg.a, seats_now())
+    db.session.commit()
+    offered = seats.seat_of(people[2], reg.a)
+    client.post(_path(seats.offer_url(offered)), data={"answer": "decline"})
+    db.session.expire_all()
+    assert seats.seat_of(people[2], reg.a).state == SeatState.declined
+    assert seats.seat_of(people[3], reg.a).state == SeatState.offered
+
+
+def seats_now():
+    from nec.core.db import utcnow
+
+    return utcnow()
+
+
+def test_cancel_frees_the_seats(client, reg):
+    lea = participant(reg, "lea@example.org")
+    _open(client, lea)
+    client.post(f"/{reg.event.slug}/sessions/{reg.c.id}/seat")
+    assert client.get(f"/{reg.event.slug}/me/registration/cancel").status_code == 200
+    client.post(f"/{reg.event.slug}/me/registration/cancel")
+    db.session.expire_all()
+    assert lea.state == RegistrationState.cancelled
+    assert seats.seat_of(lea, reg.c).state == SeatState.cancelled
+
+
+def test_download_data_is_json_of_the_registration(client, reg):
+    lea = participant(reg, "lea@example.org")
+    _open(client, lea)
+    response = client.get(f"/{reg.event.slug}/me/registration/data.json")
+    assert response.status_code == 200 and "lea@example.org" in response.get_data(as_text=True)
+
+
+def test_download_data_without_registration_is_404(client, reg):
+    assert client.get(f"/{reg.event.slug}/me/registration/data.json").status_code == 404
+
+
+def test_delete_data_erases_the_registration(client, reg):
+    lea = participant(reg, "lea@example.org")
+    lea_id = lea.id
+    _open(client, lea)
+    client.post(f"/{reg.event.slug}/me/registration/delete")
+    db.session.expire_all()
+    from nec.registrations.models import Registration
+
+    kept = db.session.get(Registration, lea_id)
+    assert kept is None or kept.email != "lea@example.org"
+
+
+def test_calendar_lists_the_booked_workshop_and_refuses_an_altered_token(client, reg):
+    lea = participant(reg, "lea@example.org")
+    seats.take_seat(lea, reg.c, seats_now())
+    db.session.commit()
+    response = client.get(f"/{reg.event.slug}/me/calendar/{services.personal_token(lea)}.ics")
+    assert response.status_code == 200 and "Atelier C" in response.get_data(as_text=True)
+    assert client.get(f"/{reg.event.slug}/me/calendar/nope.ics").status_code == 404
+
+
+def test_session_page_shows_seats_left_and_the_button(client, reg):
+    lea = participant(reg, "lea@example.org")
+    _open(client, lea)
+    text = page_text(client.get(f"/{reg.event.slug}/sessions/{reg.c.id}/"))
+    assert "Il reste 3 places sur 3" in text and "Réserver une place" in text
