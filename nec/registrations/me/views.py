@@ -7,8 +7,9 @@ import hashlib
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from nec.core.actions import act, run
 from nec.core.db import utcnow
@@ -143,6 +144,23 @@ def calendar(token: str):
     response.cache_control.private = True
     response.cache_control.no_cache = True
     return response.make_conditional(request)
+
+
+@bp.app_template_global("registration_link")
+def registration_link(event) -> dict | None:
+    """For the event's pages: "Mon inscription" for a registered visitor, "S'inscrire" while registrations
+    are open, else None. An error page must still render when the database failed: then no link."""
+    try:
+        registration = current_registration(event)
+        if registration is not None and registration.state != RegistrationState.cancelled:
+            url = url_for("registrations_me.registration", ev=event.slug)
+            return {"url": url, "label": _("Mon inscription"), "registered": True}
+        if services.registration_window(event, utcnow()).is_open:
+            url = url_for("registrations_signup.register", ev=event.slug)
+            return {"url": url, "label": _("S'inscrire"), "registered": False}
+    except SQLAlchemyError:
+        current_app.logger.warning("registration link left out: the database did not answer", exc_info=True)
+    return None
 
 
 # --- seats ---------------------------------------------------------------------------------------

@@ -150,3 +150,23 @@ def test_session_page_shows_seats_left_and_the_button(client, reg):
     _open(client, lea)
     text = page_text(client.get(f"/{reg.event.slug}/sessions/{reg.c.id}/"))
     assert "Il reste 3 places sur 3" in text and "Réserver une place" in text
+
+
+def test_event_home_offers_to_register_then_links_the_registration(client, reg):
+    assert "S'inscrire" in page_text(client.get(f"/{reg.event.slug}/"))
+    _open(client, participant(reg, "lea@example.org"))
+    assert "Mon inscription" in page_text(client.get(f"/{reg.event.slug}/"))
+
+
+def test_speaker_area_links_the_registration_of_the_same_address(client, reg, make_user):
+    from tests.support.web import log_in
+
+    user = make_user("lea@example.org")
+    participant(reg, "lea@example.org")
+    log_in(client, user)
+    assert "Voir mon inscription" in page_text(client.get(f"/{reg.event.slug}/me/"))
+
+
+def test_personal_link_guessing_is_rate_limited(limited_client, reg):
+    answers = [limited_client.get(f"/{reg.event.slug}/me/access/guess-{n}").status_code for n in range(31)]
+    assert answers[:30] == [404] * 30 and answers[30] == 429

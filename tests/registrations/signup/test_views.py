@@ -91,3 +91,10 @@ def test_register_hostile_values_never_fail_nor_echo_markup(client, reg, value):
         response = client.post(f"/{reg.event.slug}/register/", data={**FORM, name: value})
         assert response.status_code in (200, 400), (name, value)
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_register_same_address_is_limited_to_five_mails_a_quarter_hour(limited_client, reg):
+    answers = [limited_client.post(f"/{reg.event.slug}/register/", data=FORM).status_code for _ in range(6)]
+    assert answers[:5] == [200] * 5 and answers[5] == 429
+    mails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    assert mails == 5
