@@ -9,30 +9,33 @@ from nec.events.models import Event
 from nec.extensions import db
 from nec.proposals.models import Session
 from nec.registrations import seats, services
-from nec.registrations.me.identity import SESSION_KEY, current_registration
+from nec.registrations.me.identity import SESSION_KEY, current_registration, event_settings
 from nec.registrations.models import RegistrationState
 
 
 def render(event: Event, session_ids: list[int], next_url: str) -> dict[int, tuple[str, dict]]:
-    """Per limited session: the block's template and its values (the session page includes it)."""
+    """Per limited session: the block's template and its values (the programme's pages include it). A
+    few queries whatever the number of sessions."""
+    if not session_ids or event_settings(event) is None:  # no registrations: the page says the capacity
+        return {}
     found = seats.availability(session_ids)
     if not found:
         return {}
     registration = current_registration(event)
+    mine = {seat.session_id: seat for seat in seats.active_seats(registration)} if registration is not None else {}
     window = services.registration_window(event, utcnow())
+    workshops = {session_id: db.session.get(Session, session_id) for session_id in found}  # loaded by the page
+    confirmed = registration is not None and registration.state == RegistrationState.confirmed
     blocks = {}
     for session_id, availability in found.items():
-        workshop = db.session.get(Session, session_id)
-        seat = seats.seat_of(registration, workshop) if registration is not None else None
-        if seat is not None and seat.state not in seats.ACTIVE_STATES:
-            seat = None
+        seat = mine.get(session_id)
         blocks[session_id] = (
             "registrations/me/_seat_block.html",
             dict(
-                workshop=workshop,
+                workshop=workshops[session_id],
                 availability=availability,
                 registration=registration,
-                confirmed=registration is not None and registration.state == RegistrationState.confirmed,
+                confirmed=confirmed,
                 seat=seat,
                 position=seats.waiting_position(seat) if seat is not None else 0,
                 window=window,

@@ -4,7 +4,7 @@ of their account when they are signed in."""
 
 from __future__ import annotations
 
-from flask import session
+from flask import g, session
 from flask_login import current_user
 
 from nec.events.models import Event
@@ -41,3 +41,12 @@ def _remembered(event: Event) -> Registration | None:
 def current_registration(event: Event) -> Registration | None:
     """The registration of whoever makes this request for this event, or None."""
     return _remembered(event) or services.registration_of_user(event, current_user)
+
+
+def event_settings(event: Event):
+    """The event's registration settings (None: it has never taken registrations), read once per request:
+    the navigation's link and the seat blocks of a page share it."""
+    known = g.setdefault("_registration_settings", {})
+    if event.id not in known:
+        known[event.id] = services.get_settings(event)
+    return known[event.id]

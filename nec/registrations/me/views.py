@@ -20,7 +20,12 @@ from nec.extensions import db, limiter
 from nec.proposals.models import Session
 from nec.registrations import personal_data, seats, services
 from nec.registrations.me import services as me
-from nec.registrations.me.identity import current_registration, forget_registration, remember_registration
+from nec.registrations.me.identity import (
+    current_registration,
+    event_settings,
+    forget_registration,
+    remember_registration,
+)
 from nec.registrations.models import RegistrationState
 from nec.registrations.signup.forms import ButtonForm
 
@@ -151,6 +156,8 @@ def registration_link(event) -> dict | None:
     """For the event's pages: "Mon inscription" for a registered visitor, "S'inscrire" while registrations
     are open, else None. An error page must still render when the database failed: then no link."""
     try:
+        if event_settings(event) is None:  # the event has never taken registrations
+            return None
         registration = current_registration(event)
         if registration is not None and registration.state != RegistrationState.cancelled:
             url = url_for("registrations_me.registration", ev=event.slug)

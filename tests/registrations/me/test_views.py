@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from nec.extensions import db
 from nec.registrations import seats, services
 from nec.registrations.models import RegistrationState, SeatState
@@ -170,3 +172,24 @@ def test_speaker_area_links_the_registration_of_the_same_address(client, reg, ma
 def test_personal_link_guessing_is_rate_limited(limited_client, reg):
     answers = [limited_client.get(f"/{reg.event.slug}/me/access/guess-{n}").status_code for n in range(31)]
     assert answers[:30] == [404] * 30 and answers[30] == 429
+
+
+def test_programme_shows_each_workshop_seats_and_the_named_buttons(client, reg):
+    lea = participant(reg, "lea@example.org")
+    seats.take_seat(lea, reg.a, seats_now())
+    db.session.commit()
+    _open(client, lea)
+    response = client.get(f"/{reg.event.slug}/programme/")
+    text = re.sub(r"<[^>]+>", "", page_text(response))
+    assert "Il reste 1 place sur 2" in text and "Libérer ma place « Atelier A »" in text
+    assert "Réserver une place « Atelier C »" in text
+    anchor = f"/{reg.event.slug}/programme/#session-{reg.c.id}"
+    assert f'value="{anchor}"' in page_text(response)
+    back = client.post(f"/{reg.event.slug}/sessions/{reg.c.id}/seat", data={"next": anchor})
+    assert back.location.endswith(anchor)
+
+
+def test_seat_next_to_another_site_is_ignored(client, reg):
+    _open(client, participant(reg, "lea@example.org"))
+    back = client.post(f"/{reg.event.slug}/sessions/{reg.c.id}/seat", data={"next": "//evil.example/"})
+    assert back.location.endswith(f"/sessions/{reg.c.id}/")
