@@ -104,6 +104,7 @@ ACCESS: dict[str, list[Case]] = {
     "registrations_me.access": case(LINK, token="personal_token"),
     "registrations_me.registration": case(PUBLIC),
     "registrations_me.cancel": case(PUBLIC),
+    "registrations_me.merge_agenda": case(PUBLIC, answers_404=True),
     "registrations_me.download_data": case(PUBLIC, answers_404=True),
     "registrations_me.delete_data": case(PUBLIC),
     "registrations_me.calendar": case(LINK, token="personal_token"),
@@ -207,6 +208,7 @@ KNOWN_FORMS: dict[str, list[tuple[str, str]]] = {
     # the participant's buttons and form, shown to a registered participant (or while registrations are open)
     "registrations_signup.register": [("full_name", "Ana"), ("email", "ana@example.org"), ("attendance", "on_site")],
     "registrations_me.cancel": [],
+    "registrations_me.merge_agenda": [("ids", "{released}")],  # registration-agenda.js, in the personal space
     "registrations_me.delete_data": [],
     "registrations_me.take_seat": [],
     "registrations_me.leave_seat": [],

@@ -9,7 +9,10 @@ from datetime import datetime
 from nec.core.tokens import InvalidLink
 from nec.events.models import Event
 from nec.programme.exports import subscriptions
-from nec.programme.public.agenda import parse_device_ids
+from nec.programme.models import Slot
+from nec.programme.public import services as public
+from nec.programme.public.agenda import favourite_ids, parse_device_ids
+from nec.programme.releases.versions import latest_release
 from nec.registrations import seats
 from nec.registrations.links import personal_token, registration_from_token
 from nec.registrations.models import Registration, Seat, SeatState
@@ -38,9 +41,21 @@ def seat_lines(registration: Registration) -> list[SeatLine]:
 
 
 def agenda_ids(registration: Registration) -> set[int]:
-    """The sessions of the person's "Mon programme": those chosen before registering and their seats."""
+    """The sessions of the person's "Mon programme": those chosen in the browser, their account's
+    favourites, and their seats."""
     ids = set(parse_device_ids(registration.agenda_session_ids))
+    if registration.user is not None:
+        ids |= favourite_ids(registration.user, registration.event)
     return ids | {seat.session_id for seat in seats.active_seats(registration)}
+
+
+def agenda_slots(registration: Registration) -> list[Slot]:
+    """Those sessions in the latest release, in time order (none before the first release)."""
+    version = latest_release(registration.event)
+    if version is None:
+        return []
+    wanted = agenda_ids(registration)
+    return [slot for slot in public.public_slots(version) if slot.session_id in wanted]
 
 
 def calendar_token(registration: Registration) -> str:

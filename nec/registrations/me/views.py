@@ -7,7 +7,19 @@ import hashlib
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,6 +39,7 @@ from nec.registrations.me.identity import (
     remember_registration,
 )
 from nec.registrations.models import RegistrationState
+from nec.registrations.signup import services as signup_services
 from nec.registrations.signup.forms import ButtonForm
 
 bp = Blueprint("registrations_me", __name__)
@@ -79,6 +92,7 @@ def registration():
         "registrations/me/registration.html",
         registration=registration,
         lines=me.seat_lines(registration),
+        agenda=me.agenda_slots(registration),
         form=ButtonForm(),
         calendar_url=url_for("registrations_me.calendar", token=me.calendar_token(registration), _external=True)
         .replace("https://", "webcal://")
@@ -86,6 +100,19 @@ def registration():
         calendar_download=url_for("registrations_me.calendar", token=me.calendar_token(registration)),
         is_confirmed=registration.state == RegistrationState.confirmed,
     )
+
+
+@bp.post("/<ev>/me/registration/agenda/merge")
+@reachable_by_link
+def merge_agenda():
+    """static/js/registration-agenda.js: the sessions this browser kept join the registration's programme."""
+    registration = current_registration(g.event)
+    if registration is None:
+        abort(404)
+    added, problem = run(lambda: signup_services.merge_agenda(registration, request.form.get("ids")))
+    if problem is not None:
+        return jsonify({"added": 0, "message": problem.message}), 409
+    return jsonify({"added": added})
 
 
 @bp.route("/<ev>/me/registration/cancel", methods=["GET", "POST"])

@@ -193,3 +193,16 @@ def test_seat_next_to_another_site_is_ignored(client, reg):
     _open(client, participant(reg, "lea@example.org"))
     back = client.post(f"/{reg.event.slug}/sessions/{reg.c.id}/seat", data={"next": "//evil.example/"})
     assert back.location.endswith(f"/sessions/{reg.c.id}/")
+
+
+def test_merge_agenda_adds_the_browser_sessions_and_lists_them(client, reg):
+    _open(client, participant(reg, "lea@example.org"))
+    answer = client.post(f"/{reg.event.slug}/me/registration/agenda/merge", data={"ids": f"{reg.table.id},abc"})
+    assert answer.get_json() == {"added": 1}
+    again = client.post(f"/{reg.event.slug}/me/registration/agenda/merge", data={"ids": f"{reg.table.id}"})
+    assert again.get_json() == {"added": 0}
+    assert "Table ronde" in page_text(client.get(f"/{reg.event.slug}/me/registration/"))
+
+
+def test_merge_agenda_without_registration_is_404(client, reg):
+    assert client.post(f"/{reg.event.slug}/me/registration/agenda/merge", data={"ids": "1"}).status_code == 404
