@@ -130,3 +130,29 @@ def test_last_seat_then_waiting_list_then_offer_taken(live_server, mailbox, new_
         assert sorted(s.value for s in states) == sorted(
             [SeatState.booked.value, SeatState.booked.value, SeatState.cancelled.value]
         )
+
+
+def test_register_and_take_a_seat_by_keyboard_at_375_px(live_server, mailbox, new_person):
+    with live_server.app.app_context():
+        slug, workshop_id, title = _upcoming_event(live_server.organiser[0])
+    mailbox.deliver()
+    person = new_person()
+    person.set_viewport_size({"width": 375, "height": 740})
+    visit(person, f"/{slug}/register/")
+    assert person.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    person.get_by_label("Votre nom et prénom").focus()
+    person.keyboard.type("Nina Clavier")
+    person.keyboard.press("Tab")
+    person.keyboard.type("nina@example.org")
+    with person.expect_navigation():
+        person.get_by_role("button", name="M'inscrire").press("Enter")
+    expect(person.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
+    _confirm(person, mailbox, live_server, slug, "nina@example.org", title)
+    visit(person, f"/{slug}/sessions/{workshop_id}/")
+    assert person.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    button = person.get_by_role("button", name="Réserver une place")
+    button.focus()
+    with person.expect_navigation():
+        person.keyboard.press("Enter")
+    flash(person, "est réservée")
+    assert_accessible(person)

@@ -254,9 +254,9 @@ def offer(token: str):
         seat = seats.seat_from_offer_token(g.event, token)
     except InvalidLink as exc:
         return _invalid(str(exc))
+    remember_registration(seat.registration)  # the offer's link, like the personal link, opens the space
     form = ButtonForm()
     if form.validate_on_submit():
-        remember_registration(seat.registration)
         if request.form.get("answer") == "decline":
             return act(
                 lambda: seats.decline_offer(seat, utcnow()),
