@@ -85,6 +85,8 @@ def access(token: str):
 @reachable_by_link
 def registration():
     registration = current_registration(g.event)
+    if registration is None and not g.event.is_published:  # the page is reachable by link only
+        abort(404)
     if registration is None:
         window = services.registration_window(g.event, utcnow())
         return render_template("registrations/me/none.html", window=window)

@@ -206,3 +206,12 @@ def test_merge_agenda_adds_the_browser_sessions_and_lists_them(client, reg):
 
 def test_merge_agenda_without_registration_is_404(client, reg):
     assert client.post(f"/{reg.event.slug}/me/registration/agenda/merge", data={"ids": "1"}).status_code == 404
+
+
+def test_space_of_an_unpublished_event_opens_only_with_a_registration(client, reg):
+    lea = participant(reg, "lea@example.org")
+    reg.event.is_published = False
+    db.session.commit()
+    assert client.get(f"/{reg.event.slug}/me/registration/").status_code == 404
+    _open(client, lea)
+    assert client.get(f"/{reg.event.slug}/me/registration/").status_code == 200
