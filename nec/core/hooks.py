@@ -277,9 +277,13 @@ def person_event_ids(user) -> set[int]:
 
 @dataclass(frozen=True)
 class SessionActions:
+    """`state(event)` names what the blocks show to every visitor (seats left): a shared page is kept
+    only while it stays the same (one light query)."""
+
     name: str
     render: Callable[[Event, list[int], str], dict[int, Any]]
     is_personal: Callable[[], bool]
+    state: Callable[[Event], str] | None = None
 
 
 _session_actions: list[SessionActions] = []
@@ -300,3 +304,8 @@ def session_actions(event: Event, session_ids: list[int], next_url: str) -> dict
 
 def visitor_is_personal() -> bool:
     return any(hook.is_personal() for hook in _session_actions)
+
+
+def session_actions_state(event: Event) -> str:
+    """What the modules' blocks show to every visitor of the event's pages, as a short text for cache keys."""
+    return "-".join(hook.state(event) for hook in _session_actions if hook.state is not None)

@@ -16,7 +16,9 @@ register_mail_kinds(mail_kinds.RegistrationMailKind, mail_kinds.PLACEHOLDERS, ma
 def _session_actions() -> None:
     from nec.registrations.me import actions
 
-    hooks.register_session_actions(hooks.SessionActions("registrations", actions.render, actions.is_personal))
+    hooks.register_session_actions(
+        hooks.SessionActions("registrations", actions.render, actions.is_personal, actions.state)
+    )
 
 
 _session_actions()

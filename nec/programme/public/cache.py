@@ -207,7 +207,8 @@ def cached_page(event, render: Callable[..., str], load_release: Callable = late
     locale = str(get_locale() or "fr")
     query = request.query_string
     changed = event.updated_at.strftime("%Y%m%dT%H%M%S%f") if event.updated_at else ""
-    key = (request.endpoint, request.path, query, locale, f"{PAGE_REVISION}-{state}-{changed}")
+    blocks = hooks.session_actions_state(event)  # a workshop's seats left, shown to every visitor
+    key = (request.endpoint, request.path, query, locale, f"{PAGE_REVISION}-{state}-{changed}-{blocks}")
 
     etag = _etag(key)
     if request.if_none_match.contains_weak(etag):

@@ -215,3 +215,12 @@ def test_space_of_an_unpublished_event_opens_only_with_a_registration(client, re
     assert client.get(f"/{reg.event.slug}/me/registration/").status_code == 404
     _open(client, lea)
     assert client.get(f"/{reg.event.slug}/me/registration/").status_code == 200
+
+
+def test_shared_session_page_shows_the_seats_left_after_a_change(client, reg, app):
+    address = f"/{reg.event.slug}/sessions/{reg.c.id}/"
+    assert "Il reste 3 places sur 3" in page_text(client.get(address))
+    seats.take_seat(participant(reg, "lea@example.org"), reg.c, seats_now())
+    db.session.commit()
+    with app.test_client() as visitor:
+        assert "Il reste 2 places sur 3" in page_text(visitor.get(address))
