@@ -80,6 +80,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from nec.registrations.me.views import bp as registrations_me_bp
+    from nec.registrations.signup.views import bp as registrations_signup_bp
+
+    app.register_blueprint(registrations_signup_bp)
+    app.register_blueprint(registrations_me_bp)
     from nec.api.views import bp as api_bp
 
     app.register_blueprint(api_bp)

@@ -317,3 +317,44 @@ def register_join_link(find: JoinLink) -> None:
 def join_link(registration, session_id: int | None) -> str | None:
     """The first join URL a module gives for this person and session; None while no module gives one."""
     return next((url for find in _join_links if (url := find(registration, session_id))), None)
+# --- what a participant can do about a session (the programme and the session pages) -------------------
+
+# `render(event, session_ids, next_url)` returns, per session id, a block for the session's page as a
+# template's name and its values (seats left, a button to take or give back a seat); `is_personal()` says whether this
+# visitor's pages show their own state (then the programme's pages are not shared from the cache).
+
+
+@dataclass(frozen=True)
+class SessionActions:
+    """`state(event)` names what the blocks show to every visitor (seats left): a shared page is kept
+    only while it stays the same (one light query)."""
+
+    name: str
+    render: Callable[[Event, list[int], str], dict[int, Any]]
+    is_personal: Callable[[], bool]
+    state: Callable[[Event], str] | None = None
+
+
+_session_actions: list[SessionActions] = []
+
+
+def register_session_actions(hook: SessionActions) -> None:
+    _register(_session_actions, hook)
+
+
+def session_actions(event: Event, session_ids: list[int], next_url: str) -> dict[int, list[Any]]:
+    """Every module's blocks for these sessions, by session id."""
+    blocks: dict[int, list[Any]] = {}
+    for hook in _session_actions:
+        for session_id, block in hook.render(event, session_ids, next_url).items():
+            blocks.setdefault(session_id, []).append(block)
+    return blocks
+
+
+def visitor_is_personal() -> bool:
+    return any(hook.is_personal() for hook in _session_actions)
+
+
+def session_actions_state(event: Event) -> str:
+    """What the modules' blocks show to every visitor of the event's pages, as a short text for cache keys."""
+    return "-".join(hook.state(event) for hook in _session_actions if hook.state is not None)

@@ -18,3 +18,14 @@ hooks.register_duty(duties.PENDING)
 hooks.register_duty(duties.REMINDERS)
 hooks.register_event_notices(hooks.EventNotices("registrations", 20, event_hooks.registration_notices))
 hooks.register_dashboard_panels(hooks.DashboardPanels("registrations", 30, event_hooks.dashboard_panels))
+
+
+def _session_actions() -> None:
+    from nec.registrations.me import actions
+
+    hooks.register_session_actions(
+        hooks.SessionActions("registrations", actions.render, actions.is_personal, actions.state)
+    )
+
+
+_session_actions()

@@ -31,6 +31,9 @@ PUBLIC_PAGES = {
     "/nec-sud-charente/speakers/": 200,
     "/nec-charente/": 200,
     "/nec-charente/programme/": 200,
+    "/nec-charente/register/": 200,  # open: the upcoming demo event takes registrations
+    "/nec-sud-charente/register/": 200,  # closed (the demo event is over); open, in test_registration_flow
+    "/nec-sud-charente/me/registration/": 200,  # nobody's: how to register or open one's link
     "/cette-page-n-existe-pas/": 404,
 }
 

@@ -97,6 +97,20 @@ ACCESS: dict[str, list[Case]] = {
     "programme_exports.update_device_calendar": case(LINK, answers_404=True, token="device_token"),
     "programme_exports.delete_device_calendar": case(LINK, answers_404=True, token="device_token"),
     "programme_exports.device_calendar_ics": case(LINK, answers_404=True, token="device_token"),
+    # registrations: the participant's side (the personal space follows the registration the browser opened
+    # with its personal link, or the signed-in person's; without one it says how to register)
+    "registrations_signup.register": case(PUBLIC),
+    "registrations_signup.confirm": case(LINK, token="registration_confirm_token"),
+    "registrations_me.access": case(LINK, token="personal_token"),
+    "registrations_me.registration": case(PUBLIC),
+    "registrations_me.cancel": case(PUBLIC),
+    "registrations_me.merge_agenda": case(PUBLIC, answers_404=True),
+    "registrations_me.download_data": case(PUBLIC, answers_404=True),
+    "registrations_me.delete_data": case(PUBLIC),
+    "registrations_me.calendar": case(LINK, token="personal_token"),
+    "registrations_me.take_seat": case(PUBLIC, session_id="released"),
+    "registrations_me.leave_seat": case(PUBLIC, session_id="released"),
+    "registrations_me.offer": case(LINK, answers_404=True, token="bad_token"),
     "programme_exports.reset_subscription": case(SIGNED_IN),
     # --- links sent by e-mail --------------------------------------------------------------------------------
     "proposals_speaker.invitation": case(LINK, token="invitation_token"),
@@ -214,6 +228,14 @@ KNOWN_FORMS: dict[str, list[tuple[str, str]]] = {
     "proposals_review.apply": [],  # a button, shown once a decision is prepared
     "proposals_call.reset_mail_template": [],  # a button, shown once a wording is customised
     "programme_public.merge_favourites": [("ids", "1,2")],  # agenda-merge.js, for a signed-in person
+    # the participant's buttons and form, shown to a registered participant (or while registrations are open)
+    "registrations_signup.register": [("full_name", "Ana"), ("email", "ana@example.org"), ("attendance", "on_site")],
+    "registrations_me.cancel": [],
+    "registrations_me.merge_agenda": [("ids", "{released}")],  # registration-agenda.js, in the personal space
+    "registrations_me.delete_data": [],
+    "registrations_me.take_seat": [],
+    "registrations_me.leave_seat": [],
+    "registrations_me.offer": [("answer", "accept")],
     "programme_exports.update_device_calendar": [("ids", "{released}")],  # agenda.js, without an account
     "registrations_checkin_manage.check_in": [],  # a button beside a person found by name
     "registrations_checkin_manage.undo": [],  # a button beside a person already checked in

@@ -79,6 +79,11 @@ NO_INPUT = {
     "registrations_checkin.qr_code": "an image of the current registration's code",
     "registrations_checkin.certificate": "a PDF of the current registration",
     # buttons: a form with nothing but its CSRF token (off in the tests)
+    "registrations_signup.register": "closed for the world's past event (tests/registrations/signup fuzz it open)",
+    "registrations_me.registration": "a page (its forms post to the seat and cancel routes)",
+    "registrations_me.download_data": "a download",
+    "registrations_me.cancel": "a button",
+    "registrations_me.delete_data": "a button",
     "accounts.download_data": "a button",
     "proposals_sessions.cancel_session": "a button",
     "proposals_sessions.send_claim_link": "a button",

@@ -202,6 +202,26 @@ def _ids(event: Event) -> dict[str, int | str]:
     }
 
 
+def _registration_tokens(event: Event) -> dict[str, str]:
+    """A participant's links: the confirmation of a pending registration, a confirmed one's personal link."""
+    from nec.registrations import services as registrations
+    from nec.registrations.models import Registration, RegistrationSettings, RegistrationState
+
+    now = utcnow()
+    pending = Registration(event=event, full_name="Paula Pending", email="paula@example.org", created_at=now)
+    confirmed = Registration(
+        event=event, full_name="Carl Confirmed", email="carl@example.org", created_at=now,
+        state=RegistrationState.confirmed, confirmed_at=now,
+    )  # fmt: skip
+    db.session.add_all([pending, confirmed, RegistrationSettings(event=event, is_open=True)])
+    db.session.flush()
+    return {
+        "registration_confirm_token": registrations.confirmation_url(pending).rpartition("/")[2],
+        "personal_token": registrations.personal_token(confirmed),
+        "bad_token": "not-a-token",
+    }
+
+
 def build_world() -> World:
     # Event B first: the demo, renamed, handed to another organiser.
     demo.load_demo(password=PASSWORD)
@@ -283,6 +303,7 @@ def build_world() -> World:
         signup_token=issue_login_token(newcomer, LoginTokenPurpose.magic_link),
         subscription_token=subscriptions.subscription_token(speaker, event),
         device_token=device_calendars.create(event, [_ids(event)["released"]]),
+        **_registration_tokens(event),
     )
     b_ids = _ids(other)
     b_ids.update(own=b_ids["proposal"], own_draft=b_ids["proposal"], other_draft=b_ids["proposal"])

@@ -39,6 +39,7 @@ from flask import Response, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from nec.core import hooks
 from nec.programme.releases.versions import content_fingerprint, latest_release
 
 # Bump when a change of templates or views must not serve pages cached (or held by browsers) before it.
@@ -134,7 +135,7 @@ def _placeholder_token() -> str:
 
 def shares_pages() -> bool:
     """Whether this visitor sees the same page as every other anonymous visitor."""
-    return not current_user.is_authenticated and "_flashes" not in session
+    return not current_user.is_authenticated and "_flashes" not in session and not hooks.visitor_is_personal()
 
 
 def release_state(event, load_release: Callable = latest_release) -> str | None:
@@ -206,7 +207,8 @@ def cached_page(event, render: Callable[..., str], load_release: Callable = late
     locale = str(get_locale() or "fr")
     query = request.query_string
     changed = event.updated_at.strftime("%Y%m%dT%H%M%S%f") if event.updated_at else ""
-    key = (request.endpoint, request.path, query, locale, f"{PAGE_REVISION}-{state}-{changed}")
+    blocks = hooks.session_actions_state(event)  # a workshop's seats left, shown to every visitor
+    key = (request.endpoint, request.path, query, locale, f"{PAGE_REVISION}-{state}-{changed}-{blocks}")
 
     etag = _etag(key)
     if request.if_none_match.contains_weak(etag):

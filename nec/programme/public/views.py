@@ -27,7 +27,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wsgi import wrap_file
 
-from nec.core import storage
+from nec.core import hooks, storage
 from nec.core.actions import run
 from nec.core.web import current_actor
 from nec.extensions import db
@@ -125,10 +125,16 @@ def programme():
             total=sum(1 for slot in slots if slot.session is not None),
             shown=sum(1 for slot in shown if slot.session is not None),
             favourites=agenda.favourite_ids(current_user, event),
+            actions=hooks.session_actions(event, limited_ids(shown), request.full_path.rstrip("?")),
             **context,
         )
 
     return cached_page(event, render, released_programme)
+
+
+def limited_ids(slots) -> list[int]:
+    """The sessions with a seat limit among these slots (the others have no seat to show)."""
+    return [slot.session_id for slot in slots if slot.session is not None and slot.session.seat_capacity]
 
 
 @bp.get("/<ev>/sessions/<int:session_id>/")
@@ -147,6 +153,7 @@ def session(session_id: int):
             session=slot.session,
             speakers=public.named_speakers(slot.session),
             favourites=agenda.favourite_ids(current_user, event),
+            actions=hooks.session_actions(event, [session_id], request.path).get(session_id, []),
             **context,
         )
 

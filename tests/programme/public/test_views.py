@@ -244,7 +244,7 @@ def test_programme_runs_a_constant_number_of_queries(client, db, make_event, mak
         assert len(article_titles(response)) == 3 + size
         counts[size] = counter.count
     assert counts[3] == counts[30], counts
-    assert counts[30] <= 10, counts
+    assert counts[30] <= 11, counts  # 11: the navigation's registration link reads the event's settings
 
 
 def test_programme_of_an_unpublished_event_is_not_found_for_a_visitor(client, db, make_event):
