@@ -43,7 +43,8 @@ def test_importing_the_models_registers_every_module_hooks():
         "registrations",
     ]
     assert found["purges"] == ["proposals.not_retained", "registrations.anonymised", "programme.device_agendas"]
-    assert "accepted" in found["mail_kinds"] and len(found["mail_kinds"]) == 10
+    assert "accepted" in found["mail_kinds"] and "seat_offer" in found["mail_kinds"]
+    assert len(found["mail_kinds"]) == 17  # proposals 10, registrations 5, reminders 2
     assert {k: v for k, v in found.items() if isinstance(v, int)} == {
         "speaker_checks": 1,
         "room_checks": 1,

@@ -17,12 +17,13 @@ from nec.core.mail_templates import (
 )
 from nec.core.models import OutboxMessage
 from nec.proposals.mail_kinds import MailTemplateKind
+from nec.registrations.mail_kinds import RegistrationMailKind, ReminderMailKind
 
 
 def test_every_default_uses_only_its_placeholders():
     for kind, (subject, body) in DEFAULTS.items():
         assert unknown_placeholders(kind, subject + body) == [], kind
-    assert set(PLACEHOLDERS) == set(MailTemplateKind)
+    assert set(PLACEHOLDERS) == {*MailTemplateKind, *RegistrationMailKind, *ReminderMailKind}
 
 
 def test_unknown_and_unpaired_placeholders_are_reported():
