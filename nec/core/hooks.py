@@ -317,6 +317,8 @@ def register_join_link(find: JoinLink) -> None:
 def join_link(registration, session_id: int | None) -> str | None:
     """The first join URL a module gives for this person and session; None while no module gives one."""
     return next((url for find in _join_links if (url := find(registration, session_id))), None)
+
+
 # --- what a participant can do about a session (the programme and the session pages) -------------------
 
 # `render(event, session_ids, next_url)` returns, per session id, a block for the session's page as a

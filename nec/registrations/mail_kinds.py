@@ -28,7 +28,7 @@ K = RegistrationMailKind
 PLACEHOLDERS: dict[RegistrationMailKind, tuple[str, ...]] = {
     K.registration_link: ("confirmation_url", "valid_hours"),
     K.registration_known: ("personal_url",),
-    K.registration_confirmed: ("personal_url", "attendance", "event_dates"),
+    K.registration_confirmed: ("personal_url", "attendance", "event_dates", "checkin_code"),
     K.registration_cancelled: ("register_url",),
     K.seat_offer: ("session_title", "session_time", "offer_url", "offer_deadline", "personal_url"),
 }
@@ -59,6 +59,9 @@ DEFAULTS: dict[RegistrationMailKind, tuple[str, str]] = {
         "programme et le code à montrer à l'accueil, ou annuler si vous ne pouvez plus venir :\n"
         "{personal_url}\n\n"
         "Gardez ce lien pour vous : il ouvre votre espace sans mot de passe.\n\n"
+        "Votre code pour l'accueil : {checkin_code}\n"
+        "Le QR code correspondant est dans votre espace personnel : montrez-le à l'accueil, sur votre "
+        "téléphone ou imprimé. Si vous n'avez pas de téléphone, donnez simplement votre nom.\n\n"
         "À bientôt !\nL'équipe organisatrice",
     ),
     K.registration_cancelled: (

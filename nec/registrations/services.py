@@ -25,6 +25,7 @@ from nec.events.models import Event, EventFormat
 from nec.extensions import db
 from nec.proposals.models import StructureType
 from nec.registrations import seats
+from nec.registrations.checkin.qr import readable_code
 from nec.registrations.links import (  # noqa: F401  (part of this module's interface)
     personal_token,
     personal_url,
@@ -358,6 +359,7 @@ def _send_confirmed(registration: Registration) -> None:
         personal_url=personal_url(registration),
         attendance=attendance,
         event_dates=_event_dates(registration.event),
+        checkin_code=readable_code(registration),
     )
 
 

@@ -30,7 +30,8 @@ from nec.core.tokens import InvalidLink
 from nec.core.web import reachable_by_link
 from nec.extensions import db, limiter
 from nec.proposals.models import Session
-from nec.registrations import personal_data, seats, services
+from nec.registrations import certificates, personal_data, seats, services
+from nec.registrations.checkin.qr import readable_code
 from nec.registrations.me import services as me
 from nec.registrations.me.identity import (
     current_registration,
@@ -101,6 +102,8 @@ def registration():
         .replace("http://", "webcal://"),
         calendar_download=url_for("registrations_me.calendar", token=me.calendar_token(registration)),
         is_confirmed=registration.state == RegistrationState.confirmed,
+        checkin_code=readable_code(registration),
+        certificate_ready=utcnow() >= certificates.available_from(g.event),
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
+from nec.core.models import OutboxMessage
 from nec.extensions import db
 from nec.registrations import seats, services
 from nec.registrations.models import RegistrationState, SeatState
@@ -224,3 +227,15 @@ def test_shared_session_page_shows_the_seats_left_after_a_change(client, reg, ap
     db.session.commit()
     with app.test_client() as visitor:
         assert "Il reste 2 places sur 3" in page_text(visitor.get(address))
+
+
+def test_confirmation_mail_and_space_give_the_checkin_code_and_the_space_its_qr_code(client, reg):
+    lea = participant(reg, "lea@example.org")
+    code = " ".join(lea.checkin_secret[i : i + 4] for i in range(0, 32, 4))
+    confirmed = [m for m in db.session.scalars(sa.select(OutboxMessage)) if "est confirmée" in m.subject]
+    assert len(confirmed) == 1 and code in confirmed[0].body_text
+    page = client.get(client.get(_path(services.personal_url(lea))).location).get_data(as_text=True)
+    assert code in page and f'src="/{reg.event.slug}/me/registration/qr.svg"' in page
+    assert "attestation de présence" in page and "attestation.pdf" not in page  # only after the event
+    svg = client.get(f"/{reg.event.slug}/me/registration/qr.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
