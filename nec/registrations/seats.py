@@ -89,19 +89,39 @@ def availability(session_ids) -> dict[int, Availability]:
     return {sid: Availability(capacity, taken or 0, waiting or 0) for sid, capacity, taken, waiting in rows}
 
 
-def session_windows(event_id: int, session_ids) -> dict[int, tuple[datetime, datetime]]:
-    """When each of these sessions takes place in the event's latest release (one light query); a session
-    not in it, or no longer taking place, is left out."""
-    ids = list(session_ids)
-    if not ids:
-        return {}
-    latest = (
+def _latest_release(event_id: int):
+    return (
         sa.select(ScheduleVersion.id)
         .where(ScheduleVersion.event_id == event_id, ScheduleVersion.released_at.is_not(None))
         .order_by(ScheduleVersion.released_at.desc(), ScheduleVersion.id.desc())
         .limit(1)
         .scalar_subquery()
     )
+
+
+def published_session(event_id: int, session_id: int) -> tuple[Session, tuple[datetime, datetime]] | None:
+    """A session of the event's latest release that still takes place, with its times (one query)."""
+    row = db.session.execute(
+        sa.select(Session, Slot.starts_at, Slot.ends_at)
+        .join(Slot, Slot.session_id == Session.id)
+        .where(
+            Session.id == session_id,
+            Session.event_id == event_id,
+            Session.state.in_(PUBLIC_STATES),
+            Slot.version_id == _latest_release(event_id),
+        )
+        .limit(1)
+    ).first()
+    return (row[0], (row[1], row[2])) if row is not None else None
+
+
+def session_windows(event_id: int, session_ids) -> dict[int, tuple[datetime, datetime]]:
+    """When each of these sessions takes place in the event's latest release (one light query); a session
+    not in it, or no longer taking place, is left out."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    latest = _latest_release(event_id)
     rows = db.session.execute(
         sa.select(Slot.session_id, Slot.starts_at, Slot.ends_at)
         .join(Session, Session.id == Slot.session_id)
@@ -202,21 +222,19 @@ def _capacity(session_id: int):
     return sa.select(Session.seat_capacity).where(Session.id == session_id).scalar_subquery()
 
 
-def _last_ticket(session_id: int) -> int:
-    return db.session.scalar(sa.select(SeatCounter.last_ticket).where(SeatCounter.session_id == session_id))
-
-
 # --- taking and leaving ----------------------------------------------------------------------------
 
 
-def _check_bookable(registration: Registration, session: Session, now: datetime) -> tuple[datetime, datetime]:
+def _check_bookable(
+    registration: Registration, session: Session, now: datetime, window: tuple[datetime, datetime] | None
+) -> tuple[datetime, datetime]:
     if session.event_id != registration.event_id:
         raise SeatError(_("Cet atelier n'appartient pas à cet événement."))
     if registration.state != RegistrationState.confirmed:
         raise SeatError(_("Confirmez d'abord votre inscription à l'événement (le lien est dans votre e-mail)."))
     if session.seat_capacity is None:
         raise SeatError(_("Cette session est en accès libre : il n'y a pas de place à réserver."))
-    window = session_window(session)
+    window = window or session_window(session)
     if window is None:
         raise SeatError(_("Cet atelier n'est pas au programme publié."))
     if now >= window[0]:
@@ -224,10 +242,12 @@ def _check_bookable(registration: Registration, session: Session, now: datetime)
     return window
 
 
-def _check_overlap(registration: Registration, session: Session, window: tuple[datetime, datetime]) -> None:
-    mine = [seat for seat in active_seats(registration) if seat.session_id != session.id]
-    windows = session_windows(registration.event_id, [seat.session_id for seat in mine])
-    for seat in mine:
+def _check_overlap(
+    registration: Registration, session: Session, window: tuple[datetime, datetime], mine: list[Seat]
+) -> None:
+    others = [seat for seat in mine if seat.session_id != session.id and seat.state in ACTIVE_STATES]
+    windows = session_windows(registration.event_id, [seat.session_id for seat in others])
+    for seat in others:
         other = windows.get(seat.session_id)
         if other is not None and other[0] < window[1] and window[0] < other[1]:
             tz = registration.event.timezone
@@ -242,31 +262,68 @@ def _check_overlap(registration: Registration, session: Session, window: tuple[d
             )
 
 
-def take_seat(registration: Registration, session: Session, now: datetime, actor=None) -> Seat:
+def _take_counter(session_id: int) -> tuple[bool, int]:
+    """(booked, ticket): a seat when one is free and nobody waits, else a place at the end of the waiting
+    list; each decided by one conditional UPDATE of the counter, which returns the ticket it gave.
+
+    The waiting list's UPDATE has the opposite condition, so a request never waits while a seat is free:
+    when the counter changed between the two statements (or does not exist yet), both change nothing and
+    the pair is tried again on the committed row."""
+    capacity = _capacity(session_id)
+    book = (
+        sa.update(SeatCounter)
+        .where(SeatCounter.session_id == session_id, SeatCounter.waiting == 0, SeatCounter.taken < capacity)
+        .values(taken=SeatCounter.taken + 1, last_ticket=SeatCounter.last_ticket + 1)
+        .returning(SeatCounter.last_ticket)
+        .execution_options(synchronize_session=False)
+    )
+    wait = (
+        sa.update(SeatCounter)
+        .where(SeatCounter.session_id == session_id, sa.or_(SeatCounter.waiting > 0, SeatCounter.taken >= capacity))
+        .values(waiting=SeatCounter.waiting + 1, last_ticket=SeatCounter.last_ticket + 1)
+        .returning(SeatCounter.last_ticket)
+        .execution_options(synchronize_session=False)
+    )
+    for _attempt in range(5):
+        ticket = db.session.execute(book).scalar()
+        if ticket is not None:
+            return True, ticket
+        ticket = db.session.execute(wait).scalar()
+        if ticket is not None:
+            return False, ticket
+        _ensure_counter(session_id)  # the workshop's first seat: its counter row is made once
+    raise SeatError(_("Trop de demandes à la fois pour cet atelier : réessayez dans un instant."))
+
+
+def take_seat(
+    registration: Registration,
+    session: Session,
+    now: datetime,
+    actor=None,
+    *,
+    window: tuple[datetime, datetime] | None = None,
+) -> Seat:
     """Book a seat, or a place on the waiting list when the workshop is full or people already wait.
 
-    Taking a seat one already has (a double click) changes nothing and returns it."""
-    window = _check_bookable(registration, session, now)
+    Taking a seat one already has (a double click) changes nothing and returns it. `window`: the session's
+    times when the caller has just read them (session_window)."""
+    window = _check_bookable(registration, session, now, window)
     _lock_person(registration)
-    seat = seat_of(registration, session)
+    mine = list(
+        db.session.scalars(
+            sa.select(Seat).where(Seat.registration_id == registration.id).options(joinedload(Seat.session))
+        )
+    )
+    seat = next((s for s in mine if s.session_id == session.id), None)
     if seat is not None and seat.state in ACTIVE_STATES:
         return seat
-    _check_overlap(registration, session, window)
-    _ensure_counter(session.id)
-    booked = _counter_update(
-        session.id,
-        SeatCounter.waiting == 0,
-        SeatCounter.taken < _capacity(session.id),
-        taken=SeatCounter.taken + 1,
-        last_ticket=SeatCounter.last_ticket + 1,
-    )
-    if not booked:
-        _counter_update(session.id, waiting=SeatCounter.waiting + 1, last_ticket=SeatCounter.last_ticket + 1)
+    _check_overlap(registration, session, window, mine)
+    booked, ticket = _take_counter(session.id)
     if seat is None:
         seat = Seat(registration_id=registration.id, session_id=session.id)
         db.session.add(seat)
     seat.state = SeatState.booked if booked else SeatState.waiting
-    seat.ticket = _last_ticket(session.id)
+    seat.ticket = ticket
     seat.created_at = now
     seat.booked_at = now if booked else None
     seat.offered_at = seat.offer_expires_at = seat.ended_at = seat.reminded_at = None

@@ -291,3 +291,20 @@ def test_workers_expiring_offers_at_once_pass_each_offer_on_exactly_once(app, re
     db.session.expire_all()
     assert [v for _k, v in sorted(states(reg.c).items()) if _k.startswith("w")] == ["expired"] * 3 + ["offered"] * 3
     assert counter(reg.c) == (3, 0)
+
+
+def test_the_first_requests_of_a_workshop_never_wait_while_its_seats_are_free(app, reg):
+    """The counter row is made by the first request: one that finds it made meanwhile books, never waits."""
+    for session, prefix in ((reg.a, "a"), (reg.b, "b"), (reg.c, "c")):
+        ids = [r.id for r in people(reg, 8, prefix=prefix)]
+        errors: list[Exception] = []
+
+        def take(registration_id, session_id=session.id):
+            registration = db.session.get(Registration, registration_id)
+            seats.take_seat(registration, db.session.get(type(reg.c), session_id), utcnow())
+
+        _race(app, take, ids, errors)
+        assert errors == []
+        db.session.expire_all()
+        taken, waiting = counter(session)
+        assert (taken, waiting) == (session.seat_capacity, 8 - session.seat_capacity)

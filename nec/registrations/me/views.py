@@ -28,7 +28,7 @@ from nec.core.db import utcnow
 from nec.core.links import base_url
 from nec.core.tokens import InvalidLink
 from nec.core.web import reachable_by_link
-from nec.extensions import db, limiter
+from nec.extensions import limiter
 from nec.proposals.models import Session
 from nec.registrations import certificates, personal_data, seats, services
 from nec.registrations.checkin.qr import readable_code
@@ -205,40 +205,48 @@ def registration_link(event) -> dict | None:
 # --- seats ---------------------------------------------------------------------------------------
 
 
-def _session(session_id: int) -> Session:
-    """A session of this event's published programme; any other (a draft, another event's) is not found."""
-    session = db.session.get(Session, session_id)
-    if session is None or session.event_id != g.event.id or seats.session_window(session) is None:
+def _session(session_id: int) -> tuple[Session, tuple]:
+    """A session of this event's published programme, and its times; any other (a draft, another event's)
+    is not found."""
+    found = seats.published_session(g.event.id, session_id)
+    if found is None:
         abort(404)
-    return session
+    return found
 
 
 @bp.post("/<ev>/sessions/<int:session_id>/seat")
 def take_seat(session_id: int):
-    session = _session(session_id)
+    session, window = _session(session_id)
     registration = _mine()
     if registration is None:
         return redirect(url_for("registrations_signup.register"), 303)
-    seat, problem = run(lambda: seats.take_seat(registration, session, utcnow()))
+    title, back = session.title, url_for("programme_public.session", session_id=session.id)
+
+    def take() -> int:
+        """The waiting position (0: a seat), read before the commit so that nothing is loaded again after."""
+        seat = seats.take_seat(registration, session, utcnow(), window=window)
+        return seats.waiting_position(seat)
+
+    position, problem = run(take)
     if problem is not None:
         flash(problem.message, "error")
-    elif seat.state == seats.SeatState.waiting:
+    elif position:
         flash(
             _(
                 "L'atelier est complet : vous êtes en liste d'attente (position %(position)d). Si une place se "
                 "libère, vous la recevrez par e-mail.",
-                position=seats.waiting_position(seat),
+                position=position,
             ),
             "success",
         )
     else:
-        flash(_("Votre place à l'atelier « %(title)s » est réservée.", title=session.title), "success")
-    return redirect(_back(request.form.get("next"), url_for("programme_public.session", session_id=session.id)), 303)
+        flash(_("Votre place à l'atelier « %(title)s » est réservée.", title=title), "success")
+    return redirect(_back(request.form.get("next"), back), 303)
 
 
 @bp.post("/<ev>/sessions/<int:session_id>/seat/leave")
 def leave_seat(session_id: int):
-    session = _session(session_id)
+    session, _window = _session(session_id)
     registration = _mine()
     if registration is None:
         return redirect(url_for("registrations_signup.register"), 303)
