@@ -3,7 +3,12 @@ wordings. Declared to core.mail_templates from nec/registrations/__init__.py."""
 
 from __future__ import annotations
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+
 from nec.core.db import N_, LabelledEnum
+from nec.core.links import base_url
+from nec.core.mail_templates import queue_event_mail
 
 
 class RegistrationMailKind(LabelledEnum):
@@ -132,3 +137,27 @@ REMINDER_DEFAULTS: dict[ReminderMailKind, tuple[str, str]] = {
         "À tout bientôt !\nL'équipe organisatrice",
     ),
 }
+
+
+def mail_registration(registration, kind: LabelledEnum, **values):
+    """Queue one of these mails to a registered person: the event's wording, in the person's language."""
+    return queue_event_mail(
+        registration.event,
+        kind,
+        registration.email,
+        to_name=registration.full_name,
+        base_url=base_url(),
+        locale=registration.language,
+        **values,
+    )
+
+
+def event_dates_text(event) -> str:
+    """The event's days as a sentence reads them: "le jeudi 7 janvier 2027", "du jeudi 7 janvier au ..."."""
+    if event.start_date == event.end_date:
+        return _("le %(day)s", day=format_date(event.start_date, "EEEE d MMMM y"))
+    return _(
+        "du %(start)s au %(end)s",
+        start=format_date(event.start_date, "EEEE d MMMM"),
+        end=format_date(event.end_date, "EEEE d MMMM y"),
+    )

@@ -22,14 +22,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from nec.core import hooks
 from nec.core.links import base_url
 from nec.core.mail import Attachment
-from nec.core.mail_templates import queue_event_mail
 from nec.core.text import clean_text
 from nec.core.time import localize
 from nec.core.web import datetime_text
@@ -43,7 +41,7 @@ from nec.programme.releases.versions import latest_release, release_slots
 from nec.proposals.models import Session
 from nec.registrations import seats
 from nec.registrations.links import personal_url
-from nec.registrations.mail_kinds import ReminderMailKind
+from nec.registrations.mail_kinds import ReminderMailKind, event_dates_text, mail_registration
 from nec.registrations.models import (
     Attendance,
     EventReminder,
@@ -254,16 +252,6 @@ def _remind_holders(slot: Slot, due: datetime, programme: _Programme, now: datet
 # --- the mails ----------------------------------------------------------------------------------------
 
 
-def event_dates_text(event: Event) -> str:
-    if event.start_date == event.end_date:
-        return _("le %(day)s", day=format_date(event.start_date, "EEEE d MMMM y"))
-    return _(
-        "du %(start)s au %(end)s",
-        start=format_date(event.start_date, "EEEE d MMMM"),
-        end=format_date(event.end_date, "EEEE d MMMM y"),
-    )
-
-
 def when_text(event: Event, now: datetime) -> str:
     """How far the event is, from the reader's today in the event's time zone: "demain", "dans 7 jours"."""
     days = (event.start_date - now.astimezone(ZoneInfo(event.timezone)).date()).days
@@ -313,13 +301,9 @@ def _send_event_reminder(registration: Registration, programme: _Programme, now:
     own = seats.active_seats(registration)
     booked = {seat.session_id for seat in own if seat.state == SeatState.booked}
     calendar = event_calendar(event, programme.schedule(), booked | _agenda_ids(registration), now)
-    queue_event_mail(
-        event,
+    mail_registration(
+        registration,
         ReminderMailKind.event_reminder,
-        registration.email,
-        to_name=registration.full_name,
-        base_url=base_url(),
-        locale=registration.language,
         attachments=[Attachment(f"{event.slug}.ics", "text/calendar", calendar)],
         when=when_text(event, now),
         event_dates=event_dates_text(event),
@@ -340,13 +324,9 @@ def _send_workshop_reminder(seat: Seat, slot: Slot, programme: _Programme) -> No
     if mine is not None:
         ics = exports.get_exporter("ics").render(mine)
         attachments.append(Attachment(f"{event.slug}-atelier-{session.id}.ics", "text/calendar", ics.decode()))
-    queue_event_mail(
-        event,
+    mail_registration(
+        registration,
         ReminderMailKind.workshop_reminder,
-        registration.email,
-        to_name=registration.full_name,
-        base_url=base_url(),
-        locale=registration.language,
         attachments=attachments,
         session_title=session.title,
         session_time=datetime_text(slot.starts_at, event.timezone),

@@ -25,7 +25,6 @@ from sqlalchemy.orm import joinedload
 from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.links import base_url
-from nec.core.mail_templates import queue_event_mail
 from nec.core.time import to_local
 from nec.core.tokens import InvalidLink, sign
 from nec.core.web import clock_text, datetime_text
@@ -35,7 +34,7 @@ from nec.programme.models import ScheduleVersion, Slot
 from nec.programme.public.services import PUBLIC_STATES
 from nec.proposals.models import Session
 from nec.registrations.links import personal_url, unsign_pair
-from nec.registrations.mail_kinds import RegistrationMailKind
+from nec.registrations.mail_kinds import RegistrationMailKind, mail_registration
 from nec.registrations.models import (
     ACTIVE_STATES,
     HOLDING_STATES,
@@ -463,13 +462,9 @@ def seat_from_offer_token(event: Event, token: str) -> Seat:
 def _send_offer(seat: Seat, starts_at: datetime) -> None:
     registration = seat.registration
     tz = seat.session.event.timezone
-    queue_event_mail(
-        seat.session.event,
+    mail_registration(
+        registration,
         RegistrationMailKind.seat_offer,
-        registration.email,
-        to_name=registration.full_name,
-        base_url=base_url(),
-        locale=registration.language,
         session_title=seat.session.title,
         session_time=datetime_text(starts_at, tz),
         offer_url=offer_url(seat),

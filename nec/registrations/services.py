@@ -18,7 +18,6 @@ from nec.accounts.services import get_user_by_email, normalise_email
 from nec.core.audit import log_action
 from nec.core.errors import UserError
 from nec.core.links import base_url
-from nec.core.mail_templates import queue_event_mail
 from nec.core.tokens import InvalidLink, sign
 from nec.core.web import datetime_text
 from nec.events.models import Event, EventFormat
@@ -32,7 +31,7 @@ from nec.registrations.links import (  # noqa: F401  (part of this module's inte
     registration_from_token,
     unsign_pair,
 )
-from nec.registrations.mail_kinds import RegistrationMailKind
+from nec.registrations.mail_kinds import RegistrationMailKind, event_dates_text, mail_registration
 from nec.registrations.models import Attendance, Registration, RegistrationSettings, RegistrationState
 
 CONFIRM_PURPOSE = "registration.confirm"
@@ -250,13 +249,9 @@ def register(event: Event, data: RegistrationData, now: datetime, *, user: User 
     registration.user_id = account.id if account is not None else registration.user_id
     registration.expires_at = now + timedelta(hours=settings.pending_hours)
     db.session.flush()
-    queue_event_mail(
-        event,
+    mail_registration(
+        registration,
         RegistrationMailKind.registration_link,
-        registration.email,
-        to_name=registration.full_name,
-        base_url=base_url(),
-        locale=registration.language,
         confirmation_url=confirmation_url(registration),
         valid_hours=settings.pending_hours,
     )
@@ -335,42 +330,22 @@ def _counter_columns(attendance: Attendance):
     return RegistrationSettings.online_taken, RegistrationSettings.online_capacity
 
 
-def _event_dates(event: Event) -> str:
-    from flask_babel import format_date
-
-    if event.start_date == event.end_date:
-        return format_date(event.start_date, "EEEE d MMMM y")
-    return _(
-        "du %(start)s au %(end)s",
-        start=format_date(event.start_date, "d MMMM"),
-        end=format_date(event.end_date, "d MMMM y"),
-    )
-
-
 def _send_confirmed(registration: Registration) -> None:
     attendance = _("sur place") if registration.attendance == Attendance.on_site else _("en ligne")
-    queue_event_mail(
-        registration.event,
+    mail_registration(
+        registration,
         RegistrationMailKind.registration_confirmed,
-        registration.email,
-        to_name=registration.full_name,
-        base_url=base_url(),
-        locale=registration.language,
         personal_url=personal_url(registration),
         attendance=attendance,
-        event_dates=_event_dates(registration.event),
+        event_dates=event_dates_text(registration.event),
         checkin_code=readable_code(registration),
     )
 
 
 def _send_personal_link(registration: Registration) -> None:
-    queue_event_mail(
-        registration.event,
+    mail_registration(
+        registration,
         RegistrationMailKind.registration_known,
-        registration.email,
-        to_name=registration.full_name,
-        base_url=base_url(),
-        locale=registration.language,
         personal_url=personal_url(registration),
     )
 
@@ -443,13 +418,9 @@ def cancel(registration: Registration, now: datetime, actor=None) -> bool:
     if actor is not None:
         log_action("registration.cancelled", actor=actor, event=registration.event, target=registration)
     if was == RegistrationState.confirmed:
-        queue_event_mail(
-            registration.event,
+        mail_registration(
+            registration,
             RegistrationMailKind.registration_cancelled,
-            registration.email,
-            to_name=registration.full_name,
-            base_url=base_url(),
-            locale=registration.language,
             register_url=f"{base_url()}/{registration.event.slug}/register/",
         )
     return True
