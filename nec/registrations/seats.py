@@ -177,18 +177,6 @@ def booked_holders(session: Session) -> list[Seat]:
     )
 
 
-def waiting_list(session: Session) -> list[Seat]:
-    """Who waits, in the order they will get offers."""
-    return list(
-        db.session.scalars(
-            sa.select(Seat)
-            .where(Seat.session_id == session.id, Seat.state == SeatState.waiting)
-            .options(joinedload(Seat.registration))
-            .order_by(Seat.ticket)
-        )
-    )
-
-
 # --- locks -----------------------------------------------------------------------------------------
 
 

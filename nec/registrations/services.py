@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -82,17 +82,13 @@ def settings_for(event: Event) -> RegistrationSettings:
     return settings
 
 
-def _event_end(event: Event) -> date:
-    return event.end_date
-
-
 def registration_window(event: Event, now: datetime) -> Window:
     """Whether the event takes registrations now, and a sentence saying so (in the event's time zone)."""
     settings = get_settings(event)
     if settings is None or not settings.is_open:
         return Window(False, None, None, _("Les inscriptions ne sont pas ouvertes pour cet événement."))
     opens, closes = settings.opens_at, settings.closes_at
-    if now.date() > _event_end(event):
+    if now.date() > event.end_date:
         return Window(False, opens, closes, _("Cet événement est terminé : les inscriptions sont closes."))
     if opens is not None and now < opens:
         when = datetime_text(opens, event.timezone)
